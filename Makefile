@@ -1,0 +1,37 @@
+# Two commands: `make run` and `make test`. Each creates .venv if missing and
+# installs what it needs (re-installing only when pyproject.toml changes).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test bench install rust-test clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev,web]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(VENV)/bin/quantdesk run
+
+# pytest's own exit code is kept: 5 ("no tests collected") fails the build.
+test: install
+	$(PY) -m pytest
+	$(MAKE) rust-test
+
+rust-test:
+	@if [ -f programs/Cargo.toml ]; then cargo test --manifest-path programs/Cargo.toml --workspace; \
+	else echo "programs/Cargo.toml absent: no Rust tests to run"; fi
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,52 @@
+"""The `quantdesk` command line. Errors we raise on purpose print one line and
+exit with code 2; ``--debug`` shows the traceback instead."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+from rich.console import Console
+
+from quantdesk.cli._config import config_app
+from quantdesk.cli._db import db_app
+from quantdesk.cli._run import run_command
+from quantdesk.cli._state import CliState
+from quantdesk.config import load_settings
+from quantdesk.errors import QuantDeskError
+from quantdesk.logs import configure_logging
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(name="quantdesk", help="QuantDesk MIKEY: agent-first perps trading on Solana.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+app.command("run")(run_command)
+
+
+@app.callback()
+def _root(ctx: typer.Context, debug: bool = typer.Option(False, "--debug", help="Show tracebacks.")) -> None:
+    settings = load_settings()
+    configure_logging(settings)
+    ctx.obj = CliState(settings=settings, debug=debug, console=Console())
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        app(args=args, prog_name="quantdesk", standalone_mode=False)
+    except QuantDeskError as exc:
+        if debug:
+            raise
+        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -1,0 +1,49 @@
+"""`quantdesk run`: the main job. Brings the database up and migrated, then
+starts the services under one supervisor until Ctrl-C."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import typer
+
+from quantdesk.cli._state import state
+from quantdesk.config import Settings
+from quantdesk.db import migrate, migration_status, open_database
+from quantdesk.supervisor import ServiceSpec, Supervisor
+
+APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def web_service(settings: Settings) -> ServiceSpec:
+    """The Chainlit web chat on the web port."""
+    argv = [sys.executable, "-m", "chainlit", "run", str(APP_FILE), "--headless",
+            "--host", settings.host, "--port", str(settings.web_port)]
+    return ServiceSpec(name="web", argv=argv)
+
+
+def run_command(
+    ctx: typer.Context,
+    web: bool = typer.Option(True, "--web/--no-web", help="Start the Chainlit web chat."),
+) -> None:
+    """Start MIKEY: database up and migrated, then the services, until Ctrl-C."""
+    st = state(ctx)
+    settings = st.settings
+    with open_database(settings) as db:
+        applied = migrate(db)
+        status = migration_status(db)
+        st.console.print(f"[bold]database[/]: {db.kind} ({db.display_url}); "
+                         f"{len(status.applied)} migrations applied, {len(applied)} just now")
+        specs: list[ServiceSpec] = []
+        if web:
+            if importlib.util.find_spec("chainlit") is None:
+                st.console.print("[yellow]chainlit is not installed; install the 'web' extra (make run does)[/]")
+            else:
+                specs.append(web_service(settings))
+                st.console.print(f"[bold]web chat[/]: http://{settings.host}:{settings.web_port}")
+        st.console.print("MIKEY is up. Press Ctrl-C to stop.")
+        code = Supervisor(specs, on_event=st.console.print).run()
+    st.console.print("stopped")
+    raise typer.Exit(code)

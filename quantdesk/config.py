@@ -1,0 +1,160 @@
+"""The one settings class. Read once at start-up (:func:`load_settings`) and
+passed down; nothing imports a settings global.
+
+Environment variables use the ``QUANTDESK_`` prefix (``QUANTDESK_VENUE=solana``);
+a ``.env`` file in the working directory is read too. Two well-known names are
+also accepted without the prefix: ``DATABASE_URL`` and ``MIKEY_MODEL``.
+Secrets are ``SecretStr``: they print as ``**********`` and never reach logs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from quantdesk.errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "mask_url"]
+
+_SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key"})
+
+
+class Settings(BaseSettings):
+    """Everything configurable about QuantDesk, with embedded defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="QUANTDESK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    # --- storage -------------------------------------------------------------
+    data_dir: Path = Field(Path(".data"), description="Where embedded state lives (database, wallets).")
+    database_url: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("QUANTDESK_DATABASE_URL", "DATABASE_URL", "database_url"),
+        description="PostgreSQL URL; unset means the embedded PostgreSQL in data_dir.",
+    )
+    db_pool_max: int = Field(10, ge=1, le=100, description="Connections per process pool.")
+
+    # --- execution -----------------------------------------------------------
+    venue: Literal["paper", "solana"] = "paper"
+    solana_rpc_url: str = "https://api.devnet.solana.com"
+    solana_cluster: Literal["devnet", "testnet", "mainnet-beta", "localnet"] = "devnet"
+    wallet_path: Path | None = Field(
+        None, description="Solana CLI keypair JSON or encrypted keystore; unset means the paper wallet in data_dir."
+    )
+    wallet_passphrase: SecretStr | None = None
+
+    # --- market data ---------------------------------------------------------
+    pyth_source: Literal["replay", "hermes", "onchain"] = "replay"
+    hermes_url: str = "https://hermes.pyth.network"
+    hermes_api_key: SecretStr | None = None
+
+    # --- model ---------------------------------------------------------------
+    mikey_model: str = Field(
+        "rules",
+        validation_alias=AliasChoices("QUANTDESK_MIKEY_MODEL", "MIKEY_MODEL", "mikey_model"),
+        description="'rules' (offline parser) or a LangChain model string such as 'openai:gpt-4o-mini'.",
+    )
+    llm_api_key: SecretStr | None = None
+    llm_base_url: str | None = None
+
+    # --- services (ports from the seed architecture) --------------------------
+    host: str = "127.0.0.1"
+    web_port: int = Field(3001, ge=1, le=65535)
+    api_port: int = Field(3002, ge=1, le=65535)
+    ingest_port: int = Field(3003, ge=1, le=65535)
+
+    # --- logging -------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "console"] = "auto"
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("database_url")
+    @classmethod
+    def _valid_database_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        parts = urlsplit(raw)
+        if parts.scheme not in ("postgresql", "postgres"):
+            raise ValueError(
+                f"must be a postgresql:// URL (got scheme {parts.scheme or 'none'!r}: {mask_url(raw)})"
+            )
+        if not parts.netloc and "host=" not in parts.query:
+            raise ValueError(f"has no host (got {mask_url(raw)})")
+        return SecretStr(raw)
+
+    @field_validator("wallet_path")
+    @classmethod
+    def _wallet_exists(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        path = value.expanduser().resolve()
+        if not path.is_file():
+            raise ValueError(f"wallet file {path} does not exist (point QUANTDESK_WALLET_PATH at an existing keypair file, or unset it to use the paper wallet)")
+        return path
+
+    @property
+    def embedded_db_dir(self) -> Path:
+        """The pgdata folder of the embedded PostgreSQL."""
+        return self.data_dir / "pg"
+
+    def display(self) -> dict[str, str]:
+        """Every setting as text for people: secrets masked, URLs without passwords."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if name == "database_url":
+                shown[name] = "(embedded)" if value is None else mask_url(value.get_secret_value())
+            elif isinstance(value, SecretStr):
+                shown[name] = "**********" if value.get_secret_value() else "(empty)"
+            elif value is None:
+                shown[name] = "(not set)"
+            else:
+                shown[name] = str(value)
+        return shown
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ``***`` (safe to print)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    userinfo = f"{parts.username}:***" if parts.username else ":***"
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (and ``.env``), once.
+
+    Raises :class:`ConfigError` with one line per bad field; secret inputs are
+    never echoed back.
+    """
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            env = f"QUANTDESK_{field.upper()}" if not field.isupper() else field
+            msg = err["msg"].removeprefix("Value error, ")
+            if field not in _SECRET_FIELDS and err["type"] != "value_error":
+                msg = f"{msg} (got {err['input']!r})"
+            lines.append(f"{env}: {msg}")
+        raise ConfigError("invalid configuration: " + "; ".join(lines)) from None
