@@ -28,6 +28,7 @@ class ServiceSpec:
     name: str
     argv: list[str]
     env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
     max_restarts: int = 3
 
 
@@ -55,7 +56,7 @@ class Supervisor:
     def _spawn(self, spec: ServiceSpec) -> subprocess.Popen[bytes]:
         env = {**os.environ, **spec.env}
         log.info("service.start", service=spec.name, argv=spec.argv[0])
-        return subprocess.Popen(spec.argv, env=env)
+        return subprocess.Popen(spec.argv, env=env, cwd=spec.cwd)
 
     def run(self) -> int:
         previous = {sig: signal.signal(sig, self.request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -21,7 +21,8 @@ def web_service(settings: Settings) -> ServiceSpec:
     """The Chainlit web chat on the web port."""
     argv = [sys.executable, "-m", "chainlit", "run", str(APP_FILE), "--headless",
             "--host", settings.host, "--port", str(settings.web_port)]
-    return ServiceSpec(name="web", argv=argv)
+    # Run from the repository root so Chainlit uses the committed .chainlit/config.toml.
+    return ServiceSpec(name="web", argv=argv, cwd=str(APP_FILE.parent))
 
 
 def run_command(

@@ -1,0 +1,2 @@
+"""The LangGraph MIKEY graph: state, nodes, confirmation gate, model routing,
+the offline command parser and prompts. (Filled by the agent issue.)"""

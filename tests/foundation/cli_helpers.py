@@ -1,0 +1,23 @@
+"""Running the real `quantdesk` command in a subprocess with a clean environment."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+QUANTDESK = [sys.executable, "-m", "quantdesk"]
+
+
+def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("QUANTDESK_") and k not in ("DATABASE_URL", "MIKEY_MODEL")}
+    env["QUANTDESK_DATA_DIR"] = str(data_dir)
+    env.update(extra)
+    return env
+
+
+def quantdesk(data_dir: Path, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*QUANTDESK, *args], env=cli_env(data_dir, **env), cwd=cwd or data_dir.parent,
+                          capture_output=True, text=True, timeout=120)

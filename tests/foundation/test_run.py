@@ -1,0 +1,59 @@
+"""`quantdesk run` end to end: database up and migrated, web chat serving, status
+visible from another process, one Ctrl-C stops everything."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_http(url: str, proc: subprocess.Popen[str], timeout_s: float = 90) -> httpx.Response:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"quantdesk run exited early:\n{proc.stdout.read() if proc.stdout else ''}"
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout_s}s")
+
+
+@pytest.mark.slow
+def test_run_brings_up_database_and_web_chat_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    port = _free_port()
+    env = cli_env(data, QUANTDESK_WEB_PORT=str(port))
+    proc = subprocess.Popen([*QUANTDESK, "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        page = _wait_http(f"http://127.0.0.1:{port}/", proc)
+        assert page.status_code == 200
+        status = quantdesk(data, "db", "status", COLUMNS="200")
+        assert status.returncode == 0, status.stderr
+        assert "embedded PostgreSQL 16" in status.stdout and "(running)" in status.stdout
+        assert "0 pending" in status.stdout
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out
+    assert "MIKEY is up" in out and "stopped" in out
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data / "pg")
+    assert info is None or not info.is_running(), "the embedded server stops with `quantdesk run`"
