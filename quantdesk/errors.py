@@ -8,6 +8,7 @@
     ├── MarketDataError        prices unavailable or of the wrong quality
     ├── RiskRejected           a pre-trade check failed (rule, limit, value)
     ├── VenueError             the execution venue refused or failed
+    ├── WalletError            a keypair/keystore is missing, malformed or locked
     └── ApprovalError          a ticket approval is invalid (wrong hash, user, expired)
 
 Later modules add subclasses under these branches; keep the tree shallow.
@@ -25,6 +26,7 @@ __all__ = [
     "RiskRejected",
     "VenueError",
     "ApprovalError",
+    "WalletError",
 ]
 
 
@@ -58,3 +60,7 @@ class VenueError(QuantDeskError):
 
 class ApprovalError(QuantDeskError):
     """An approval does not match its ticket, its user, or came too late."""
+
+
+class WalletError(QuantDeskError):
+    """A wallet file is missing, malformed, or cannot be unlocked. Never carries key bytes."""

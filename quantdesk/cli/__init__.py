@@ -12,6 +12,7 @@ from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
+from quantdesk.cli._wallet import wallet_app
 from quantdesk.config import load_settings
 from quantdesk.errors import QuantDeskError
 from quantdesk.logs import configure_logging
@@ -22,6 +23,7 @@ app = typer.Typer(name="quantdesk", help="QuantDesk MIKEY: agent-first perps tra
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
+app.add_typer(wallet_app, name="wallet")
 app.command("run")(run_command)
 
 
