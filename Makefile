@@ -5,7 +5,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench install rust-test clean
+.PHONY: run test bench install rust-test node-deps clean
+NODE_DEPS := tests/anchor_ts/node_modules/.package-lock.json
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,18 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The official Anchor TS client, for the byte-agreement tests (pinned by package-lock.json).
+$(NODE_DEPS): tests/anchor_ts/package.json tests/anchor_ts/package-lock.json
+	npm ci --prefix tests/anchor_ts --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: $(NODE_DEPS)
+
 run: install
 	$(VENV)/bin/quantdesk run
 
 # pytest's own exit code is kept: 5 ("no tests collected") fails the build.
-test: install
+test: install node-deps
 	$(PY) -m pytest
 	$(MAKE) rust-test
 

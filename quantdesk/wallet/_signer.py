@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import NoReturn
 
 from solders.keypair import Keypair
+from solders.message import Message, MessageV0, to_bytes_versioned
 from solders.pubkey import Pubkey
 from solders.signature import Signature
+from solders.transaction import VersionedTransaction
 
 
 class Signer:
@@ -30,6 +32,12 @@ class Signer:
     def sign_message(self, message: bytes) -> Signature:
         """Ed25519 signature of ``message`` (for a transaction: its serialized message)."""
         return self._keypair.sign_message(message)
+
+    def sign_transaction(self, message: MessageV0 | Message) -> VersionedTransaction:
+        """The transaction for ``message`` with this signer's signature; it must be the only signer."""
+        if message.header.num_required_signatures != 1 or message.account_keys[0] != self._pubkey:
+            raise ValueError(f"message needs signers other than {self._pubkey}; sign it with all of them")
+        return VersionedTransaction.populate(message, [self.sign_message(to_bytes_versioned(message))])
 
     def __repr__(self) -> str:
         return f"Signer(pubkey={self._pubkey})"
