@@ -1,0 +1,173 @@
+"""Argument models of every tool MIKEY may call. These are the contract between
+the model (LLM or the offline parser) and the tools: an LLM sees them as JSON
+schemas, the parser builds them directly, and the tools validate with them.
+
+Numbers a trader typed are ``Decimal`` (exactly as typed, never float).
+Markets are canonical symbols such as ``SOL-PERP``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Market = Literal["SOL-PERP", "BTC-PERP", "ETH-PERP"]
+Side = Literal["long", "short"]
+OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
+Interval = Literal["1m", "5m", "1h"]
+
+
+class _Args(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class NoArgs(_Args):
+    """The tool takes no arguments."""
+
+
+class MarketArgs(_Args):
+    market: Market = Field(description="Perp market symbol, e.g. SOL-PERP.")
+
+
+class OptionalMarketArgs(_Args):
+    market: Market | None = Field(None, description="Limit to one market; all markets if omitted.")
+
+
+class CandlesArgs(_Args):
+    market: Market
+    interval: Interval = "1m"
+    limit: int = Field(60, ge=1, le=1000, description="Number of most recent candles.")
+
+
+class OrdersArgs(_Args):
+    market: Market | None = None
+    status: Literal["open", "filled", "cancelled", "rejected", "all"] = "open"
+
+
+class HistoryArgs(_Args):
+    period: Literal["1d", "7d", "30d", "all"] = Field("7d", description="Look-back window.")
+    market: Market | None = None
+
+
+class SearchKnowledgeArgs(_Args):
+    query: str = Field(min_length=1, max_length=500)
+    k: int = Field(4, ge=1, le=10)
+
+
+class OrderArgs(_Args):
+    """A new order: one of ``size`` (base units, e.g. 2 SOL) or ``notional_usd``, or, for a reduce-only
+    stop_loss/take_profit, ``whole_position`` (size = the position at trigger time)."""
+
+    market: Market
+    side: Side | None = Field(
+        None, description="long or short. For stop_loss/take_profit it may be omitted: the side that reduces "
+                          "the current position.")
+    order_type: OrderType = "market"
+    size: Decimal | None = Field(None, gt=0, description="Size in base units (e.g. 2 for 2 SOL).")
+    notional_usd: Decimal | None = Field(None, gt=0, description="Size as USD notional (e.g. 500 for $500).")
+    leverage: Decimal | None = Field(None, gt=0, description="Leverage, e.g. 5 for 5x. Default: the user's default.")
+    price: Decimal | None = Field(None, gt=0, description="Limit price, or trigger price for stop_loss/take_profit.")
+    reduce_only: bool = False
+    whole_position: bool = Field(False, description="stop_loss/take_profit only: close the whole position.")
+    slippage_bps: int | None = Field(None, ge=0, le=1000, description="Max slippage vs oracle for market orders.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OrderArgs:
+        if self.size is not None and self.notional_usd is not None:
+            raise ValueError("give one of size (base units) or notional_usd, not both")
+        if self.size is None and self.notional_usd is None and not self.whole_position:
+            raise ValueError("give a size (base units) or notional_usd")
+        if self.whole_position and (self.order_type not in ("stop_loss", "take_profit") or not self.reduce_only):
+            raise ValueError("whole_position applies only to reduce-only stop_loss/take_profit orders")
+        if self.order_type != "market" and self.price is None:
+            raise ValueError(f"a {self.order_type} order needs a price")
+        if self.order_type in ("market", "limit") and self.side is None:
+            raise ValueError(f"a {self.order_type} order needs a side (long or short)")
+        return self
+
+
+class CancelArgs(_Args):
+    """Cancel one order by id, all orders in a market, or all orders."""
+
+    order_id: str | None = None
+    market: Market | None = None
+    all: bool = False
+
+    @model_validator(mode="after")
+    def _one_target(self) -> CancelArgs:
+        if self.order_id is None and self.market is None and not self.all:
+            raise ValueError("say which order to cancel: an order_id, a market, or all")
+        return self
+
+
+class CloseArgs(_Args):
+    """Close a position in full (fraction 1) or in part (a fraction or a size)."""
+
+    market: Market
+    fraction: Decimal | None = Field(None, gt=0, le=1, description="Part to close, 0.5 = half. Default: all.")
+    size: Decimal | None = Field(None, gt=0, description="Base units to close.")
+
+    @model_validator(mode="after")
+    def _not_both(self) -> CloseArgs:
+        if self.fraction is not None and self.size is not None:
+            raise ValueError("give a fraction or a size to close, not both")
+        return self
+
+
+class WithdrawArgs(_Args):
+    """Withdraw collateral, only to the user's own registered wallet."""
+
+    amount_usd: Decimal = Field(gt=0)
+    destination: str | None = Field(None, description="Must be the user's registered wallet; omit to use it.")
+
+
+class AlertArgs(_Args):
+    """Notify the user when a condition holds."""
+
+    kind: Literal["price_cross", "liquidation_distance", "order_event"]
+    market: Market | None = None
+    level: Decimal | None = Field(None, gt=0, description="price_cross: the price level.")
+    direction: Literal["above", "below"] | None = Field(None, description="price_cross: cross above or below.")
+    threshold_pct: Decimal | None = Field(None, gt=0, le=100,
+                                          description="liquidation_distance: alert when closer than this %.")
+    order_id: str | None = Field(None, description="order_event: the order to watch (all orders if omitted).")
+
+    @model_validator(mode="after")
+    def _complete(self) -> AlertArgs:
+        if self.kind == "price_cross" and (self.market is None or self.level is None):
+            raise ValueError("a price_cross alert needs a market and a level")
+        if self.kind == "liquidation_distance" and self.threshold_pct is None:
+            raise ValueError("a liquidation_distance alert needs threshold_pct")
+        return self
+
+
+class AlertIdArgs(_Args):
+    alert_id: str
+
+
+# Tool name -> argument model. The single list of tools MIKEY has.
+TOOL_ARGS: dict[str, type[_Args]] = {
+    "get_price": MarketArgs,
+    "get_quote": OrderArgs,
+    "get_candles": CandlesArgs,
+    "get_positions": OptionalMarketArgs,
+    "get_account": NoArgs,
+    "get_orders": OrdersArgs,
+    "get_funding": MarketArgs,
+    "risk_check": OrderArgs,
+    "ingest_status": NoArgs,
+    "get_history": HistoryArgs,
+    "search_knowledge": SearchKnowledgeArgs,
+    "set_alert": AlertArgs,
+    "list_alerts": NoArgs,
+    "cancel_alert": AlertIdArgs,
+    "prepare_order": OrderArgs,
+    "prepare_cancel": CancelArgs,
+    "prepare_close": CloseArgs,
+    "prepare_withdraw": WithdrawArgs,
+}
+
+# Tools that only prepare a ticket; nothing they do is signed or sent.
+TRADING_TOOLS = frozenset({"prepare_order", "prepare_cancel", "prepare_close", "prepare_withdraw"})
