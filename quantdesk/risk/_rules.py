@@ -1,0 +1,180 @@
+"""Pre-trade risk rules: pure functions of (limits, what the order would do).
+
+Every rule is evaluated (not just the first failure) so the trader sees the
+whole picture; each result names the rule, the limit and the value.
+
+Decision (the issue is silent): the kill switch and the daily-loss limit block
+every order that opens or increases exposure, but not reduce-only orders and
+closes. Letting a trader cut risk while trading is halted is what exchange
+"reduce-only mode" does, and blocking it would trap a losing position.
+Oracle quality applies to every order: nothing trades on a stale or wide price.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from quantdesk.errors import RiskRejected
+
+ALL_MARKETS = frozenset({"SOL-PERP", "BTC-PERP", "ETH-PERP"})
+
+
+class RiskLimits(BaseModel):
+    """A user's limits. Defaults are deliberately conservative for a new user."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_order_notional_usd: Decimal = Field(Decimal(25_000), gt=0)
+    max_position_notional_usd: Decimal = Field(Decimal(50_000), gt=0)
+    max_leverage: Decimal = Field(Decimal(10), gt=0)
+    max_daily_loss_usd: Decimal = Field(Decimal(2_500), gt=0)
+    min_liquidation_distance_pct: Decimal = Field(Decimal(5), ge=0, lt=100)
+    max_slippage_bps: int = Field(100, ge=0, le=5_000)
+    allowed_markets: frozenset[str] = ALL_MARKETS
+    kill_switch: bool = False
+
+
+@dataclass(frozen=True)
+class OrderRisk:
+    """What an order would do, as the simulation computed it (USD values as Decimal)."""
+
+    market: str
+    market_max_leverage: Decimal
+    reduces_exposure: bool
+    order_notional_usd: Decimal
+    position_notional_after_usd: Decimal
+    leverage: Decimal
+    oracle_price: Decimal
+    oracle_quality: str
+    oracle_quality_detail: str
+    worst_fill_price: Decimal | None
+    liquidation_price_after: Decimal | None
+    daily_pnl_usd: Decimal
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    passed: bool
+    limit: str
+    value: str
+
+    @property
+    def message(self) -> str:
+        verdict = "ok" if self.passed else "FAILED"
+        return f"{self.rule}: {verdict} (limit {self.limit}, value {self.value})"
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    results: tuple[RuleResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> tuple[RuleResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+    def raise_if_failed(self) -> None:
+        if not self.passed:
+            raise OrderRejectedByRisk(self)
+
+
+class OrderRejectedByRisk(RiskRejected):
+    """Raised with the full report; the message lists every failed rule with its limit and value."""
+
+    def __init__(self, report: RiskReport) -> None:
+        super().__init__("order rejected by risk checks: " + "; ".join(r.message for r in report.failures))
+        self.report = report
+
+
+def _usd(value: Decimal) -> str:
+    return f"${value:,.2f}"
+
+
+def _num(value: Decimal) -> str:
+    """Plain digits without trailing zeros or exponent: 10 -> '10', 2.50 -> '2.5'."""
+    return format(value.normalize(), "f")
+
+
+def _pct(value: Decimal) -> str:
+    return f"{value:.2f}%"
+
+
+def _rule_kill_switch(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    blocked = lim.kill_switch and not o.reduces_exposure
+    return RuleResult("kill_switch", not blocked, "off (reduce-only allowed when on)",
+                      "on" if lim.kill_switch else "off")
+
+
+def _rule_allowed_market(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    return RuleResult("allowed_markets", o.market in lim.allowed_markets, ", ".join(sorted(lim.allowed_markets)),
+                      o.market)
+
+
+def _rule_oracle(_lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    value = o.oracle_quality if o.oracle_quality == "ok" else f"{o.oracle_quality} ({o.oracle_quality_detail})"
+    return RuleResult("oracle_quality", o.oracle_quality == "ok", "ok", value)
+
+
+def _rule_order_notional(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    ok = o.reduces_exposure or o.order_notional_usd <= lim.max_order_notional_usd
+    return RuleResult("max_order_notional", ok, _usd(lim.max_order_notional_usd), _usd(o.order_notional_usd))
+
+
+def _rule_position_notional(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    ok = o.reduces_exposure or o.position_notional_after_usd <= lim.max_position_notional_usd
+    return RuleResult("max_position_notional", ok, _usd(lim.max_position_notional_usd),
+                      _usd(o.position_notional_after_usd))
+
+
+def _rule_leverage(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    limit = min(lim.max_leverage, o.market_max_leverage)
+    ok = o.reduces_exposure or o.leverage <= limit
+    source = "market max" if o.market_max_leverage < lim.max_leverage else "your limit"
+    return RuleResult("max_leverage", ok, f"{_num(limit)}x ({source})", f"{_num(o.leverage)}x")
+
+
+def _rule_daily_loss(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    loss = max(Decimal(0), -o.daily_pnl_usd)
+    ok = o.reduces_exposure or loss < lim.max_daily_loss_usd
+    return RuleResult("max_daily_loss", ok, _usd(lim.max_daily_loss_usd), _usd(loss))
+
+
+def _rule_liquidation_distance(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    if o.liquidation_price_after is None:
+        return RuleResult("min_liquidation_distance", True, _pct(lim.min_liquidation_distance_pct), "no liquidation")
+    distance = abs(o.oracle_price - o.liquidation_price_after) / o.oracle_price * 100
+    ok = o.reduces_exposure or distance >= lim.min_liquidation_distance_pct
+    return RuleResult("min_liquidation_distance", ok, _pct(lim.min_liquidation_distance_pct), _pct(distance))
+
+
+def _rule_slippage(lim: RiskLimits, o: OrderRisk) -> RuleResult:
+    if o.worst_fill_price is None:
+        return RuleResult("max_slippage", True, f"{lim.max_slippage_bps} bps", "no price bound")
+    bps = abs(o.worst_fill_price - o.oracle_price) / o.oracle_price * 10_000
+    return RuleResult("max_slippage", bps <= lim.max_slippage_bps, f"{lim.max_slippage_bps} bps", f"{bps:.1f} bps")
+
+
+RULES: tuple[Callable[[RiskLimits, OrderRisk], RuleResult], ...] = (
+    _rule_kill_switch,
+    _rule_allowed_market,
+    _rule_oracle,
+    _rule_order_notional,
+    _rule_position_notional,
+    _rule_leverage,
+    _rule_daily_loss,
+    _rule_liquidation_distance,
+    _rule_slippage,
+)
+
+
+def evaluate(limits: RiskLimits, order: OrderRisk) -> RiskReport:
+    """Run every rule; the report says which passed and which failed."""
+    return RiskReport(tuple(rule(limits, order) for rule in RULES))
