@@ -1,0 +1,22 @@
+"""Order tickets: the exact transaction awaiting approval, the approval rule, and their storage."""
+
+from quantdesk.tickets._gate import Approval, TicketClosed, TicketExpired, WrongTicket, WrongUser, check_approval
+from quantdesk.tickets._model import DEFAULT_TTL, OrderTicket, SimulatedOutcome, TicketKind, message_hash
+from quantdesk.tickets._store import StoredTicket, TicketStatus, TicketStore
+
+__all__ = [
+    "Approval",
+    "DEFAULT_TTL",
+    "OrderTicket",
+    "SimulatedOutcome",
+    "StoredTicket",
+    "TicketClosed",
+    "TicketExpired",
+    "TicketKind",
+    "TicketStatus",
+    "TicketStore",
+    "WrongTicket",
+    "WrongUser",
+    "check_approval",
+    "message_hash",
+]
