@@ -81,6 +81,8 @@ class OrderArgs(_Args):
             raise ValueError("give a size (base units) or notional_usd")
         if self.whole_position and (self.order_type not in ("stop_loss", "take_profit") or not self.reduce_only):
             raise ValueError("whole_position applies only to reduce-only stop_loss/take_profit orders")
+        if self.whole_position and (self.size is not None or self.notional_usd is not None):
+            raise ValueError("whole_position replaces size/notional_usd; give one or the other")
         if self.order_type != "market" and self.price is None:
             raise ValueError(f"a {self.order_type} order needs a price")
         if self.order_type in ("market", "limit") and self.side is None:
@@ -89,7 +91,8 @@ class OrderArgs(_Args):
 
 
 class CancelArgs(_Args):
-    """Cancel one order by id, all orders in a market, or all orders."""
+    """Cancel one order by id, all orders in a market, or all orders. With both
+    ``order_id`` and ``market``, the order must be in that market (else refused)."""
 
     order_id: str | None = None
     market: Market | None = None

@@ -25,6 +25,8 @@ def test_an_order_keeps_the_exact_decimal_the_user_typed() -> None:
         ({"side": "long", "size": 0}, "greater than 0"),
         ({"side": "long", "size": 1, "leverage": -2}, "greater than 0"),
         ({"side": "long", "whole_position": True, "order_type": "market"}, "whole_position applies only"),
+        ({"size": 1, "whole_position": True, "order_type": "stop_loss", "price": 140, "reduce_only": True},
+         "whole_position replaces size"),
         ({"side": "long", "size": 1, "market": "DOGE-PERP"}, "SOL-PERP"),
         ({"side": "long", "size": 1, "approve": True}, "Extra inputs are not permitted"),
     ],

@@ -1,0 +1,24 @@
+"""The offline command parser: the brain of the ``rules`` model.
+
+``parse_command`` turns an unambiguous trading or account command in natural
+phrasing ("long 2 SOL 5x", "close half my BTC", "alert me if eth drops below
+3k") into the same tool calls an LLM would emit, with every number exactly as
+typed (``Decimal``, never float). Text it cannot read with certainty is
+``NotUnderstood`` (for the LLM) or ``Ambiguous`` (ask the trader ``question``).
+It never approves anything: approval comes only from the ticket's button.
+"""
+
+from agent.parser._parse import MAX_COMMAND_CHARS, is_unambiguous_command, parse_command
+from agent.parser._result import HELP_TEXT, Ambiguous, NotUnderstood, Parsed, ToolCall, ToolCalls
+
+__all__ = [
+    "HELP_TEXT",
+    "MAX_COMMAND_CHARS",
+    "Ambiguous",
+    "NotUnderstood",
+    "Parsed",
+    "ToolCall",
+    "ToolCalls",
+    "is_unambiguous_command",
+    "parse_command",
+]

@@ -1,0 +1,168 @@
+"""Reading an order phrase ("long 2 sol 5x limit 150") into slots.
+
+Every token either fills a slot or is remembered as unknown; nothing is
+skipped silently. Slots are lists so that a phrase naming two sides, markets
+or sizes can be reported as a conflict instead of one of them winning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TypeVar
+
+from agent.parser._lexicon import (
+    LEVERAGE_WORDS,
+    MARKET_ALIASES,
+    MONEY_WORDS,
+    ORDER_TYPE_WORDS,
+    PERCENT_WORDS,
+    PRICE_MARKERS,
+    REDUCE_ONLY,
+    SIDE_WORDS,
+    TIMES_WORDS,
+)
+from agent.parser._tokens import Token
+from tools.schemas import Market, OrderType, Side
+
+__all__ = ["OrderSlots", "read_order_phrase", "distinct"]
+
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class OrderSlots:
+    """What one order phrase said. Mutable only while ``read_order_phrase`` fills it."""
+
+    sides: list[Side] = field(default_factory=list)
+    markets: list[Market] = field(default_factory=list)
+    sizes: list[Decimal] = field(default_factory=list)
+    notionals: list[Decimal] = field(default_factory=list)
+    leverages: list[Decimal] = field(default_factory=list)
+    prices: list[Decimal] = field(default_factory=list)
+    percents: list[Decimal] = field(default_factory=list)
+    types: list[OrderType] = field(default_factory=list)
+    reduce_only: bool = False
+    unknown: list[str] = field(default_factory=list)
+    bad_numbers: list[str] = field(default_factory=list)
+
+
+def distinct(values: Sequence[_T]) -> list[_T]:
+    """``values`` without repeats, first occurrence first (2 and 2.0 are one value)."""
+    seen: list[_T] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def read_order_phrase(tokens: Sequence[Token], fillers: frozenset[str]) -> OrderSlots:
+    """Fill slots from ``tokens``; words in ``fillers`` are allowed and carry no meaning."""
+    slots = OrderSlots()
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "number":
+            i = _read_number(tokens, i, slots)
+            continue
+        if token.kind == "badnumber":
+            slots.bad_numbers.append(token.raw)
+        elif token.kind != "word":
+            slots.unknown.append(token.raw)
+        elif token.text in SIDE_WORDS:
+            slots.sides.append(SIDE_WORDS[token.text])
+        elif token.text in MARKET_ALIASES:
+            slots.markets.append(MARKET_ALIASES[token.text])
+        elif token.text in ("limit", "lmt"):
+            slots.types.append("limit")
+            i = _read_price(tokens, i + 1, slots)
+            continue
+        elif token.text in PRICE_MARKERS:
+            after = _read_price(tokens, i + 1, slots)
+            if after > i + 1:
+                i = after
+                continue
+            if i + 1 < len(tokens) and tokens[i + 1].is_word("market", "mkt"):  # "at market"
+                slots.types.append("market")
+                i += 2
+                continue
+            slots.unknown.append(token.raw)
+        elif token.text in ORDER_TYPE_WORDS:
+            slots.types.append(ORDER_TYPE_WORDS[token.text])
+        elif token.text in LEVERAGE_WORDS:
+            after = _read_leverage_after(tokens, i + 1, slots)
+            if after > i + 1:
+                i = after
+                continue
+            slots.unknown.append(token.raw)
+        elif token.text == REDUCE_ONLY[0] and i + 1 < len(tokens) and tokens[i + 1].is_word(REDUCE_ONLY[1]):
+            slots.reduce_only = True
+            i += 2
+            continue
+        elif token.text not in fillers:
+            slots.unknown.append(token.raw)
+        i += 1
+    return slots
+
+
+def _read_number(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
+    token = tokens[i]
+    value = token.value
+    assert value is not None  # every "number" token carries its value
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    if token.unit == "x":
+        slots.leverages.append(value)
+        return _skip_one(tokens, i + 1, LEVERAGE_WORDS)
+    if token.unit == "pct":
+        slots.percents.append(value)
+        return i + 1
+    if token.unit == "usd":
+        slots.notionals.append(value)
+        return _skip_one(tokens, i + 1, MONEY_WORDS)
+    if following is not None and following.in_set(TIMES_WORDS):  # "5 x", "5 times leverage"
+        slots.leverages.append(value)
+        return _skip_one(tokens, i + 2, LEVERAGE_WORDS)
+    if following is not None and following.in_set(LEVERAGE_WORDS):  # "5 leverage"
+        slots.leverages.append(value)
+        return i + 2
+    if following is not None and following.in_set(MONEY_WORDS):  # "500 usdc"
+        slots.notionals.append(value)
+        return i + 2
+    if following is not None and following.in_set(PERCENT_WORDS):
+        slots.percents.append(value)
+        return i + 2
+    slots.sizes.append(value)
+    return i + 1
+
+
+def _read_price(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
+    """After "limit"/"at"/"price": the price (or "at 5x" leverage); returns ``i`` if none follows."""
+    j = i
+    while j < len(tokens) and tokens[j].in_set(PRICE_MARKERS):  # "limit at 150", "limit price 150"
+        j += 1
+    if j < len(tokens) and tokens[j].kind == "number":
+        token = tokens[j]
+        assert token.value is not None
+        if token.unit in ("", "usd"):
+            slots.prices.append(token.value)
+            return _skip_one(tokens, j + 1, MONEY_WORDS)
+        if token.unit == "x":
+            slots.leverages.append(token.value)
+            return _skip_one(tokens, j + 1, LEVERAGE_WORDS)
+    return i
+
+
+def _read_leverage_after(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
+    """After "leverage": "leverage 5", "leverage of 5x"; returns ``i`` if no number follows."""
+    j = _skip_one(tokens, i, frozenset({"of"}))
+    if j < len(tokens) and tokens[j].kind == "number" and tokens[j].unit in ("", "x"):
+        value = tokens[j].value
+        assert value is not None
+        slots.leverages.append(value)
+        return _skip_one(tokens, j + 1, TIMES_WORDS)
+    return i
+
+
+def _skip_one(tokens: Sequence[Token], i: int, words: frozenset[str]) -> int:
+    return i + 1 if i < len(tokens) and tokens[i].in_set(words) else i
