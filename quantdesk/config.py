@@ -9,6 +9,7 @@ Secrets are ``SecretStr``: they print as ``**********`` and never reach logs.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -57,6 +58,34 @@ class Settings(BaseSettings):
     pyth_source: Literal["replay", "hermes", "onchain"] = "replay"
     hermes_url: str = "https://hermes.pyth.network"
     hermes_api_key: SecretStr | None = None
+
+    # --- market data / ingest (quantdesk.market, quantdesk.ingest) ------------
+    # Quality gate: trading refuses a price older than price_max_age_s or whose
+    # confidence/price exceeds price_max_conf_ratio (0.01 = 1 %).
+    price_max_age_s: int = Field(30, ge=1, le=86_400, description="Older prices are 'stale'.")
+    price_max_conf_ratio: Decimal = Field(
+        Decimal("0.01"), gt=0, lt=1, description="Confidence/price above this is 'wide'."
+    )
+    # Replay source: recorded Binance candles turned into ticks (see quantdesk/market/data/PROVENANCE.md).
+    replay_speed: float = Field(1.0, gt=0, le=1_000_000, description="1 = real time; tests and demos go faster.")
+    replay_loop: bool = Field(True, description="Start again from the first candle at the end of the data.")
+    replay_data_dir: Path | None = Field(None, description="Folder of replay CSVs; unset means the packaged data.")
+    # On-chain source: the registry's PriceUpdateV2 accounts unless overridden per symbol.
+    onchain_poll_interval_ms: int = Field(1000, ge=50, le=60_000)
+    onchain_accounts: dict[str, str] = Field(
+        default_factory=dict,
+        description='Symbol → Pyth price account to read instead of the registry\'s, e.g. {"SOL/USD": "7UVi..."}.',
+    )
+    # Source resilience: exponential backoff with jitter, then a circuit breaker.
+    source_backoff_initial_s: float = Field(0.5, gt=0, le=60)
+    source_backoff_max_s: float = Field(30.0, gt=0, le=3600)
+    breaker_failure_threshold: int = Field(5, ge=1, le=1000, description="Consecutive failures that open the breaker.")
+    breaker_open_s: float = Field(30.0, gt=0, le=3600, description="How long the breaker stays open before a retry.")
+    # Ingest service: batched COPY into Postgres, raw-tick retention (candles are kept).
+    ingest_batch_size: int = Field(5000, ge=1, le=200_000)
+    ingest_flush_interval_ms: int = Field(100, ge=1, le=600_000)
+    ingest_max_ticks_per_feed: int = Field(2_000_000, ge=1, description="Raw ticks kept per feed; older ones are deleted.")
+    ingest_retention_interval_s: float = Field(60.0, gt=0, le=86_400)
 
     # --- model ---------------------------------------------------------------
     mikey_model: str = Field(

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
+from quantdesk.cli._ingest import ingest_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
 from quantdesk.cli._wallet import wallet_app
@@ -23,6 +24,7 @@ app = typer.Typer(name="quantdesk", help="QuantDesk MIKEY: agent-first perps tra
                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
+app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
 app.command("run")(run_command)
 

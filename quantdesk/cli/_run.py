@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from quantdesk.cli._ingest import ingest_service
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
@@ -28,6 +29,7 @@ def web_service(settings: Settings) -> ServiceSpec:
 def run_command(
     ctx: typer.Context,
     web: bool = typer.Option(True, "--web/--no-web", help="Start the Chainlit web chat."),
+    ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Start the market-data ingest service."),
 ) -> None:
     """Start MIKEY: database up and migrated, then the services, until Ctrl-C."""
     st = state(ctx)
@@ -38,6 +40,10 @@ def run_command(
         st.console.print(f"[bold]database[/]: {db.kind} ({db.display_url}); "
                          f"{len(status.applied)} migrations applied, {len(applied)} just now")
         specs: list[ServiceSpec] = []
+        if ingest:
+            specs.append(ingest_service(settings))
+            st.console.print(f"[bold]ingest[/]: {settings.pyth_source} prices; status on "
+                             f"http://{settings.host}:{settings.ingest_port}/status")
         if web:
             if importlib.util.find_spec("chainlit") is None:
                 st.console.print("[yellow]chainlit is not installed; install the 'web' extra (make run does)[/]")

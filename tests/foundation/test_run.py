@@ -36,7 +36,7 @@ def _wait_http(url: str, proc: subprocess.Popen[str], timeout_s: float = 90) -> 
 def test_run_brings_up_database_and_web_chat_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     data = tmp_path / "data"
     port = _free_port()
-    env = cli_env(data, QUANTDESK_WEB_PORT=str(port))
+    env = cli_env(data, QUANTDESK_WEB_PORT=str(port), QUANTDESK_INGEST_PORT=str(_free_port()))
     proc = subprocess.Popen([*QUANTDESK, "run"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     try:

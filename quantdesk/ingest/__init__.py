@@ -1,0 +1,35 @@
+"""The ingest service: keeps Postgres current with Pyth prices (ticks, 1m/5m/1h
+candles), publishes price events in-process and over LISTEN/NOTIFY, and reports
+its status on the ingest port and in ``ingest_status``."""
+
+from quantdesk.ingest._candles import INTERVALS, CandleRow, aggregate
+from quantdesk.ingest._http import StatusServer, metrics_registry
+from quantdesk.ingest._leader import INGEST_LOCK_KEY, Leadership
+from quantdesk.ingest._prices import PostgresPrices, StoredCandle, listen_price_events
+from quantdesk.ingest._retention import trim_ticks
+from quantdesk.ingest._service import IngestService
+from quantdesk.ingest._status import BreakerStatus, FeedStatus, IngestStatus, read_status
+from quantdesk.ingest._writer import PRICE_CHANNEL, TickWriter, WriteResult, copy_text
+
+__all__ = [
+    "INGEST_LOCK_KEY",
+    "INTERVALS",
+    "PRICE_CHANNEL",
+    "BreakerStatus",
+    "CandleRow",
+    "FeedStatus",
+    "IngestService",
+    "IngestStatus",
+    "Leadership",
+    "PostgresPrices",
+    "StatusServer",
+    "StoredCandle",
+    "TickWriter",
+    "WriteResult",
+    "aggregate",
+    "copy_text",
+    "listen_price_events",
+    "metrics_registry",
+    "read_status",
+    "trim_ticks",
+]

@@ -1,0 +1,121 @@
+"""Building 1m/5m/1h candles from the ticks a batch actually inserted, and
+merging them into ``price_candles``. Pure aggregation here; one SQL upsert.
+
+Only 1-minute buckets are touched per tick; 5m and 1h are folded from those,
+which keeps the per-tick cost to one dict update on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["INTERVALS", "CandleRow", "aggregate", "UPSERT_SQL", "as_columns"]
+
+INTERVALS: dict[str, int] = {"1m": 60, "5m": 300, "1h": 3600}
+
+
+@dataclass(frozen=True, slots=True)
+class CandleRow:
+    feed_id: str
+    interval: str
+    bucket_start: int
+    expo: int
+    open: int
+    high: int
+    low: int
+    close: int
+    open_time: int
+    close_time: int
+    ticks: int
+
+
+def _rescale(price: int, expo: int, target: int) -> int | None:
+    """``price`` at exponent ``target``, or None when that would lose digits."""
+    if expo == target:
+        return price
+    if expo > target:
+        return price * 10 ** (expo - target)
+    factor = 10 ** (target - expo)
+    return price // factor if price % factor == 0 else None
+
+
+def aggregate(ticks: Iterable[tuple[str, int, int, int]], expo_of: Mapping[str, int]) -> tuple[list[CandleRow], int]:
+    """Candle rows for ``(feed_id, publish_time, price, expo)`` ticks, in each
+    feed's ``expo_of`` exponent. Returns the rows and how many ticks were left
+    out because their price could not be expressed exactly in that exponent."""
+    minute: dict[tuple[str, int], list[int]] = {}
+    skipped = 0
+    for feed_id, publish_time, price, expo in ticks:
+        target = expo_of[feed_id]
+        if expo != target:
+            rescaled = _rescale(price, expo, target)
+            if rescaled is None:
+                skipped += 1
+                continue
+            price = rescaled
+        key = (feed_id, publish_time - publish_time % 60)
+        acc = minute.get(key)
+        if acc is None:
+            # open_time, open, high, low, close_time, close, ticks
+            minute[key] = [publish_time, price, price, price, publish_time, price, 1]
+            continue
+        if publish_time < acc[0]:
+            acc[0], acc[1] = publish_time, price
+        if price > acc[2]:
+            acc[2] = price
+        if price < acc[3]:
+            acc[3] = price
+        if publish_time >= acc[4]:
+            acc[4], acc[5] = publish_time, price
+        acc[6] += 1
+
+    rows: list[CandleRow] = []
+    for interval, seconds in INTERVALS.items():
+        folded: dict[tuple[str, int], list[int]] = {}
+        for (feed_id, start), acc in minute.items():
+            key = (feed_id, start - start % seconds)
+            cur = folded.get(key)
+            if cur is None:
+                folded[key] = list(acc)
+                continue
+            if acc[0] < cur[0]:
+                cur[0], cur[1] = acc[0], acc[1]
+            cur[2] = max(cur[2], acc[2])
+            cur[3] = min(cur[3], acc[3])
+            if acc[4] >= cur[4]:
+                cur[4], cur[5] = acc[4], acc[5]
+            cur[6] += acc[6]
+        rows.extend(CandleRow(fid, interval, start, expo_of[fid], a[1], a[2], a[3], a[5], a[0], a[4], a[6])
+                    for (fid, start), a in folded.items())
+    return rows, skipped
+
+
+def as_columns(rows: list[CandleRow]) -> tuple[list[object], ...]:
+    """The rows as the column arrays :data:`UPSERT_SQL` takes."""
+    return (
+        [r.feed_id for r in rows], [r.interval for r in rows], [r.bucket_start for r in rows],
+        [r.expo for r in rows], [r.open for r in rows], [r.high for r in rows], [r.low for r in rows],
+        [r.close for r in rows], [r.open_time for r in rows], [r.close_time for r in rows],
+        [r.ticks for r in rows],
+    )
+
+
+# Merging is order-independent: open/close follow the earliest/latest tick time,
+# so a late batch cannot overwrite a newer close. Rows whose stored exponent
+# differs are left alone (never mix exponents in one candle).
+UPSERT_SQL = """
+INSERT INTO price_candles AS c
+    (feed_id, interval, bucket_start, expo, open, high, low, close, open_time, close_time, ticks)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::int[], %s::bigint[], %s::bigint[],
+                     %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::int[])
+ON CONFLICT (feed_id, interval, bucket_start) DO UPDATE SET
+    open = CASE WHEN EXCLUDED.open_time < c.open_time THEN EXCLUDED.open ELSE c.open END,
+    open_time = LEAST(c.open_time, EXCLUDED.open_time),
+    close = CASE WHEN EXCLUDED.close_time >= c.close_time THEN EXCLUDED.close ELSE c.close END,
+    close_time = GREATEST(c.close_time, EXCLUDED.close_time),
+    high = GREATEST(c.high, EXCLUDED.high),
+    low = LEAST(c.low, EXCLUDED.low),
+    ticks = c.ticks + EXCLUDED.ticks
+WHERE c.expo = EXCLUDED.expo
+"""
