@@ -1,2 +1,8 @@
 """The LangGraph MIKEY graph: state, nodes, confirmation gate, model routing,
-the offline command parser and prompts. (Filled by the agent issue.)"""
+the offline command parser and prompts; exposed to interfaces as ChatSession."""
+
+from agent._nodes import GraphDeps
+from agent.graph import build_graph
+from agent.session import ChatEvent, ChatSession
+
+__all__ = ["ChatEvent", "ChatSession", "GraphDeps", "build_graph"]

@@ -1,2 +1,5 @@
-"""Typed LangChain tools MIKEY may call; thin adapters over quantdesk/.
-(Filled by the agent issue.)"""
+"""Typed tools MIKEY may call; thin adapters over quantdesk/ (validate, call, format)."""
+
+from tools._toolbox import Handler, Toolbox, ToolContext, ToolOutcome, description
+
+__all__ = ["Handler", "ToolContext", "ToolOutcome", "Toolbox", "description"]

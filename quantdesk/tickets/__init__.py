@@ -1,5 +1,6 @@
 """Order tickets: the exact transaction awaiting approval, the approval rule, and their storage."""
 
+from quantdesk.tickets._execution import ExecutionReport, TicketExecutor
 from quantdesk.tickets._gate import Approval, TicketClosed, TicketExpired, WrongTicket, WrongUser, check_approval
 from quantdesk.tickets._model import DEFAULT_TTL, OrderTicket, SimulatedOutcome, TicketKind, message_hash
 from quantdesk.tickets._store import StoredTicket, TicketStatus, TicketStore
@@ -7,6 +8,7 @@ from quantdesk.tickets._store import StoredTicket, TicketStatus, TicketStore
 __all__ = [
     "Approval",
     "DEFAULT_TTL",
+    "ExecutionReport",
     "OrderTicket",
     "SimulatedOutcome",
     "StoredTicket",
@@ -14,6 +16,7 @@ __all__ = [
     "TicketExpired",
     "TicketKind",
     "TicketStatus",
+    "TicketExecutor",
     "TicketStore",
     "WrongTicket",
     "WrongUser",

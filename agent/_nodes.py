@@ -1,0 +1,183 @@
+"""The graph's nodes: small functions of state that return updates.
+
+    agent ──tool calls──▶ tools ──ticket──▶ confirm ──approved──▶ execute ─▶ END
+      ▲                     │                  │
+      └──────results────────┘                  └─ rejected / expired / new message ─▶ END or agent
+
+The confirm node pauses the graph with ``interrupt``; only an approval naming the
+ticket's hash, from its user, before expiry, goes on to execute. Execution is
+the venue's (through a TicketExecutor): no LLM, no key, in this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langgraph.graph import END
+from langgraph.types import Command, interrupt
+
+from agent._prompts import prompt
+from agent.models import RulesChatModel
+from agent.parser import is_unambiguous_command
+from quantdesk.audit import AuditLog
+from quantdesk.errors import ApprovalError
+from quantdesk.logs import get_logger
+from quantdesk.tickets import (
+    Approval,
+    OrderTicket,
+    TicketExecutor,
+    TicketExpired,
+    TicketStore,
+    check_approval,
+)
+from tools import Toolbox, ToolContext
+from tools.schemas import TRADING_TOOLS
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class GraphDeps:
+    toolbox: Toolbox
+    tickets: TicketStore
+    audit: AuditLog
+    clock: Callable[[], datetime]
+    executor: TicketExecutor | None = None  # None: a read-only MIKEY (no trading tools in the toolbox)
+    llm: BaseChatModel | None = None
+
+
+def _last_human(messages: Sequence[AnyMessage]) -> HumanMessage | None:
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return message
+    return None
+
+
+def _uses_rules(deps: GraphDeps, messages: Sequence[AnyMessage]) -> bool:
+    """Route: unambiguous commands (and everything, without an LLM) go to the offline parser."""
+    if deps.llm is None:
+        return True
+    human = _last_human(messages)
+    return human is not None and isinstance(human.content, str) and is_unambiguous_command(human.content)
+
+
+def make_agent_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    schemas = deps.toolbox.schemas()
+    rules = RulesChatModel().bind_tools(schemas)
+    llm = None if deps.llm is None else deps.llm.bind_tools(schemas).with_fallbacks([rules])
+
+    def agent(state: dict[str, Any]) -> dict[str, Any]:
+        messages = state["messages"]
+        if _uses_rules(deps, messages):
+            reply = rules.invoke(messages)
+        else:
+            assert llm is not None
+            reply = llm.invoke([SystemMessage(prompt("system")), *messages])
+        return {"messages": [reply]}
+
+    return agent
+
+
+def route_after_agent(state: dict[str, Any]) -> Literal["tools", "__end__"]:
+    last = state["messages"][-1]
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+
+
+def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def tools(state: dict[str, Any]) -> dict[str, Any]:
+        last = state["messages"][-1]
+        ctx = ToolContext(user_id=state["user_id"], thread_id=state["thread_id"], now=deps.clock())
+        results: list[ToolMessage] = []
+        ticket: OrderTicket | None = None
+        for call in last.tool_calls:
+            if call["name"] in TRADING_TOOLS and ticket is not None:
+                results.append(ToolMessage(
+                    "error: one ticket at a time; approve or reject the pending ticket first",
+                    tool_call_id=call["id"], name=call["name"], status="error"))
+                continue
+            outcome = deps.toolbox.call(call["name"], call["args"], ctx)
+            if outcome.ticket is not None:
+                ticket = outcome.ticket
+            results.append(ToolMessage(outcome.text, tool_call_id=call["id"], name=call["name"],
+                                       status="error" if outcome.error else "success",
+                                       artifact=json.loads(json.dumps(outcome.data, default=str))))
+        update: dict[str, Any] = {"messages": results}
+        if ticket is not None:
+            update["ticket"] = ticket.model_dump(mode="json")
+        return update
+
+    return tools
+
+
+def route_after_tools(state: dict[str, Any]) -> Literal["confirm", "agent"]:
+    return "confirm" if state.get("ticket") else "agent"
+
+
+def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any]]:
+    def confirm(state: dict[str, Any]) -> Command[Any]:
+        ticket = OrderTicket.model_validate(state["ticket"])
+        decision = interrupt({"type": "ticket", "ticket": state["ticket"]})
+        action = decision.get("action") if isinstance(decision, dict) else None
+        now = deps.clock()
+        if action in ("approve", "reject"):
+            approval = Approval(str(decision.get("ticket_hash", "")), str(decision.get("user_id", "")), now)
+            try:
+                check_approval(ticket, approval)
+            except TicketExpired as exc:
+                return _close(deps, ticket, "expired", str(exc), now)
+            except ApprovalError as exc:
+                # Not this ticket or not its owner: refuse, and keep waiting for the owner.
+                deps.audit.append("rejection", user_id=approval.user_id or "?", thread_id=ticket.thread_id,
+                                  ticket_hash=ticket.ticket_hash, detail={"refused": str(exc)})
+                note = AIMessage(f"That {action} was refused: {exc}. Ticket {ticket.short_hash} is still waiting.")
+                return Command(goto="confirm", update={"messages": [note]})
+            if action == "reject":
+                return _close(deps, ticket, "rejected", "rejected by its owner", now)
+            deps.audit.append("approval", user_id=approval.user_id, thread_id=ticket.thread_id,
+                              ticket_hash=ticket.ticket_hash, detail={"at": now.isoformat()})
+            return Command(goto="execute", update={"decision": {"ticket_hash": ticket.ticket_hash,
+                                                                "user_id": approval.user_id}})
+        text = str(decision.get("text", "")) if isinstance(decision, dict) else ""
+        reason = "a new message arrived before approval" if text else "no explicit approval was given"
+        closed = _close(deps, ticket, "cancelled", reason, now)
+        if not text:
+            return closed
+        return Command(goto="agent", update={"messages": [*closed.update["messages"], HumanMessage(text)],
+                                             "ticket": None})
+
+    return confirm
+
+
+def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,
+           now: datetime) -> Command[Any]:
+    deps.tickets.close(ticket.ticket_hash, status, reason, now)
+    deps.audit.append("expiry" if status == "expired" else "rejection", user_id=ticket.user_id,
+                      thread_id=ticket.thread_id, ticket_hash=ticket.ticket_hash, detail={"status": status,
+                                                                                           "reason": reason})
+    message = AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
+    return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
+
+
+def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def execute(state: dict[str, Any]) -> dict[str, Any]:
+        decision = state["decision"]
+        approval = Approval(decision["ticket_hash"], decision["user_id"], deps.clock())
+        if deps.executor is None:
+            return {"messages": [AIMessage("Not executed: trading is not enabled here.")], "ticket": None,
+                    "decision": None}
+        try:
+            report = deps.executor.execute(approval)
+        except ApprovalError as exc:
+            return {"messages": [AIMessage(f"Not executed: {exc}")], "ticket": None, "decision": None}
+        message = AIMessage(report.summary, additional_kwargs={"execution": {
+            "ok": report.ok, "ticket_hash": report.ticket_hash, "signature": report.signature,
+            "data": json.loads(json.dumps(report.data, default=str))}})
+        return {"messages": [message], "ticket": None, "decision": None}
+
+    return execute

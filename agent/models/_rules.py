@@ -1,0 +1,84 @@
+"""The ``rules`` chat model: the offline parser behind LangChain's chat-model
+interface, so the graph runs the same way with or without an LLM.
+
+* After a human message it emits the parser's tool calls (the same calls an LLM
+  would make), or a question / the help text as plain text.
+* After tool results it answers with those results' text: tools format their
+  own summaries, so nothing is invented here.
+
+It never derives a tool call from anything but the trader's own last message:
+text inside tool results or documents is data, never instructions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.tools import BaseTool
+
+from agent.parser import Ambiguous, NotUnderstood, parse_command
+
+
+def _text(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+
+
+class RulesChatModel(BaseChatModel):
+    """Deterministic, offline, exact with numbers."""
+
+    bound_tools: frozenset[str] | None = None
+
+    @property
+    def _llm_type(self) -> str:
+        return "mikey-rules"
+
+    def bind_tools(self, tools: Sequence[Any], **_kwargs: Any) -> RulesChatModel:  # type: ignore[override]
+        names = frozenset(t.name if isinstance(t, BaseTool) else t["name"] for t in tools)
+        return self.model_copy(update={"bound_tools": names})
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: Any = None, **kwargs: Any) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self.respond(messages))])
+
+    def respond(self, messages: Sequence[BaseMessage]) -> AIMessage:
+        """The model's reply to a conversation (the newest message decides)."""
+        if not messages:
+            return AIMessage(content="Say what you would like to do, e.g. `price of sol`.")
+        last = messages[-1]
+        if isinstance(last, ToolMessage):
+            return AIMessage(content=self._summarize_tool_results(messages))
+        if not isinstance(last, HumanMessage):
+            return AIMessage(content="")
+        parsed = parse_command(_text(last))
+        if isinstance(parsed, Ambiguous):
+            return AIMessage(content=parsed.question)
+        if isinstance(parsed, NotUnderstood):
+            return AIMessage(content=f"I can't do that offline ({parsed.reason}).\n\n{parsed.help}")
+        unavailable = [c.name for c in parsed.calls if self.bound_tools is not None and c.name not in self.bound_tools]
+        if unavailable:
+            return AIMessage(content=f"That needs {', '.join(unavailable)}, which is not available here.")
+        return AIMessage(
+            content="",
+            tool_calls=[
+                {"name": c.name, "args": c.args.model_dump(mode="json", exclude_defaults=True),
+                 "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+                for c in parsed.calls
+            ],
+        )
+
+    @staticmethod
+    def _summarize_tool_results(messages: Sequence[BaseMessage]) -> str:
+        results: list[str] = []
+        for message in reversed(messages):
+            if not isinstance(message, ToolMessage):
+                break
+            results.append(_text(message))
+        return "\n\n".join(reversed(results))

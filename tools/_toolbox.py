@@ -1,0 +1,93 @@
+"""The Toolbox: the tools MIKEY may call, as schemas for the model and as
+handlers our graph calls with the caller's identity.
+
+The model only ever sees names, descriptions (files in tools/descriptions/) and
+argument schemas (tools/schemas.py). Calls come back through :meth:`Toolbox.call`,
+which validates the arguments and passes a :class:`ToolContext` the model cannot
+set: who is asking, in which thread, at what time. Errors we raise on purpose
+become a tool result saying what went wrong; they never crash the turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.tools import StructuredTool
+from pydantic import BaseModel, ValidationError
+
+from quantdesk.errors import QuantDeskError
+from quantdesk.tickets import OrderTicket
+from tools.schemas import TOOL_ARGS
+
+DESCRIPTIONS = Path(__file__).resolve().parent / "descriptions"
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    user_id: str
+    thread_id: str
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ToolOutcome:
+    """``text`` is what the model reads; ``data`` is the structured result for interfaces."""
+
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+    ticket: OrderTicket | None = None
+    error: bool = False
+
+
+Handler = Callable[[Any, ToolContext], ToolOutcome]
+
+
+@cache
+def description(name: str) -> str:
+    return (DESCRIPTIONS / f"{name}.md").read_text(encoding="utf-8").strip()
+
+
+def _never_called(**_kwargs: Any) -> str:
+    # Schemas are for the model; calls go through Toolbox.call with a ToolContext.
+    raise RuntimeError("MIKEY tools are called through Toolbox.call")
+
+
+class Toolbox:
+    def __init__(self, handlers: Mapping[str, Handler]) -> None:
+        unknown = set(handlers) - set(TOOL_ARGS)
+        if unknown:
+            raise ValueError(f"handlers for tools not in tools.schemas.TOOL_ARGS: {sorted(unknown)}")
+        self._handlers = dict(handlers)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self._handlers)
+
+    def schemas(self) -> list[StructuredTool]:
+        """What the model is shown (bind_tools)."""
+        return [
+            StructuredTool.from_function(_never_called, name=name, description=description(name),
+                                         args_schema=TOOL_ARGS[name])
+            for name in sorted(self._handlers)
+        ]
+
+    def call(self, name: str, raw_args: Mapping[str, Any], ctx: ToolContext) -> ToolOutcome:
+        handler = self._handlers.get(name)
+        if handler is None:
+            return ToolOutcome(f"error: there is no tool named {name!r}", {"error": "unknown_tool"}, error=True)
+        try:
+            args: BaseModel = TOOL_ARGS[name].model_validate(dict(raw_args))
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: "
+                                 f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
+            return ToolOutcome(f"error: invalid arguments for {name}: {problems}", {"error": "invalid_arguments",
+                                                                                   "detail": problems}, error=True)
+        try:
+            return handler(args, ctx)
+        except QuantDeskError as exc:
+            return ToolOutcome(f"error: {exc}", {"error": type(exc).__name__, "detail": str(exc)}, error=True)
