@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from quantdesk.market import ANY_QUALITY, GatedPrice, PriceReader
+from quantdesk.db import Database
+from quantdesk.ingest import PostgresPrices, read_status
+from quantdesk.market import ANY_QUALITY, GatedPrice, PriceReader, scaled
 from tools._toolbox import Handler, ToolContext, ToolOutcome
-from tools.schemas import MarketArgs
+from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
 REPLAY_NOTE = "replayed: derived from Binance 1m candles, not a Pyth price"
 
@@ -46,5 +48,39 @@ def get_price(prices: PriceReader) -> Handler:
     def handle(args: MarketArgs, _ctx: ToolContext) -> ToolOutcome:
         gated = prices.get(feed_symbol(args.market), accept=ANY_QUALITY)
         return ToolOutcome(describe_price(args.market, gated), {"market": args.market, **price_data(gated)})
+
+    return handle
+
+
+def get_candles(prices: PostgresPrices) -> Handler:
+    def handle(args: CandlesArgs, _ctx: ToolContext) -> ToolOutcome:
+        candles = prices.candles(feed_symbol(args.market), args.interval, limit=args.limit)
+        if not candles:
+            return ToolOutcome(f"No {args.interval} candles for {args.market} yet; is the ingest service running?",
+                               {"market": args.market, "interval": args.interval, "candles": []})
+        rows = [{"start": c.bucket_start, "open": str(scaled(c.open, c.expo)), "high": str(scaled(c.high, c.expo)),
+                 "low": str(scaled(c.low, c.expo)), "close": str(scaled(c.close, c.expo)), "ticks": c.ticks}
+                for c in candles]
+        first, last = candles[0], candles[-1]
+        high = max(scaled(c.high, c.expo) for c in candles)
+        low = min(scaled(c.low, c.expo) for c in candles)
+        text = (f"{args.market} {len(candles)} × {args.interval}: open {_money(scaled(first.open, first.expo))}, "
+                f"close {_money(scaled(last.close, last.expo))}, high {_money(high)}, low {_money(low)}")
+        return ToolOutcome(text, {"market": args.market, "interval": args.interval, "candles": rows})
+
+    return handle
+
+
+def ingest_status(db: Database) -> Handler:
+    def handle(_args: NoArgs, _ctx: ToolContext) -> ToolOutcome:
+        status = read_status(db)
+        if status is None:
+            return ToolOutcome("The ingest service has not reported yet: no market data is being written.",
+                               {"running": False})
+        lag = "unknown" if status.lag_s is None else f"{status.lag_s:.1f}s"
+        text = (f"Ingest ({status.role}): source {status.source} — {status.source_description}; breaker "
+                f"{status.breaker.state}; {status.ticks_per_s:.0f} ticks/s; lag {lag}; "
+                f"last error: {status.last_error or 'none'}")
+        return ToolOutcome(text, {"running": True, **status.model_dump(mode="json")})
 
     return handle
