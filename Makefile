@@ -29,10 +29,12 @@ node-deps: $(NODE_DEPS)
 run: install
 	$(VENV)/bin/quantdesk run
 
-# pytest's own exit code is kept: 5 ("no tests collected") fails the build.
+# Rust first (it also builds the engine runner the Python differential tests use),
+# then pytest, whose summary line closes the output. pytest's own exit code is kept:
+# 5 ("no tests collected") fails the build.
 test: install node-deps
-	$(PY) -m pytest
 	$(MAKE) rust-test
+	$(PY) -m pytest
 
 rust-test:
 	@if [ -f programs/Cargo.toml ]; then cargo test --manifest-path programs/Cargo.toml --workspace; \
