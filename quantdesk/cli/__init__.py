@@ -4,6 +4,7 @@ exit with code 2; ``--debug`` shows the traceback instead."""
 from __future__ import annotations
 
 import sys
+from importlib.metadata import entry_points
 
 import typer
 from rich.console import Console
@@ -27,6 +28,15 @@ app.add_typer(config_app, name="config")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
 app.command("run")(run_command)
+
+
+def _register_plugins() -> None:
+    """Commands from packages above the core (e.g. `chat` from interfaces/), via entry points."""
+    for entry in entry_points(group="quantdesk.commands"):
+        entry.load()(app)
+
+
+_register_plugins()
 
 
 @app.callback()

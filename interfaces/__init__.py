@@ -1,0 +1,9 @@
+"""Interfaces: thin adapters over agent.ChatSession (terminal chat, Chainlit web
+chat, later the chat API and bots). They hold no trading logic.
+
+This package sits above agent/ (imports point interfaces → agent → tools →
+quantdesk). The `quantdesk` CLI picks up interface commands through the
+``quantdesk.commands`` entry-point group, so quantdesk/ never imports agent/.
+"""
+
+__all__: list[str] = []  # import interfaces._assembly / interfaces.terminal directly (kept lazy for the CLI)

@@ -1,0 +1,144 @@
+"""`quantdesk chat`: the terminal interface.
+
+Interactive (rich): streamed answers, tool activity, tickets as panels, and the
+commands ``/approve HASH``, ``/reject HASH``, ``/positions``, ``/quit``. A HASH
+may be shortened to its first 8+ characters; it must match the pending ticket,
+and the full hash is what is sent as the approval.
+
+``--json``: one user message (or command) per line on stdin, every event as one
+JSON object per line on stdout, for scripts and evals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from agent import ChatEvent, ChatSession
+from interfaces._assembly import open_mikey
+from quantdesk.config import Settings
+
+_MIN_HASH_PREFIX = 8
+
+
+def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
+    """Run the chat (see the module doc); options come from interfaces._cli."""
+    from quantdesk.cli._state import state
+
+    st = state(ctx)
+    user_id = user or getpass.getuser() or "trader"
+    thread_id = thread or f"{user_id}-terminal"
+    asyncio.run(_chat(st.settings, user_id, thread_id, as_json, st.console))
+
+
+async def _chat(settings: Settings, user_id: str, thread_id: str, as_json: bool, console: Console) -> None:
+    async with open_mikey(settings) as mikey:
+        if as_json:
+            await _json_loop(mikey.session, user_id, thread_id)
+        else:
+            await _interactive_loop(mikey.session, user_id, thread_id, console)
+
+
+def resolve_hash(typed: str, pending: dict[str, Any] | None) -> str | None:
+    """The pending ticket's full hash if ``typed`` is it or a prefix of at least 8 characters."""
+    typed = typed.strip().lower()
+    if pending is None or len(typed) < _MIN_HASH_PREFIX:
+        return None
+    full = str(pending["ticket_hash"])
+    return full if full.startswith(typed) else None
+
+
+async def dispatch(session: ChatSession, user_id: str, thread_id: str, line: str) -> AsyncIterator[ChatEvent]:
+    """A line typed by the trader: a slash command or a message."""
+    words = line.strip().split()
+    command = words[0].lower() if words else ""
+    if command in ("/approve", "/reject"):
+        pending = await session.pending_ticket(thread_id)
+        full = resolve_hash(words[1] if len(words) > 1 else "", pending)
+        if full is None:
+            yield ChatEvent("error", {"message": f"{command} needs the pending ticket's hash (at least "
+                                                 f"{_MIN_HASH_PREFIX} characters)" if pending else
+                                                 "no ticket is waiting for approval"})
+            return
+        stream = session.approve if command == "/approve" else session.reject
+        async for event in stream(thread_id, user_id, full):
+            yield event
+        return
+    if command == "/positions":
+        line = "my positions"
+    async for event in session.send(thread_id, user_id, line):
+        yield event
+
+
+async def _json_loop(session: ChatSession, user_id: str, thread_id: str) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        if not line.strip():
+            continue
+        async for event in dispatch(session, user_id, thread_id, line.rstrip("\n")):
+            sys.stdout.write(json.dumps(event.to_json(), default=str) + "\n")
+            sys.stdout.flush()
+
+
+async def _interactive_loop(session: ChatSession, user_id: str, thread_id: str, console: Console) -> None:
+    console.print(f"[bold]MIKEY[/] — thread {thread_id} as {user_id}. Try `what's SOL doing?`; /quit to leave.")
+    pending = await session.pending_ticket(thread_id)
+    if pending is not None:
+        render(ChatEvent("ticket", {"ticket": pending}), console)
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            line = await loop.run_in_executor(None, lambda: console.input("[bold cyan]you ›[/] "))
+        except (EOFError, KeyboardInterrupt):
+            return
+        if line.strip().lower() in ("/quit", "/exit"):
+            return
+        if not line.strip():
+            continue
+        async for event in dispatch(session, user_id, thread_id, line):
+            render(event, console)
+
+
+def render(event: ChatEvent, console: Console) -> None:
+    data = event.data
+    if event.type == "text":
+        console.print(f"[bold green]mikey ›[/] {data['text']}", highlight=False)
+    elif event.type == "tool_call":
+        args = ", ".join(f"{k}={v}" for k, v in data["args"].items())
+        console.print(f"[dim]→ {data['name']}({args})[/]", highlight=False)
+    elif event.type == "tool_result":
+        console.print(f"[dim]← {data['name']}: {data['status']}[/]", highlight=False)
+    elif event.type == "ticket":
+        console.print(ticket_panel(data["ticket"]))
+    elif event.type == "execution":
+        style = "green" if data.get("ok") else "red"
+        console.print(Panel(str(data.get("text", "")), title="execution", border_style=style))
+    else:
+        console.print(f"[red]error:[/] {data.get('message', data)}", highlight=False)
+
+
+def ticket_panel(ticket: dict[str, Any]) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    outcome = ticket.get("outcome", {})
+    rows = [("order", ticket["summary"]), ("price bound", ticket.get("price_bound")),
+            ("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
+            ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price")),
+            ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
+    for label, value in rows:
+        if value is not None:
+            table.add_row(label, str(value))
+    return Panel(table, title="ticket — /approve HASH or /reject HASH", border_style="yellow")

@@ -1,0 +1,21 @@
+"""Assembling the Toolbox from the services a process has."""
+
+from __future__ import annotations
+
+from quantdesk.db import Database
+from quantdesk.ingest import PostgresPrices
+from tools._knowledge import search_knowledge_unavailable
+from tools._market import get_candles, get_price, ingest_status
+from tools._toolbox import Handler, Toolbox
+
+
+def build_toolbox(db: Database, prices: PostgresPrices, *, extra: dict[str, Handler] | None = None) -> Toolbox:
+    """Market-data and knowledge tools, plus ``extra`` handlers (account and trading tools)."""
+    handlers: dict[str, Handler] = {
+        "get_price": get_price(prices),
+        "get_candles": get_candles(prices),
+        "ingest_status": ingest_status(db),
+        "search_knowledge": search_knowledge_unavailable(),
+        **(extra or {}),
+    }
+    return Toolbox(handlers)
