@@ -42,3 +42,26 @@ def database(settings: Settings) -> Iterator[Database]:
         yield db
     finally:
         db.close()
+
+
+@pytest.fixture
+def fresh_database(database: Database) -> Iterator[Database]:
+    """A new, migrated database on the session's server, dropped afterwards: for worlds
+    that must not see other tests' state (the paper exchange is one per database)."""
+    import uuid
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with database.connect(autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    params = conninfo_to_dict(database.url)
+    params["dbname"] = name
+    db = Database(kind="external", _url=make_conninfo(**params), pool_max=5)
+    migrate(db)
+    try:
+        yield db
+    finally:
+        db.close()
+        with database.connect(autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
+from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
 from quantdesk.cli._ingest import ingest_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
@@ -28,6 +29,10 @@ app.add_typer(config_app, name="config")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
 app.command("run")(run_command)
+app.command("faucet")(faucet_command)
+app.command("positions")(positions_command)
+app.command("orders")(orders_command)
+app.command("keepers")(keepers_command)
 
 
 def _register_plugins() -> None:

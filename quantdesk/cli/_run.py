@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from quantdesk.cli._ingest import ingest_service
+from quantdesk.cli._paper import keepers_service
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
@@ -44,6 +45,9 @@ def run_command(
             specs.append(ingest_service(settings))
             st.console.print(f"[bold]ingest[/]: {settings.pyth_source} prices; status on "
                              f"http://{settings.host}:{settings.ingest_port}/status")
+        if settings.venue == "paper":
+            specs.append(keepers_service(settings))
+            st.console.print("[bold]paper venue[/]: keepers settle funding, trigger orders and liquidate")
         if web:
             if importlib.util.find_spec("chainlit") is None:
                 st.console.print("[yellow]chainlit is not installed; install the 'web' extra (make run does)[/]")

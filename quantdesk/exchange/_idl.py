@@ -99,6 +99,8 @@ class PerpIdl:
             key = accounts.get(acc["name"])
             if key is None and "address" in acc:
                 key = Pubkey.from_string(acc["address"])
+            if key is None and acc.get("optional"):
+                key = self.program_id  # Anchor's convention for an omitted optional account
             if key is None:
                 raise IdlError(f"{name}: account {acc['name']!r} is required")
             metas.append(AccountMeta(key, is_signer=bool(acc.get("signer")), is_writable=bool(acc.get("writable"))))
@@ -106,6 +108,10 @@ class PerpIdl:
         if unknown:
             raise IdlError(f"{name}: unknown accounts {sorted(unknown)}")
         return Instruction(self.program_id, self.encode(name, args), metas)
+
+    def doc_instruction(self, name: str) -> dict[str, Any]:
+        """The instruction's IDL entry (accounts with their flags, args)."""
+        return self._instruction(name)
 
     def account_names(self, name: str) -> list[str]:
         return [a["name"] for a in self._instruction(name)["accounts"]]

@@ -1,0 +1,133 @@
+"""Paper-venue commands: `quantdesk faucet AMOUNT`, `quantdesk positions`,
+`quantdesk orders`, and the keepers service `quantdesk keepers`."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+import time
+from decimal import Decimal
+
+import typer
+from rich.table import Table
+
+from quantdesk.cli._state import state
+from quantdesk.config import Settings
+from quantdesk.db import migrate, open_database
+from quantdesk.errors import VenueError
+from quantdesk.exchange._builder import PerpInstructions, build_message
+from quantdesk.exchange._views import account_view
+from quantdesk.exchange.paper._keepers import Keeper, run_keepers
+from quantdesk.exchange.paper._service import open_paper
+from quantdesk.supervisor import ServiceSpec
+from quantdesk.wallet import open_wallet
+
+
+def _require_paper(settings: Settings) -> None:
+    if settings.venue != "paper":
+        raise VenueError("this command works on the paper venue only (QUANTDESK_VENUE=paper)")
+
+
+def faucet_command(ctx: typer.Context, amount: Decimal = typer.Argument(..., help="Paper USDC to credit.")) -> None:
+    """Credit paper USDC and deposit it as collateral (creating the trading account if needed)."""
+    st = state(ctx)
+    _require_paper(st.settings)
+    if amount <= 0 or amount > 1_000_000_000:
+        raise VenueError(f"faucet amount must be between 0 and 1,000,000,000 USDC (got {amount})")
+    units = int(amount * 10**6)
+    if Decimal(units) != amount * 10**6:
+        raise VenueError(f"USDC has 6 decimals; {amount} has more")
+    with open_database(st.settings) as db:
+        migrate(db)
+        parts = open_paper(st.settings, db)
+        wallet = open_wallet(st.settings)
+        if wallet.created:
+            st.console.print(f"created your paper wallet at {wallet.path}")
+        signer, ixs = wallet.signer, PerpInstructions(parts.executor.idl)
+        token = parts.executor.faucet(signer.pubkey, units)
+        instructions = []
+        if not any(u.owner == bytes(signer.pubkey) for u in parts.executor.state().users):
+            instructions.append(ixs.create_user(signer.pubkey))
+        instructions.append(ixs.deposit(signer.pubkey, signer.pubkey, token, units))
+        message = build_message(signer.pubkey, instructions, parts.executor.latest_blockhash().blockhash)
+        outcome = parts.executor.submit(bytes(signer.sign_transaction(message)))
+        if not outcome.ok:
+            assert outcome.failure is not None
+            raise VenueError(f"deposit failed: {outcome.failure.message}")
+        view = account_view(parts.executor.state(), bytes(signer.pubkey), {})
+        assert view is not None
+        st.console.print(f"deposited {amount} paper USDC for {signer.pubkey}; free collateral now "
+                         f"{view.collateral:,} USDC (tx {outcome.signature[:16]}…)")
+
+
+def _account(ctx: typer.Context):  # noqa: ANN202
+    st = state(ctx)
+    _require_paper(st.settings)
+    with open_database(st.settings) as db:
+        migrate(db)
+        parts = open_paper(st.settings, db)
+        signer = open_wallet(st.settings).signer
+        return st, account_view(parts.executor.state(), bytes(signer.pubkey), parts.executor.marks()), signer
+
+
+def positions_command(ctx: typer.Context) -> None:
+    """Your open positions on the paper venue."""
+    st, view, signer = _account(ctx)
+    if view is None:
+        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
+        return
+    table = Table(title=f"positions of {signer.pubkey}")
+    for col in ("market", "side", "size", "entry", "mark", "uPnL", "margin", "liq. price", "leverage"):
+        table.add_column(col, justify="left" if col in ("market", "side") else "right")
+    for p in view.positions:
+        table.add_row(p.market, p.side, f"{p.size}", f"{p.entry_price:,}", _opt(p.mark_price), _opt(p.unrealized_pnl),
+                      f"{p.margin:,}", _opt(p.liquidation_price), _opt(p.leverage))
+    st.console.print(table)
+    st.console.print(f"free collateral {view.collateral:,} USDC; margin locked {view.margin_locked:,}; "
+                     f"equity {_opt(view.equity)}")
+
+
+def orders_command(ctx: typer.Context) -> None:
+    """Your resting orders on the paper venue."""
+    st, view, signer = _account(ctx)
+    if view is None:
+        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
+        return
+    table = Table(title=f"open orders of {signer.pubkey}")
+    for col in ("id", "market", "kind", "side", "size", "price", "trigger", "reduce-only", "client id"):
+        table.add_column(col)
+    for o in view.orders:
+        table.add_row(str(o.order_id), o.market, o.kind, o.side, f"{o.size}", _opt(o.price), _opt(o.trigger_price),
+                      "yes" if o.reduce_only else "", str(o.client_order_id))
+    st.console.print(table)
+    if not view.orders:
+        st.console.print("no open orders")
+
+
+def _opt(value: object) -> str:
+    return "—" if value is None else f"{value:,}" if isinstance(value, Decimal) else str(value)
+
+
+def keepers_command(ctx: typer.Context, interval: float = typer.Option(2.0, help="Seconds between passes.")) -> None:
+    """Run the paper venue's keepers (funding, triggers, liquidations) until stopped."""
+    st = state(ctx)
+    _require_paper(st.settings)
+    with open_database(st.settings) as db:
+        migrate(db)
+        parts = open_paper(st.settings, db)
+        keeper = Keeper(parts.executor, parts.keeper, parts.registry)
+        st.console.print(f"keepers running as {parts.keeper.pubkey} every {interval}s")
+
+        async def main() -> None:
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await run_keepers(keeper, time.time, interval_s=interval, stop=stop)
+
+        asyncio.run(main())
+
+
+def keepers_service(settings: Settings) -> ServiceSpec:
+    return ServiceSpec(name="keepers", argv=[sys.executable, "-m", "quantdesk", "keepers"])

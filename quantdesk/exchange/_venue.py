@@ -1,0 +1,103 @@
+"""One Venue interface for where signed transactions go: ``paper`` (the local
+executor) or ``solana`` (a cluster over JSON-RPC). Callers build and sign
+transactions themselves (build, then send); a venue only simulates, submits,
+reports status and reads the exchange's state.
+
+Semantics both implementations keep:
+- ``simulate`` never changes anything; with ``sig_verify=False`` an unsigned
+  message (zeroed signatures) can be simulated, as tickets need before approval.
+- ``submit`` returns once the transaction has a final result, or raises
+  :class:`TransactionRejected` when it never landed (bad signature, expired
+  blockhash, replay, preflight failure) or :class:`SubmitTimeout` when the result
+  is unknown by the deadline (the caller must check before resending anything).
+- A failed-but-landed transaction is a ``VenueResult`` with ``ok=False`` and the
+  program's error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from solders.hash import Hash
+
+from quantdesk.errors import VenueError
+from quantdesk.exchange.engine import State
+
+
+class SubmitTimeout(VenueError):
+    """No final result before the deadline; the transaction may still land."""
+
+
+@dataclass(frozen=True)
+class RecentBlockhash:
+    blockhash: Hash
+    last_valid_slot: int
+
+
+@dataclass(frozen=True)
+class VenueResult:
+    """What a transaction did (or would do, when simulated)."""
+
+    signature: str
+    ok: bool
+    error_code: int | None
+    error_name: str | None
+    error_message: str | None
+    events: tuple[dict[str, Any], ...]
+    logs: tuple[str, ...]
+    slot: int | None = None
+
+
+class Venue(Protocol):
+    name: str
+
+    async def latest_blockhash(self) -> RecentBlockhash: ...
+
+    async def simulate(self, raw: bytes, *, sig_verify: bool = True) -> VenueResult: ...
+
+    async def submit(self, raw: bytes) -> VenueResult: ...
+
+    async def status(self, signature: str) -> VenueResult | None: ...
+
+    async def read_state(self) -> State: ...
+
+
+class PaperVenue:
+    """The local executor behind the Venue interface (its work runs in a thread)."""
+
+    name = "paper"
+
+    def __init__(self, executor: Any) -> None:  # PaperExecutor; typed loosely to avoid an import cycle
+        self.executor = executor
+
+    async def latest_blockhash(self) -> RecentBlockhash:
+        issued = await asyncio.to_thread(self.executor.latest_blockhash)
+        return RecentBlockhash(issued.blockhash, issued.last_valid_slot)
+
+    async def simulate(self, raw: bytes, *, sig_verify: bool = True) -> VenueResult:
+        return _result(await asyncio.to_thread(self.executor.simulate, raw, sig_verify=sig_verify))
+
+    async def submit(self, raw: bytes) -> VenueResult:
+        return _result(await asyncio.to_thread(self.executor.submit, raw))
+
+    async def status(self, signature: str) -> VenueResult | None:
+        status = await asyncio.to_thread(self.executor.status, signature)
+        if status is None:
+            return None
+        return VenueResult(signature, status.ok, None, None, status.error, (), tuple(status.logs), status.slot)
+
+    async def read_state(self) -> State:
+        return await asyncio.to_thread(self.executor.state)
+
+
+def _result(outcome: Any) -> VenueResult:
+    failure = outcome.failure
+    return VenueResult(
+        signature=outcome.signature, ok=outcome.ok,
+        error_code=None if failure is None else failure.code,
+        error_name=None if failure is None else failure.name,
+        error_message=None if failure is None else failure.message,
+        events=outcome.events, logs=outcome.logs, slot=outcome.slot,
+    )

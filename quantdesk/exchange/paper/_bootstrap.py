@@ -1,0 +1,55 @@
+"""Setting up the paper exchange on first run, with signed transactions through
+the executor like any client: initialize, list the markets, fund the liquidity
+vault and insurance fund from the admin's faucet money. Idempotent."""
+
+from __future__ import annotations
+
+from solders.pubkey import Pubkey
+
+from quantdesk.exchange._builder import PerpInstructions, build_message
+from quantdesk.exchange._markets import MARKETS
+from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
+from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.errors import VenueError
+from quantdesk.market import FeedRegistry
+from quantdesk.wallet import Signer
+
+LIQUIDITY_FUNDING = 10_000_000 * 10**6  # 10M paper USDC backs the vault's side of trades
+INSURANCE_FUNDING = 1_000_000 * 10**6
+
+
+def paper_mint(executor: PaperExecutor) -> Pubkey:
+    """The paper USDC mint (a fixed address derived from the program id)."""
+    return Pubkey.find_program_address([b"paper-usdc"], executor.idl.program_id)[0]
+
+
+def send(executor: PaperExecutor, signer: Signer, instructions: list) -> TxOutcome:  # noqa: ANN001
+    message = build_message(signer.pubkey, instructions, executor.latest_blockhash().blockhash)
+    outcome = executor.submit(bytes(signer.sign_transaction(message)))
+    if not outcome.ok:
+        assert outcome.failure is not None
+        raise VenueError(f"paper bootstrap step failed: {outcome.failure.name}: {outcome.failure.message}")
+    return outcome
+
+
+def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry) -> bool:
+    """Make sure the exchange, its markets and pools exist. True if anything was done."""
+    ixs = PerpInstructions(executor.idl)
+    state = executor.state()
+    changed = False
+    mint = paper_mint(executor)
+    if state.exchange is None:
+        send(executor, admin, [ixs.initialize_exchange(admin.pubkey, mint, 10_000, 500_000, 200_000)])
+        changed = True
+    for spec in MARKETS[len(executor.state().markets):]:
+        send(executor, admin, [ixs.add_market(admin.pubkey, spec.index, spec.params(registry))])
+        changed = True
+    exchange = executor.state().exchange
+    assert exchange is not None
+    if exchange.liquidity_vault == 0 and exchange.insurance_fund == 0:
+        token = executor.faucet(admin.pubkey, LIQUIDITY_FUNDING + INSURANCE_FUNDING)
+        assert token == associated_token_address(admin.pubkey, mint)
+        send(executor, admin, [ixs.fund_pool(admin.pubkey, token, "Liquidity", LIQUIDITY_FUNDING),
+                               ixs.fund_pool(admin.pubkey, token, "Insurance", INSURANCE_FUNDING)])
+        changed = True
+    return changed

@@ -1,0 +1,283 @@
+"""The paper venue's local executor: it takes serialized signed transactions
+exactly as a cluster would and applies them with the Python engine (the mirror
+of the on-chain program), persisting everything in Postgres.
+
+One transaction, in order:
+  1. admission (stateless): size, shape, every signature, no durable nonce, only
+     known programs (the perp program and Compute Budget);
+  2. a recent blockhash this venue issued (≤150 slots), and a signature never seen
+     (replays are ``AlreadyProcessed``);
+  3. under the paper_state row lock: each instruction decoded with the IDL, its
+     accounts checked like the program's Anchor constraints, applied by the
+     engine with the oracle from stored Pyth ticks and token moves on the paper
+     USDC ledger; all instructions or none;
+  4. the transaction logged by signature, ok or failed (a failed transaction,
+     like on a cluster, still consumes its signature).
+
+``simulate`` runs steps 1–3 (optionally without signature checks, like
+``simulateTransaction`` with ``sigVerify: false``) and commits nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+from solders.pubkey import Pubkey
+
+from quantdesk.errors import VenueError
+from quantdesk.exchange._blockhash import MAX_AGE_SLOTS, BlockhashIssuer, IssuedBlockhash, slot_at
+from quantdesk.exchange._idl import IdlError, PerpIdl
+from quantdesk.exchange._txcheck import AdmittedTransaction, TransactionRejected, admit_transaction
+from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec
+from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.exchange.paper._errors import AnchorError, not_initialized
+from quantdesk.exchange.paper._resolve import Resolver
+from quantdesk.exchange.paper._tokens import TokenLedger
+from quantdesk.market import FeedRegistry
+
+COMPUTE_BUDGET = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
+_NO_ORACLE = OracleInput(feed_id=bytes(32), price=0, conf=0, exponent=0, publish_time=0, fully_verified=False)
+_EMPTY_STATE = {"exchange": None, "markets": [], "users": [], "orders": []}
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an executed transaction failed: a program error (6000+) or a framework/token error."""
+
+    instruction_index: int
+    code: int
+    name: str
+    message: str
+    limit: int | None = None
+    value: int | None = None
+
+
+@dataclass(frozen=True)
+class TxOutcome:
+    signature: str
+    slot: int
+    ok: bool
+    failure: Failure | None
+    events: tuple[dict[str, Any], ...]
+    logs: tuple[str, ...]
+    state: State = field(repr=False)  # after the transaction (before it, if it failed)
+
+
+@dataclass(frozen=True)
+class TxStatus:
+    signature: str
+    slot: int
+    ok: bool
+    error: str | None
+    logs: list[str]
+
+
+class OracleBook:
+    """The price a ``price_update`` account holds on this venue: the latest stored
+    Pyth tick of the feed whose Solana price account it is (feeds.json)."""
+
+    def __init__(self, registry: FeedRegistry) -> None:
+        self._by_account = {Pubkey.from_string(f.price_account): f for f in registry if f.price_account}
+
+    def read(self, conn: psycopg.Connection, account: Pubkey) -> OracleInput:
+        feed = self._by_account.get(account)
+        if feed is None:
+            raise AnchorError(3007, "AccountOwnedByWrongProgram", "price_update",
+                              f"{account} is not a Pyth price account this venue knows")
+        oracle = self.latest_for_feed(conn, bytes.fromhex(feed.feed_id))
+        if oracle is None:
+            raise not_initialized("price_update", f"no {feed.symbol} price has been published yet")
+        return oracle
+
+    @staticmethod
+    def latest_for_feed(conn: psycopg.Connection, feed_id: bytes) -> OracleInput | None:
+        row = conn.execute(
+            "SELECT price, conf, expo, publish_time FROM price_ticks WHERE feed_id = %s "
+            "ORDER BY publish_time DESC LIMIT 1", (feed_id.hex(),),
+        ).fetchone()
+        if row is None:
+            return None
+        return OracleInput(feed_id=feed_id, price=int(row[0]), conf=int(row[1]), exponent=int(row[2]),
+                           publish_time=int(row[3]), fully_verified=True)
+
+
+class PaperExecutor:
+    def __init__(self, pool: ConnectionPool, idl: PerpIdl, registry: FeedRegistry,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._pool = pool
+        self.idl = idl
+        self._idl = idl
+        self._resolver = Resolver(idl)
+        self._oracles = OracleBook(registry)
+        self._clock = clock
+        self.blockhashes = BlockhashIssuer(pool)
+        self.allowed_programs = frozenset({idl.program_id, COMPUTE_BUDGET})
+
+    @property
+    def pdas(self):  # noqa: ANN201 - Pdas, re-exported for clients building transactions
+        return self._resolver.pdas
+
+    def latest_blockhash(self) -> IssuedBlockhash:
+        return self.blockhashes.latest(self._clock())
+
+    # --- the two entry points -----------------------------------------------
+    def submit(self, raw: bytes) -> TxOutcome:
+        """Execute and commit. Raises TransactionRejected when the transaction never lands."""
+        return self._process(raw, commit=True, sig_verify=True)
+
+    def simulate(self, raw: bytes, *, sig_verify: bool = True) -> TxOutcome:
+        """Run without committing anything (the outcome a ticket shows before approval)."""
+        return self._process(raw, commit=False, sig_verify=sig_verify)
+
+    def status(self, signature: str) -> TxStatus | None:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT slot, ok, error, logs FROM paper_transactions WHERE signature = %s",
+                               (signature,)).fetchone()
+        return None if row is None else TxStatus(signature, int(row[0]), bool(row[1]), row[2], list(row[3]))
+
+    def state(self) -> State:
+        """The committed engine state."""
+        with self._pool.connection() as conn:
+            return self._load(conn, lock=False)[0]
+
+    def marks(self) -> dict[int, int]:
+        """The latest oracle price of every market in engine units (10^-6 USD), where one is stored."""
+        state = self.state()
+        marks: dict[int, int] = {}
+        with self._pool.connection() as conn:
+            for market in state.markets:
+                oracle = self._oracles.latest_for_feed(conn, market.params.pyth_feed_id)
+                if oracle is not None:
+                    marks[market.index] = normalize_price(oracle.price, oracle.exponent)
+        return marks
+
+    def token_balance(self, address: Pubkey) -> int:
+        with self._pool.connection() as conn:
+            return TokenLedger(conn, Pubkey(bytes(32))).balance(address)
+
+    def faucet(self, owner: Pubkey, amount: int) -> Pubkey:
+        """Credit paper USDC (base units) to ``owner``'s token account; returns its address."""
+        if amount <= 0:
+            raise VenueError("the faucet amount must be positive")
+        with self._pool.connection() as conn, conn.transaction():
+            state, _ = self._load(conn, lock=True)
+            if state.exchange is None:
+                raise VenueError("the paper exchange is not initialized yet")
+            return TokenLedger(conn, Pubkey(state.exchange.collateral_mint)).mint_to(owner, amount)
+
+    # --- internals ------------------------------------------------------------
+    def _process(self, raw: bytes, *, commit: bool, sig_verify: bool) -> TxOutcome:
+        now = self._clock()
+        tx = admit_transaction(raw, self.allowed_programs, verify_signatures=sig_verify)
+        age = self.blockhashes.age_in_slots(tx.recent_blockhash, now)
+        if age is None or age > MAX_AGE_SLOTS:
+            raise TransactionRejected("BlockhashNotFound", "the transaction's recent blockhash is unknown or expired "
+                                      f"(valid for {MAX_AGE_SLOTS} slots); get a new one and sign again")
+        signature = str(tx.signature)
+        slot = slot_at(now)
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN")
+            try:
+                if commit and conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
+                                           (signature,)).fetchone():
+                    raise TransactionRejected("AlreadyProcessed", f"transaction {signature[:16]}… was already processed")
+                state, version = self._load(conn, lock=commit)
+                outcome = self._execute(conn, tx, state, slot, int(now.timestamp()))
+                if commit:
+                    if outcome.ok:
+                        self._save(conn, outcome, version)
+                    self._log(conn, tx, outcome)
+                    conn.execute("COMMIT")
+                else:
+                    conn.execute("ROLLBACK")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return outcome
+
+    def _execute(self, conn: psycopg.Connection, tx: AdmittedTransaction, state: State, slot: int,
+                 now: int) -> TxOutcome:
+        before = state
+        events: list[dict[str, Any]] = []
+        logs: list[str] = []
+        signers = frozenset(tx.signers)
+        conn.execute("SAVEPOINT tx_start")
+        for index, ins in enumerate(tx.instructions):
+            if ins.program_id == COMPUTE_BUDGET:
+                continue  # limits and priority fees mean nothing on paper
+            logs.append(f"Program {ins.program_id} invoke [1]")
+            try:
+                name, args = self._idl.decode(ins.data)
+                logs.append(f"Program log: Instruction: {_camel(name)}")
+                keys = dict(zip(self._idl.account_names(name), (m.pubkey for m in ins.accounts), strict=False))
+                resolved = self._resolver.resolve(name, args, keys, signers, state)
+                oracle = (self._oracles.read(conn, resolved.oracle_account)
+                          if resolved.oracle_account is not None else _NO_ORACLE)
+                result = apply(state, resolved.instruction, oracle, now)
+                if isinstance(result, Err):
+                    failure = Failure(index, result.code, result.name, result.message, result.limit, result.value)
+                    return self._failed(conn, tx, before, slot, failure, logs)
+                if state.exchange is not None or result.state.exchange is not None:
+                    ledger = TokenLedger(conn, Pubkey((result.state.exchange or state.exchange).collateral_mint))
+                    if resolved.token_in is not None:
+                        ledger.debit(*resolved.token_in, name="token account")
+                    if resolved.token_out is not None:
+                        ledger.credit(*resolved.token_out, name="destination")
+            except AnchorError as exc:
+                return self._failed(conn, tx, before, slot, Failure(index, exc.code, exc.name, str(exc)), logs)
+            except IdlError as exc:
+                failure = Failure(index, 101, "InstructionFallbackNotFound", str(exc))
+                return self._failed(conn, tx, before, slot, failure, logs)
+            state = result.state
+            for event in result.events:
+                encoded = codec.encode_event(event)
+                events.append(encoded)
+                logs.append(f"Program log: event {json.dumps(encoded, sort_keys=True)}")
+            logs.append(f"Program {ins.program_id} success")
+        return TxOutcome(str(tx.signature), slot, True, None, tuple(events), tuple(logs), state)
+
+    def _failed(self, conn: psycopg.Connection, tx: AdmittedTransaction, before: State, slot: int,
+                failure: Failure, logs: list[str]) -> TxOutcome:
+        conn.execute("ROLLBACK TO SAVEPOINT tx_start")  # token moves of earlier instructions too
+        logs.append(f"Program log: {failure.name}: {failure.message}")
+        logs.append(f"Program {self._idl.program_id} failed: custom program error: {hex(failure.code)}")
+        return TxOutcome(str(tx.signature), slot, False, failure, (), tuple(logs), before)
+
+    def _load(self, conn: psycopg.Connection, *, lock: bool) -> tuple[State, int]:
+        conn.execute("INSERT INTO paper_state (id, version, doc) VALUES (1, 0, %s) ON CONFLICT (id) DO NOTHING",
+                     (Jsonb(_EMPTY_STATE),))
+        row = conn.execute("SELECT doc, version FROM paper_state WHERE id = 1" + (" FOR UPDATE" if lock else "")
+                           ).fetchone()
+        assert row is not None
+        return codec.decode_state(row[0]), int(row[1])
+
+    def _save(self, conn: psycopg.Connection, outcome: TxOutcome, version: int) -> None:
+        conn.execute("UPDATE paper_state SET doc = %s, version = %s, updated_at = now() WHERE id = 1",
+                     (Jsonb(codec.encode_state(outcome.state)), version + 1))
+        for idx, event in enumerate(outcome.events):
+            conn.execute("INSERT INTO paper_events (signature, idx, name, owner, market_index, data) "
+                         "VALUES (%s, %s, %s, %s, %s, %s)",
+                         (outcome.signature, idx, event["type"], event.get("owner"), event.get("market_index"),
+                          Jsonb(event)))
+
+    def _log(self, conn: psycopg.Connection, tx: AdmittedTransaction, outcome: TxOutcome) -> None:
+        error = None if outcome.failure is None else f"{outcome.failure.name} ({outcome.failure.code}): " \
+                                                     f"{outcome.failure.message}"
+        conn.execute(
+            "INSERT INTO paper_transactions (signature, slot, fee_payer, ok, error, logs, raw) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (outcome.signature, outcome.slot, str(tx.fee_payer), outcome.ok, error, Jsonb(list(outcome.logs)),
+             tx.raw),
+        )
+
+
+def _camel(name: str) -> str:
+    return "".join(part.title() for part in name.split("_"))
+
