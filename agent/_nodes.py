@@ -12,7 +12,7 @@ the venue's (through a TicketExecutor): no LLM, no key, in this module.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -89,8 +89,8 @@ def route_after_agent(state: dict[str, Any]) -> Literal["tools", "__end__"]:
     return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
 
 
-def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    def tools(state: dict[str, Any]) -> dict[str, Any]:
+def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
+    async def tools(state: dict[str, Any]) -> dict[str, Any]:
         last = state["messages"][-1]
         ctx = ToolContext(user_id=state["user_id"], thread_id=state["thread_id"], now=deps.clock())
         results: list[ToolMessage] = []
@@ -101,7 +101,7 @@ def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any
                     "error: one ticket at a time; approve or reject the pending ticket first",
                     tool_call_id=call["id"], name=call["name"], status="error"))
                 continue
-            outcome = deps.toolbox.call(call["name"], call["args"], ctx)
+            outcome = await deps.toolbox.call(call["name"], call["args"], ctx)
             if outcome.ticket is not None:
                 ticket = outcome.ticket
             results.append(ToolMessage(outcome.text, tool_call_id=call["id"], name=call["name"],
@@ -164,15 +164,15 @@ def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "ex
     return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
 
 
-def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    def execute(state: dict[str, Any]) -> dict[str, Any]:
+def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
+    async def execute(state: dict[str, Any]) -> dict[str, Any]:
         decision = state["decision"]
         approval = Approval(decision["ticket_hash"], decision["user_id"], deps.clock())
         if deps.executor is None:
             return {"messages": [AIMessage("Not executed: trading is not enabled here.")], "ticket": None,
                     "decision": None}
         try:
-            report = deps.executor.execute(approval)
+            report = await deps.executor.execute(approval)
         except ApprovalError as exc:
             return {"messages": [AIMessage(f"Not executed: {exc}")], "ticket": None, "decision": None}
         message = AIMessage(report.summary, additional_kwargs={"execution": {

@@ -18,7 +18,12 @@ from quantdesk.db import Database, migrate, open_database
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
 from quantdesk.tickets import TicketStore
+from quantdesk.exchange._builder import PerpInstructions
+from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange.paper._service import open_paper, paper_onboarding
+from quantdesk.trading import TradingService, UserWallets
 from tools import build_toolbox
+from tools._trading import get_account, get_positions, prepare_order
 
 
 def utc_now() -> datetime:
@@ -32,17 +37,32 @@ class Mikey:
     settings: Settings
 
 
+def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
+             tickets: TicketStore, audit: AuditLog, clock: Callable[[], datetime]) -> TradingService | None:
+    """The trading service for the configured venue (paper today; the Solana venue joins it)."""
+    if settings.venue != "paper":
+        return None
+    parts = open_paper(settings, db)
+    return TradingService(PaperVenue(parts.executor), prices, registry, PerpInstructions(parts.executor.idl), tickets,
+                          audit, UserWallets(settings), clock=clock, onboard=paper_onboarding(parts))
+
+
 @asynccontextmanager
 async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Mikey]:
     """A ready ChatSession on the configured database (migrated), prices and model."""
     db = open_database(settings)
     try:
         migrate(db)
-        prices = PostgresPrices(db, FeedRegistry.load(), QualityGate.from_settings(settings))
+        registry = FeedRegistry.load()
+        prices = PostgresPrices(db, registry, QualityGate.from_settings(settings))
         llm = None if settings.mikey_model == "rules" else provider_chat_model(settings)
-        audit = AuditLog(db.pool)
-        deps = GraphDeps(toolbox=build_toolbox(db, prices), tickets=TicketStore(db.pool), audit=audit, clock=clock,
-                         llm=llm)
+        audit, tickets = AuditLog(db.pool), TicketStore(db.pool)
+        trading = _trading(settings, db, prices, registry, tickets, audit, clock)
+        extra = {} if trading is None else {
+            "prepare_order": prepare_order(trading), "get_positions": get_positions(trading, prices),
+            "get_account": get_account(trading, prices)}
+        deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
+                         executor=trading, llm=llm)
         async with open_checkpointer(db) as saver:
             yield Mikey(ChatSession(build_graph(deps, saver), audit, clock), db, settings)
     finally:

@@ -10,7 +10,8 @@ become a tool result saying what went wrong; they never crash the turn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -44,7 +45,7 @@ class ToolOutcome:
     error: bool = False
 
 
-Handler = Callable[[Any, ToolContext], ToolOutcome]
+Handler = Callable[[Any, ToolContext], ToolOutcome | Awaitable[ToolOutcome]]
 
 
 @cache
@@ -76,18 +77,26 @@ class Toolbox:
             for name in sorted(self._handlers)
         ]
 
-    def call(self, name: str, raw_args: Mapping[str, Any], ctx: ToolContext) -> ToolOutcome:
+    def _prepare(self, name: str, raw_args: Mapping[str, Any]) -> tuple[Handler, BaseModel] | ToolOutcome:
         handler = self._handlers.get(name)
         if handler is None:
             return ToolOutcome(f"error: there is no tool named {name!r}", {"error": "unknown_tool"}, error=True)
         try:
-            args: BaseModel = TOOL_ARGS[name].model_validate(dict(raw_args))
+            return handler, TOOL_ARGS[name].model_validate(dict(raw_args))
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: "
                                  f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
             return ToolOutcome(f"error: invalid arguments for {name}: {problems}", {"error": "invalid_arguments",
                                                                                    "detail": problems}, error=True)
+
+    async def call(self, name: str, raw_args: Mapping[str, Any], ctx: ToolContext) -> ToolOutcome:
+        """Validate and run one tool call; handlers may be sync or async."""
+        prepared = self._prepare(name, raw_args)
+        if isinstance(prepared, ToolOutcome):
+            return prepared
+        handler, args = prepared
         try:
-            return handler(args, ctx)
+            result = handler(args, ctx)
+            return await result if inspect.isawaitable(result) else result
         except QuantDeskError as exc:
             return ToolOutcome(f"error: {exc}", {"error": type(exc).__name__, "detail": str(exc)}, error=True)

@@ -20,6 +20,6 @@ class ExecutionReport:
 
 
 class TicketExecutor(Protocol):
-    def execute(self, approval: Approval) -> ExecutionReport:
+    async def execute(self, approval: Approval) -> ExecutionReport:
         """Execute the approved ticket at most once; raise ApprovalError if the approval is not valid."""
         ...

@@ -1,0 +1,152 @@
+"""The whole trade flow with the rules model, real tools, the real database and
+the paper venue: "long 2 SOL 5x" → a ticket with fill, fees, margin and
+liquidation price → only the owner's approval naming its hash executes it, once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from solders.keypair import Keypair
+
+from agent import ChatSession, GraphDeps, build_graph
+from agent._checkpoint import open_checkpointer
+from quantdesk.audit import AuditLog
+from quantdesk.config import Settings
+from quantdesk.db import Database
+from quantdesk.exchange._builder import PerpInstructions
+from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange.paper import PaperExecutor
+from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
+from quantdesk.ingest import PostgresPrices
+from quantdesk.market import FeedRegistry, QualityGate
+from quantdesk.tickets import TicketStore
+from quantdesk.trading import TradingService, UserWallets
+from quantdesk.wallet import Signer
+from tests.conftest import make_settings
+from tests.graph.conftest import collect
+from tests.paper.conftest import Clock, PaperWorld
+from tools import build_toolbox
+from tools._trading import get_account, get_positions, prepare_order
+
+
+class TradeWorld:
+    def __init__(self, session: ChatSession, paper: PaperWorld, tickets: TicketStore, audit: AuditLog) -> None:
+        self.session, self.paper, self.tickets, self.audit = session, paper, tickets, audit
+
+
+@pytest.fixture
+async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]:  # noqa: ANN001
+    registry = FeedRegistry.load()
+    clock = Clock()
+    idl = PerpIdl.load()
+    executor = PaperExecutor(fresh_database.pool, idl, registry, clock)
+    paper = PaperWorld(fresh_database, executor, PerpInstructions(idl), registry, clock, Signer(Keypair()))
+    paper.price("SOL/USD", 150_00000000)
+    paper.price("BTC/USD", 95_000_00000000)
+    bootstrap(executor, paper.admin, registry)
+    settings: Settings = make_settings(tmp_path / "data")
+    prices = PostgresPrices(fresh_database, registry, QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
+                            clock=lambda: clock().timestamp())
+    audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
+    parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
+    trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
+                             UserWallets(settings), clock=clock, onboard=paper_onboarding(parts))
+    toolbox = build_toolbox(fresh_database, prices, extra={
+        "prepare_order": prepare_order(trading), "get_positions": get_positions(trading, prices),
+        "get_account": get_account(trading, prices)})
+    deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
+    async with open_checkpointer(fresh_database) as saver:
+        yield TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
+
+
+def _thread() -> str:
+    return f"t-{uuid.uuid4().hex[:8]}"
+
+
+async def _ticket(trade: TradeWorld, thread: str, user: str = "alice", text: str = "long 2 SOL 5x") -> dict:
+    events = await collect(trade.session.send(thread, user, text))
+    tickets = [e for e in events if e.type == "ticket"]
+    assert tickets, [e.to_json() for e in events]
+    return tickets[0].data["ticket"]
+
+
+async def test_long_2_sol_5x_shows_an_exact_ticket_and_approval_fills_it(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    assert ticket["summary"] == "Long 2 SOL-PERP at market, 5x"
+    outcome = ticket["outcome"]
+    assert outcome["fill_price"] == "150.045000" and outcome["size"] == "2"
+    assert outcome["fee_usd"] == "0.150045" and outcome["margin_after_usd"] == "60.018000"
+    assert outcome["liquidation_price"] is not None and float(outcome["liquidation_price"]) < 150
+    assert ticket["price_bound"] == "150.750000"  # 50 bps above the oracle, on the tick
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    execution = next(e for e in events if e.type == "execution")
+    assert execution.data["ok"] is True
+    assert "Filled: bought 2 SOL-PERP at 150.045000" in execution.data["text"]
+    positions = await collect(trade.session.send(thread, "alice", "my positions"))
+    assert "SOL-PERP long 2 @ 150.045000" in positions[-1].data["text"]
+    story = [r.event for r in trade.audit.for_ticket(ticket["ticket_hash"])]
+    assert story == ["ticket", "approval", "signature", "result"]
+
+
+async def test_a_bare_yes_cancels_the_ticket_and_signs_nothing(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    events = await collect(trade.session.send(thread, "alice", "yes"))
+    texts = " ".join(e.data.get("text", "") for e in events)
+    assert "was cancelled: a new message arrived before approval" in texts
+    assert trade.tickets.get(ticket["ticket_hash"]).status == "cancelled"
+    later = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    assert [e.type for e in later] == ["error"]
+    assert not any(r.event == "signature" for r in trade.audit.for_ticket(ticket["ticket_hash"]))
+
+
+async def test_another_user_and_a_wrong_hash_cannot_approve(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    bob = await collect(trade.session.approve(thread, "bob", ticket["ticket_hash"]))
+    assert any("belongs to another user" in e.data.get("text", "") for e in bob)
+    wrong = await collect(trade.session.approve(thread, "alice", "0" * 64))
+    assert any("still waiting" in e.data.get("text", "") for e in wrong)
+    assert trade.tickets.get(ticket["ticket_hash"]).status == "pending"
+    ok = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    assert next(e for e in ok if e.type == "execution").data["ok"] is True
+
+
+async def test_an_expired_ticket_is_not_executed(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    trade.paper.clock.advance(61)
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    assert any("was expired" in e.data.get("text", "") for e in events)
+    assert not any(e.type == "execution" for e in events)
+    assert trade.tickets.get(ticket["ticket_hash"]).status == "expired"
+
+
+async def test_a_stale_price_refuses_to_prepare_with_the_reason(trade: TradeWorld) -> None:
+    trade.paper.clock.advance(120)  # last SOL tick is now 121 s old
+    events = await collect(trade.session.send(_thread(), "alice", "long 2 SOL 5x"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error" and "stale" in result.data["text"]
+    assert not any(e.type == "ticket" for e in events)
+
+
+async def test_risk_rules_reject_with_rule_limit_and_value(trade: TradeWorld) -> None:
+    # 0.3 BTC at ~$95k is ~$28.5k: affordable at 5x with the $10k welcome deposit, above the $25k order limit.
+    events = await collect(trade.session.send(_thread(), "bob", "long 0.3 BTC 5x"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error"
+    assert "max_order_notional: FAILED (limit $25,000.00, value $28,5" in result.data["text"]
+    assert not any(e.type == "ticket" for e in events)
+
+
+async def test_the_program_refusal_is_shown_before_any_ticket(trade: TradeWorld) -> None:
+    events = await collect(trade.session.send(_thread(), "carol", "long 2 SOL 20x"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error" and "InitialMarginViolated" in result.data["text"]
+    assert not any(e.type == "ticket" for e in events)
