@@ -21,6 +21,7 @@ from quantdesk.tickets import TicketStore
 from quantdesk.exchange._builder import PerpInstructions
 from quantdesk.exchange._venue import PaperVenue
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
+from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from tools import build_toolbox
 from tools._trading import get_account, get_positions, prepare_order
@@ -44,7 +45,8 @@ def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry:
         return None
     parts = open_paper(settings, db)
     return TradingService(PaperVenue(parts.executor), prices, registry, PerpInstructions(parts.executor.idl), tickets,
-                          audit, UserWallets(settings), clock=clock, onboard=paper_onboarding(parts))
+                          audit, UserWallets(settings), clock=clock, limits=RiskLimitStore(db.pool).get,
+                          onboard=paper_onboarding(parts))
 
 
 @asynccontextmanager

@@ -13,6 +13,7 @@ from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
 from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
 from quantdesk.cli._ingest import ingest_app
+from quantdesk.cli._risk import risk_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
 from quantdesk.cli._wallet import wallet_app
@@ -28,6 +29,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
+app.add_typer(risk_app, name="risk")
 app.command("run")(run_command)
 app.command("faucet")(faucet_command)
 app.command("positions")(positions_command)

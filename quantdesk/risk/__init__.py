@@ -9,5 +9,7 @@ from quantdesk.risk._rules import (
     RuleResult,
     evaluate,
 )
+from quantdesk.risk._store import RiskLimitStore
 
-__all__ = ["ALL_MARKETS", "OrderRejectedByRisk", "OrderRisk", "RiskLimits", "RiskReport", "RuleResult", "evaluate"]
+__all__ = ["ALL_MARKETS", "OrderRejectedByRisk", "OrderRisk", "RiskLimitStore", "RiskLimits", "RiskReport", "RuleResult",
+           "evaluate"]

@@ -24,6 +24,7 @@ from quantdesk.exchange.paper._bootstrap import bootstrap
 from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
+from quantdesk.risk import RiskLimitStore
 from quantdesk.tickets import TicketStore
 from quantdesk.trading import TradingService, UserWallets
 from quantdesk.wallet import Signer
@@ -35,6 +36,8 @@ from tools._trading import get_account, get_positions, prepare_order
 
 
 class TradeWorld:
+    limits: RiskLimitStore
+
     def __init__(self, session: ChatSession, paper: PaperWorld, tickets: TicketStore, audit: AuditLog) -> None:
         self.session, self.paper, self.tickets, self.audit = session, paper, tickets, audit
 
@@ -54,14 +57,17 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
                             clock=lambda: clock().timestamp())
     audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
     parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
+    limits = RiskLimitStore(fresh_database.pool)
     trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
-                             UserWallets(settings), clock=clock, onboard=paper_onboarding(parts))
+                             UserWallets(settings), clock=clock, limits=limits.get, onboard=paper_onboarding(parts))
     toolbox = build_toolbox(fresh_database, prices, extra={
         "prepare_order": prepare_order(trading), "get_positions": get_positions(trading, prices),
         "get_account": get_account(trading, prices)})
     deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
     async with open_checkpointer(fresh_database) as saver:
-        yield TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
+        world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
+        world.limits = limits
+        yield world
 
 
 def _thread() -> str:
@@ -150,3 +156,44 @@ async def test_the_program_refusal_is_shown_before_any_ticket(trade: TradeWorld)
     result = next(e for e in events if e.type == "tool_result")
     assert result.data["status"] == "error" and "InitialMarginViolated" in result.data["text"]
     assert not any(e.type == "ticket" for e in events)
+
+
+async def test_the_kill_switch_blocks_new_orders(trade: TradeWorld) -> None:
+    trade.limits.update("alice", {"kill_switch": True}, by="test")
+    events = await collect(trade.session.send(_thread(), "alice", "long 2 SOL 5x"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert "kill_switch: FAILED (limit off (reduce-only allowed when on), value on)" in result.data["text"]
+
+
+async def test_limits_are_enforced_again_at_execution(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    trade.limits.update("alice", {"max_leverage": 2}, by="test")  # tightened after the ticket was shown
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    execution = next(e for e in events if e.type == "execution")
+    assert execution.data["ok"] is False and "max_leverage: FAILED (limit 2x (your limit), value 5x)" in \
+        execution.data["text"]
+    assert trade.tickets.get(ticket["ticket_hash"]).status == "failed"
+    assert not any(r.event == "signature" for r in trade.audit.for_ticket(ticket["ticket_hash"]))
+
+
+async def test_a_price_move_beyond_the_bound_cancels_at_execution(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    trade.paper.clock.advance(2)  # a new publish time (ticks are unique per feed and second)
+    trade.paper.price("SOL/USD", 152_00000000)  # +1.3 %: the fill would exceed the 50 bps bound
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    execution = next(e for e in events if e.type == "execution")
+    assert execution.data["ok"] is False and "SlippageExceeded" in execution.data["text"]
+    assert not any(r.event == "signature" for r in trade.audit.for_ticket(ticket["ticket_hash"]))
+
+
+async def test_double_approval_executes_once(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    first = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    second = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    assert next(e for e in first if e.type == "execution").data["ok"] is True
+    assert [e.type for e in second] == ["error"]
+    signatures = [r for r in trade.audit.for_ticket(ticket["ticket_hash"]) if r.event == "signature"]
+    assert len(signatures) == 1
