@@ -53,6 +53,15 @@ class Settings(BaseSettings):
         None, description="Solana CLI keypair JSON or encrypted keystore; unset means the paper wallet in data_dir."
     )
     wallet_passphrase: SecretStr | None = None
+    # Solana venue (quantdesk.exchange.solana): the deployed program and how transactions are sent.
+    solana_program_id: str | None = Field(None, description="Deployed QuantDesk program id; unset = the IDL's.")
+    solana_commitment: Literal["processed", "confirmed", "finalized"] = "confirmed"
+    solana_confirm_deadline_s: float = Field(60.0, gt=0, le=600)
+    solana_poll_interval_s: float = Field(0.5, gt=0, le=30)
+    solana_resend_interval_s: float = Field(2.0, gt=0, le=60)
+    solana_rpc_timeout_s: float = Field(10.0, gt=0, le=120)
+    solana_compute_unit_limit: int = Field(300_000, ge=1, le=1_400_000)
+    solana_priority_fee_micro_lamports: int = Field(1_000, ge=0, le=10_000_000)
 
     # --- market data ---------------------------------------------------------
     pyth_source: Literal["replay", "hermes", "onchain"] = "replay"

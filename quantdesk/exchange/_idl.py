@@ -11,6 +11,7 @@ shared byte vectors and the official TypeScript client use: integers as ints
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 from collections.abc import Mapping
 from functools import cached_property
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from anchorpy import AccountsCoder, EventCoder, Idl, InstructionCoder
+from anchorpy.program.common import NamedInstruction
 from anchorpy.program.namespace.types import _build_types  # pinned anchorpy3==0.4.5; the public path needs a Program
 from construct import Container
 from solders.instruction import AccountMeta, Instruction
@@ -130,6 +132,19 @@ class PerpIdl:
             return None
         return event.name, self._from_coder({"defined": {"name": event.name}}, event.data)
 
+    def encode_account(self, name: str, fields: Mapping[str, Any]) -> bytes:
+        """Account data (discriminator + Borsh) of account type ``name`` from plain fields."""
+        value = self._to_coder({"defined": {"name": name}}, fields, name)
+        return bytes(self._accounts_coder.build(NamedInstruction(data=_buildable(value), name=name)))
+
+    def encode_event(self, name: str, fields: Mapping[str, Any]) -> bytes:
+        """An event as Anchor's ``emit!`` logs it (discriminator + Borsh), from plain fields."""
+        spec = next((e for e in self.doc.get("events", []) if e["name"] == name), None)
+        if spec is None:
+            raise IdlError(f"the program has no event {name!r}")
+        value = self._to_coder({"defined": {"name": name}}, fields, name)
+        return bytes(spec["discriminator"]) + bytes(self._event_coder.layouts[name].build(_buildable(value)))
+
     # --- PDAs ----------------------------------------------------------------
     def pda(self, *seeds: bytes) -> Pubkey:
         return Pubkey.find_program_address(list(seeds), self.program_id)[0]
@@ -205,6 +220,19 @@ class PerpIdl:
         spec = next(v for v in definition["variants"] if v["name"] == variant)
         return {variant: {f["name"]: self._from_coder(f["type"], getattr(value, f["name"]))
                           for f in spec.get("fields", [])}}
+
+
+def _buildable(value: Any) -> Any:
+    """Coder objects as plain data for building: anchorpy3 0.4.5 deep-copies structs with
+    ``dataclasses.asdict``, which cannot copy a solders ``Pubkey``; its struct adapter
+    accepts dicts, so structs become dicts and pubkeys their 32 bytes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _buildable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Pubkey):
+        return bytes(value)
+    if isinstance(value, list):
+        return [_buildable(v) for v in value]
+    return value
 
 
 def _field(value: Any, name: str) -> Any:
