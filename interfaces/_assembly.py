@@ -19,12 +19,14 @@ from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
 from quantdesk.tickets import TicketStore
 from quantdesk.exchange._builder import PerpInstructions
+from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange.solana import SolanaVenue, idl_for_program
 from quantdesk.exchange._venue import PaperVenue
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from tools import build_toolbox
-from tools._trading import get_account, get_positions, prepare_order
+from tools._trading import trading_handlers
 
 
 def utc_now() -> datetime:
@@ -39,14 +41,24 @@ class Mikey:
 
 
 def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
-             tickets: TicketStore, audit: AuditLog, clock: Callable[[], datetime]) -> TradingService | None:
-    """The trading service for the configured venue (paper today; the Solana venue joins it)."""
-    if settings.venue != "paper":
-        return None
-    parts = open_paper(settings, db)
-    return TradingService(PaperVenue(parts.executor), prices, registry, PerpInstructions(parts.executor.idl), tickets,
-                          audit, UserWallets(settings), clock=clock, limits=RiskLimitStore(db.pool).get,
-                          onboard=paper_onboarding(parts))
+             tickets: TicketStore, audit: AuditLog, clock: Callable[[], datetime]) -> TradingService:
+    """The trading service for the configured venue: the paper executor, or a cluster over RPC."""
+    wallets, limits = UserWallets(settings), RiskLimitStore(db.pool).get
+    budget = {"compute_unit_limit": settings.solana_compute_unit_limit,
+              "priority_fee_micro_lamports": settings.solana_priority_fee_micro_lamports}
+    if settings.venue == "paper":
+        parts = open_paper(settings, db)
+        return TradingService(PaperVenue(parts.executor, **budget), prices, registry,
+                              PerpInstructions(parts.executor.idl), tickets, audit, wallets, clock=clock,
+                              limits=limits, onboard=paper_onboarding(parts))
+    idl = idl_for_program(PerpIdl.load(), settings.solana_program_id)
+    operator, _ = wallets.signer_for("operator")  # the configured wallet (QUANTDESK_WALLET_PATH)
+    venue = SolanaVenue(settings.solana_rpc_url, idl, commitment=settings.solana_commitment,
+                        deadline_s=settings.solana_confirm_deadline_s, poll_s=settings.solana_poll_interval_s,
+                        resend_s=settings.solana_resend_interval_s, rpc_timeout_s=settings.solana_rpc_timeout_s,
+                        owners=[operator.pubkey], **budget)
+    return TradingService(venue, prices, registry, PerpInstructions(idl), tickets, audit, wallets, clock=clock,
+                          limits=limits)
 
 
 @asynccontextmanager
@@ -60,12 +72,13 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         llm = None if settings.mikey_model == "rules" else provider_chat_model(settings)
         audit, tickets = AuditLog(db.pool), TicketStore(db.pool)
         trading = _trading(settings, db, prices, registry, tickets, audit, clock)
-        extra = {} if trading is None else {
-            "prepare_order": prepare_order(trading), "get_positions": get_positions(trading, prices),
-            "get_account": get_account(trading, prices)}
+        extra = trading_handlers(trading, prices)
         deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
                          executor=trading, llm=llm)
-        async with open_checkpointer(db) as saver:
-            yield Mikey(ChatSession(build_graph(deps, saver), audit, clock), db, settings)
+        try:
+            async with open_checkpointer(db) as saver:
+                yield Mikey(ChatSession(build_graph(deps, saver), audit, clock), db, settings)
+        finally:
+            await trading.aclose()
     finally:
         db.close()

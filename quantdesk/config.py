@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     wallet_passphrase: SecretStr | None = None
     # Solana venue (quantdesk.exchange.solana): the deployed program and how transactions are sent.
     solana_program_id: str | None = Field(None, description="Deployed QuantDesk program id; unset = the IDL's.")
-    solana_commitment: Literal["processed", "confirmed", "finalized"] = "confirmed"
+    solana_commitment: Literal["confirmed", "finalized"] = "confirmed"  # 'processed' can roll back
     solana_confirm_deadline_s: float = Field(60.0, gt=0, le=600)
     solana_poll_interval_s: float = Field(0.5, gt=0, le=30)
     solana_resend_interval_s: float = Field(2.0, gt=0, le=60)

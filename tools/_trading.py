@@ -11,9 +11,10 @@ from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._views import AccountView, account_view
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.market import ANY_QUALITY, PriceReader
+from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService
 from tools._toolbox import Handler, ToolContext, ToolOutcome
-from tools.schemas import NoArgs, OptionalMarketArgs, OrderArgs
+from tools.schemas import CancelArgs, CloseArgs, NoArgs, OptionalMarketArgs, OrderArgs, OrdersArgs, WithdrawArgs
 
 
 def _money(value: Decimal | None) -> str:
@@ -67,17 +68,104 @@ def get_account(trading: TradingService, prices: PriceReader) -> Handler:
     return handle
 
 
+def _request(args: OrderArgs) -> OrderRequest:
+    return OrderRequest(market=args.market, side=args.side, order_type=args.order_type, size=args.size,
+                        notional_usd=args.notional_usd, leverage=args.leverage, price=args.price,
+                        reduce_only=args.reduce_only, whole_position=args.whole_position,
+                        slippage_bps=args.slippage_bps)
+
+
+def _expected(o: SimulatedOutcome) -> str:
+    if o.fill_price is None:
+        return "it would rest on the book until its price is reached"
+    return (f"expected fill {o.fill_price}, notional {_money(o.notional_usd)}, fee {_money(o.fee_usd)}, "
+            f"margin {_money(o.margin_after_usd)}, liquidation price {o.liquidation_price or 'none'}")
+
+
+def _ticket_outcome(ticket: OrderTicket) -> ToolOutcome:
+    text = f"Ticket {ticket.short_hash}: {ticket.summary}. "
+    if ticket.kind in ("order", "close"):
+        text += _expected(ticket.outcome).capitalize() + ". "
+    text += "Approve or reject it; it expires in 60 s."
+    return ToolOutcome(text, {"ticket": ticket.model_dump(mode="json")}, ticket=ticket)
+
+
 def prepare_order(trading: TradingService) -> Handler:
     async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
-        request = OrderRequest(market=args.market, side=args.side, order_type=args.order_type, size=args.size,
-                               notional_usd=args.notional_usd, leverage=args.leverage, price=args.price,
-                               reduce_only=args.reduce_only, whole_position=args.whole_position,
-                               slippage_bps=args.slippage_bps)
-        ticket = await trading.prepare_order(ctx.user_id, ctx.thread_id, request, args.model_dump(mode="json"))
-        o = ticket.outcome
-        text = (f"Ticket {ticket.short_hash}: {ticket.summary}. Expected fill {o.fill_price}, fee {_money(o.fee_usd)}, "
-                f"margin {_money(o.margin_after_usd)}, liquidation price {o.liquidation_price}. "
-                f"Approve or reject it; it expires in 60 s.")
-        return ToolOutcome(text, {"ticket": ticket.model_dump(mode="json")}, ticket=ticket)
+        ticket = await trading.prepare_order(ctx.user_id, ctx.thread_id, _request(args), args.model_dump(mode="json"))
+        return _ticket_outcome(ticket)
 
     return handle
+
+
+def get_quote(trading: TradingService) -> Handler:
+    async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
+        plan = await trading.plan_order(ctx.user_id, _request(args))
+        verdict = "passes the risk checks" if plan.report.passed else "would be rejected: " + "; ".join(
+            r.message for r in plan.report.failures)
+        return ToolOutcome(f"Quote for {plan.summary}: {_expected(plan.outcome)}; it {verdict}. (No order placed.)",
+                           {"quote": plan.outcome.model_dump(mode="json"), "risk_passed": plan.report.passed})
+
+    return handle
+
+
+def risk_check(trading: TradingService) -> Handler:
+    async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
+        plan = await trading.plan_order(ctx.user_id, _request(args))
+        lines = [r.message for r in plan.report.results]
+        head = "All pre-trade checks pass" if plan.report.passed else "Some pre-trade checks fail"
+        return ToolOutcome(f"{head} for {plan.summary}:\n" + "\n".join(lines),
+                           {"passed": plan.report.passed, "rules": [vars(r) for r in plan.report.results]})
+
+    return handle
+
+
+def prepare_close(trading: TradingService) -> Handler:
+    async def handle(args: CloseArgs, ctx: ToolContext) -> ToolOutcome:
+        return _ticket_outcome(await trading.prepare_close(ctx.user_id, ctx.thread_id, args.market, args.fraction,
+                                                           args.size, args.model_dump(mode="json")))
+
+    return handle
+
+
+def prepare_cancel(trading: TradingService) -> Handler:
+    async def handle(args: CancelArgs, ctx: ToolContext) -> ToolOutcome:
+        return _ticket_outcome(await trading.prepare_cancel(ctx.user_id, ctx.thread_id, args.order_id, args.market,
+                                                            args.all, args.model_dump(mode="json")))
+
+    return handle
+
+
+def prepare_withdraw(trading: TradingService) -> Handler:
+    async def handle(args: WithdrawArgs, ctx: ToolContext) -> ToolOutcome:
+        return _ticket_outcome(await trading.prepare_withdraw(ctx.user_id, ctx.thread_id, args.amount_usd,
+                                                              args.destination, args.model_dump(mode="json")))
+
+    return handle
+
+
+def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
+    async def handle(args: OrdersArgs, ctx: ToolContext) -> ToolOutcome:
+        view = await _view(trading, prices, ctx)
+        orders = [] if view is None else [o for o in view.orders if args.market in (None, o.market)]
+        if args.status not in ("open", "all"):
+            return ToolOutcome(f"Only open orders are kept on the exchange; {args.status} orders are in your "
+                               "history (get_history).", {"orders": []})
+        if not orders:
+            return ToolOutcome("No open orders.", {"orders": []})
+        lines = [f"#{o.order_id} {o.market} {o.kind} {o.side} {o.size}"
+                 + (f" @ {o.price}" if o.price else "") + (f" trigger {o.trigger_price}" if o.trigger_price else "")
+                 + (" reduce-only" if o.reduce_only else "") for o in orders]
+        return ToolOutcome("\n".join(lines), {"orders": [{k: str(v) for k, v in vars(o).items()} for o in orders]})
+
+    return handle
+
+
+def trading_handlers(trading: TradingService, prices: PriceReader) -> dict[str, Handler]:
+    """Every account and trading tool, for the toolbox."""
+    return {
+        "get_positions": get_positions(trading, prices), "get_account": get_account(trading, prices),
+        "get_orders": get_orders(trading, prices), "get_quote": get_quote(trading), "risk_check": risk_check(trading),
+        "prepare_order": prepare_order(trading), "prepare_close": prepare_close(trading),
+        "prepare_cancel": prepare_cancel(trading), "prepare_withdraw": prepare_withdraw(trading),
+    }

@@ -17,10 +17,12 @@ Semantics both implementations keep:
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from solders.hash import Hash
+from solders.instruction import Instruction
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange.engine import State
@@ -53,6 +55,10 @@ class VenueResult:
 class Venue(Protocol):
     name: str
 
+    def with_compute_budget(self, instructions: Iterable[Instruction]) -> list[Instruction]:
+        """The instructions with the venue's compute-unit limit and priority fee in front."""
+        ...
+
     async def latest_blockhash(self) -> RecentBlockhash: ...
 
     async def simulate(self, raw: bytes, *, sig_verify: bool = True) -> VenueResult: ...
@@ -69,8 +75,17 @@ class PaperVenue:
 
     name = "paper"
 
-    def __init__(self, executor: Any) -> None:  # PaperExecutor; typed loosely to avoid an import cycle
+    def __init__(self, executor: Any, *, compute_unit_limit: int = 300_000,
+                 priority_fee_micro_lamports: int = 1_000) -> None:  # executor: PaperExecutor
         self.executor = executor
+        self._budget = (compute_unit_limit, priority_fee_micro_lamports)
+
+    def with_compute_budget(self, instructions: Iterable[Instruction]) -> list[Instruction]:
+        # The same budget instructions a cluster gets, so paper messages have the live shape;
+        # the executor accepts and ignores them.
+        from quantdesk.exchange.solana._budget import with_compute_budget
+
+        return with_compute_budget(instructions, *self._budget)
 
     async def latest_blockhash(self) -> RecentBlockhash:
         issued = await asyncio.to_thread(self.executor.latest_blockhash)

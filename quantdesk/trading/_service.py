@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import secrets
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from solders.instruction import Instruction
 from solders.message import from_bytes_versioned, to_bytes_versioned
 from solders.pubkey import Pubkey
 from solders.signature import Signature
@@ -30,10 +32,11 @@ from solders.transaction import VersionedTransaction
 from quantdesk.audit import AuditLog
 from quantdesk.errors import QuantDeskError, VenueError
 from quantdesk.exchange._builder import OrderParams, PerpInstructions, build_message
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
+from quantdesk.exchange._spl import associated_token_address
+from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._txcheck import TransactionRejected
 from quantdesk.exchange._venue import Venue, VenueResult
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import usd
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
@@ -44,6 +47,7 @@ from quantdesk.tickets import (
     ExecutionReport,
     OrderTicket,
     SimulatedOutcome,
+    TicketKind,
     TicketStore,
     message_hash,
 )
@@ -57,6 +61,7 @@ from quantdesk.trading._requests import (
     size_for_notional,
     slippage_bound,
 )
+from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome
 from quantdesk.trading._wallets import UserWallets
 from quantdesk.wallet import Signer
 
@@ -69,6 +74,17 @@ class ProgramRejected(VenueError):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(message)
         self.name = name
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    market: str
+    summary: str
+    bound: Decimal | None
+    outcome: SimulatedOutcome
+    report: RiskReport
+    message_bytes: bytes
+    client_order_id: int
 
 
 class TradingService:
@@ -87,6 +103,12 @@ class TradingService:
         self._clock = clock
         self._limits = limits
         self._onboard = onboard
+
+    async def aclose(self) -> None:
+        """Release the venue's connections (the Solana venue's RPC client)."""
+        close = getattr(self._venue, "close", None)
+        if close is not None:
+            await close()
 
     # --- reads ---------------------------------------------------------------
     async def trader(self, user_id: str) -> Pubkey:
@@ -107,13 +129,18 @@ class TradingService:
     # --- prepare -------------------------------------------------------------
     async def prepare_order(self, user_id: str, thread_id: str, request: OrderRequest,
                             params: dict[str, Any]) -> OrderTicket:
-        spec = _market(request.market)
-        owner = await self.trader(user_id)
+        """A ticket for the order, if the program and the risk rules accept it."""
+        plan = await self.plan_order(user_id, request)
+        plan.report.raise_if_failed()
+        return self._save_ticket(user_id, thread_id, "order", "prepare_order", params, plan.market, plan.summary,
+                                 plan.bound, plan.outcome, plan.report, plan.message_bytes,
+                                 {"client_order_id": plan.client_order_id})
+
+    async def plan_order(self, user_id: str, request: OrderRequest) -> OrderPlan:
+        """What the order would do (simulated) and what the risk rules say; nothing is saved or signed."""
+        spec = market_spec(request.market)
+        owner, _state, user = await self._account(user_id)
         oracle, _gated = self.oracle_price(spec)
-        state = await self._venue.read_state()
-        user = next((u for u in state.users if u.owner == bytes(owner)), None)
-        if user is None:
-            raise TradeRequestError(f"{owner} has no trading account on this venue; deposit collateral first")
         position = next((p for p in user.positions if p.market_index == spec.index), None)
         side = request.side
         if side is None:
@@ -144,33 +171,125 @@ class TradingService:
         reduce_only = request.reduce_only or request.order_type in ("stop_loss", "take_profit")
         order = OrderParams(_KIND[request.order_type], "Buy" if buy else "Sell", size, price, trigger, reduce_only,
                             secrets.randbits(63), leverage)
-        price_account = Pubkey.from_string(self._registry.get(spec.feed_symbol).price_account or "")
-        ix = self._ixs.place_order(owner, owner, spec.index, user.next_order_id, price_account, order)
-        message = build_message(owner, [ix], (await self._venue.latest_blockhash()).blockhash)
-        message_bytes = to_bytes_versioned(message)
+        ix = self._ixs.place_order(owner, owner, spec.index, user.next_order_id, self._price_account(spec), order)
+        message_bytes = await self._message(owner, [ix])
         result = await self._simulate(message_bytes)
         reduces = position is not None and (position.base > 0) != buy
-        base_outcome = _outcome(spec, result, size)
+        base_outcome = order_outcome(spec, result, size)
         outcome = base_outcome.model_copy(update={"detail": {**base_outcome.detail, "leverage": leverage,
                                                              "reduces": reduces}})
         report = self._risk(user_id, spec, oracle, outcome, leverage, reduces, price if price else None)
-        report.raise_if_failed()
-        now = self._clock()
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
         size_text = f"{Decimal(size).scaleb(-spec.base_decimals).normalize():f}"
         summary = (f"{'Long' if buy else 'Short'} {size_text} {spec.symbol} {words}, {leverage}x"
                    + (", reduce-only" if reduce_only else ""))
+        return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
+                         order.client_order_id)
+
+    def _save_ticket(self, user_id: str, thread_id: str, kind: TicketKind, tool: str, params: dict[str, Any],
+                     market: str | None, summary: str, bound: Decimal | None, outcome: SimulatedOutcome,
+                     report: RiskReport | None, message_bytes: bytes, audit: dict[str, Any]) -> OrderTicket:
+        now = self._clock()
         ticket = OrderTicket(
-            ticket_hash=message_hash(message_bytes), user_id=user_id, thread_id=thread_id, kind="order",
-            tool="prepare_order", params=params, market=spec.symbol, summary=summary,
-            price_bound=usd(price) if price else None, outcome=outcome,
-            risk=[{"rule": r.rule, "passed": r.passed, "limit": r.limit, "value": r.value} for r in report.results],
+            ticket_hash=message_hash(message_bytes), user_id=user_id, thread_id=thread_id, kind=kind, tool=tool,
+            params=params, market=market, summary=summary, price_bound=bound, outcome=outcome,
+            risk=[] if report is None else [{"rule": r.rule, "passed": r.passed, "limit": r.limit, "value": r.value}
+                                            for r in report.results],
             message_b64=base64.b64encode(message_bytes).decode(), created_at=now, expires_at=now + DEFAULT_TTL)
         self._tickets.save(ticket)
         self._audit.append("ticket", user_id=user_id, thread_id=thread_id, ticket_hash=ticket.ticket_hash,
-                           detail={"summary": summary, "client_order_id": order.client_order_id})
+                           detail={"summary": summary, **audit})
         return ticket
+
+    async def _account(self, user_id: str) -> tuple[Pubkey, State, Any]:
+        owner = await self.trader(user_id)
+        state = await self._venue.read_state()
+        user = next((u for u in state.users if u.owner == bytes(owner)), None)
+        if user is None:
+            raise TradeRequestError(f"{owner} has no trading account on this venue; deposit collateral first")
+        return owner, state, user
+
+    async def _message(self, owner: Pubkey, instructions: list[Instruction]) -> bytes:
+        blockhash = (await self._venue.latest_blockhash()).blockhash
+        return to_bytes_versioned(build_message(owner, self._venue.with_compute_budget(instructions), blockhash))
+
+    def _price_account(self, spec: MarketSpec) -> Pubkey:
+        return Pubkey.from_string(self._registry.get(spec.feed_symbol).price_account or "")
+
+    async def prepare_close(self, user_id: str, thread_id: str, market: str, fraction: Decimal | None,
+                            size: Decimal | None, params: dict[str, Any]) -> OrderTicket:
+        """Close a position in full or in part at market (bounded by the default slippage)."""
+        spec = market_spec(market)
+        owner, _state, user = await self._account(user_id)
+        position = next((p for p in user.positions if p.market_index == spec.index), None)
+        if position is None:
+            raise TradeRequestError(f"no open {spec.symbol} position to close")
+        held = abs(position.base)
+        if size is not None:
+            units = min(base_units(spec, size), held)
+        elif fraction is not None and fraction < 1:
+            units = int(Decimal(held) * fraction) // spec.lot_size * spec.lot_size
+            if units <= 0:
+                raise TradeRequestError(f"{fraction:%} of the position is less than one lot")
+        else:
+            units = held
+        oracle, _ = self.oracle_price(spec)
+        closing_buy = position.base < 0
+        bound = slippage_bound(spec, oracle, closing_buy, DEFAULT_SLIPPAGE_BPS)
+        ix = self._ixs.close_position(owner, owner, spec.index, self._price_account(spec),
+                                      0 if units == held else units, bound)
+        message_bytes = await self._message(owner, [ix])
+        outcome = order_outcome(spec, await self._simulate(message_bytes), units)
+        outcome = outcome.model_copy(update={"detail": {**outcome.detail, "leverage": 1, "reduces": True}})
+        what = "all" if units == held else f"{Decimal(units).scaleb(-spec.base_decimals).normalize():f}"
+        summary = f"Close {what} of the {spec.symbol} {'long' if position.base > 0 else 'short'} at market"
+        return self._save_ticket(user_id, thread_id, "close", "prepare_close", params, spec.symbol, summary,
+                                 usd(bound), outcome, None, message_bytes, {})
+
+    async def prepare_cancel(self, user_id: str, thread_id: str, order_id: str | None, market: str | None,
+                             every: bool, params: dict[str, Any]) -> OrderTicket:
+        """Cancel one resting order, a market's, or all of them, in one transaction."""
+        owner, state, _user = await self._account(user_id)
+        mine = [o for o in state.orders if o.owner == bytes(owner)]
+        if market is not None:
+            index = market_spec(market).index
+            mine = [o for o in mine if o.market_index == index]
+        if order_id is not None:
+            if not order_id.isdigit():
+                raise TradeRequestError(f"order ids are numbers (see `my orders`); got {order_id!r}")
+            mine = [o for o in mine if o.id == int(order_id)]
+        if not mine:
+            raise TradeRequestError("no matching open orders to cancel")
+        if order_id is None and market is None and not every:
+            raise TradeRequestError("say which order to cancel")
+        ixs = [self._ixs.cancel_order(owner, owner, o.id) for o in mine]
+        message_bytes = await self._message(owner, ixs)
+        await self._simulate(message_bytes)
+        ids = ", ".join(str(o.id) for o in mine)
+        return self._save_ticket(user_id, thread_id, "cancel", "prepare_cancel", params, None,
+                                 f"Cancel order(s) {ids}", None, SimulatedOutcome(detail={"orders": ids}), None,
+                                 message_bytes, {})
+
+    async def prepare_withdraw(self, user_id: str, thread_id: str, amount: Decimal, destination: str | None,
+                               params: dict[str, Any]) -> OrderTicket:
+        """Withdraw collateral to the trader's own wallet's token account; any other destination is refused."""
+        owner, state, user = await self._account(user_id)
+        assert state.exchange is not None
+        own_token = associated_token_address(owner, Pubkey(state.exchange.collateral_mint))
+        if destination is not None and destination not in (str(owner), str(own_token)):
+            raise TradeRequestError(f"withdrawals go only to your own registered wallet {owner}; "
+                                    f"{destination} is refused")
+        units = price_units(amount)  # USDC has 6 decimals, like prices in 1e-6 USD
+        if units > user.collateral:
+            raise TradeRequestError(f"free collateral is {usd(user.collateral)} USDC; cannot withdraw {amount}")
+        message_bytes = await self._message(owner, [self._ixs.withdraw(owner, owner, own_token, units)])
+        await self._simulate(message_bytes)
+        outcome = SimulatedOutcome(free_collateral_after_usd=usd(user.collateral - units),
+                                   detail={"destination": str(own_token)})
+        return self._save_ticket(user_id, thread_id, "withdraw", "prepare_withdraw", params, None,
+                                 f"Withdraw {amount} USDC to your wallet {owner}", None, outcome, None, message_bytes,
+                                 {"destination": str(own_token)})
 
     async def _simulate(self, message_bytes: bytes) -> VenueResult:
         message = from_bytes_versioned(message_bytes)
@@ -208,15 +327,14 @@ class TradingService:
         message_bytes = ticket.message_bytes
         if message_hash(message_bytes) != ticket.ticket_hash:
             raise VenueError("ticket bytes do not match its hash")  # defence in depth; OrderTicket checks too
-        spec = _market(ticket.market or "")
-        oracle, _ = self.oracle_price(spec)  # refuses a stale or wide price at execution too
+        spec = market_spec(ticket.market) if ticket.market else None
+        oracle = self.oracle_price(spec)[0] if spec else 0  # refuses a stale or wide price at execution too
         result = await self._simulate(message_bytes)  # SlippageExceeded here = price moved past the bound
-        outcome = _outcome(spec, result, None)
-        leverage = int(ticket.outcome.detail["leverage"])
-        reduces = bool(ticket.outcome.detail["reduces"])
-        bound = ticket.price_bound
-        self._risk(ticket.user_id, spec, oracle, outcome, leverage, reduces,
-                   price_units(bound) if bound else None).raise_if_failed()
+        if ticket.kind == "order" and spec is not None:
+            bound = ticket.price_bound
+            self._risk(ticket.user_id, spec, oracle, order_outcome(spec, result, None),
+                       int(ticket.outcome.detail["leverage"]), bool(ticket.outcome.detail["reduces"]),
+                       price_units(bound) if bound else None).raise_if_failed()
         signer, _ = self._wallets.signer_for(ticket.user_id)
         message = from_bytes_versioned(message_bytes)
         if message.account_keys[0] != signer.pubkey:
@@ -236,39 +354,6 @@ class TradingService:
         if not landed.ok:
             return ExecutionReport(False, ticket.ticket_hash, f"The program refused it: {landed.error_message}",
                                    signature, data)
-        return ExecutionReport(True, ticket.ticket_hash, _describe_fill(spec, landed, ticket), signature, data)
-
-
-def _market(symbol: str) -> MarketSpec:
-    try:
-        return market_by_symbol(symbol)
-    except KeyError:
-        raise TradeRequestError(f"unknown market {symbol!r}; markets are SOL-PERP, BTC-PERP, ETH-PERP") from None
-
-
-def _outcome(spec: MarketSpec, result: VenueResult, size: int | None) -> SimulatedOutcome:
-    fill = next((e for e in result.events if e["type"] == "OrderFilled"), None)
-    placed = next((e for e in result.events if e["type"] == "OrderPlaced"), None)
-    if fill is None:
-        return SimulatedOutcome(size=None if size is None else whole(size, spec.base_decimals),
-                                detail={"resting": True, "reserved_usd": str(usd(placed["reserved"])) if placed else "0"})
-    notional = Decimal(fill["size"] * fill["price"]).scaleb(-spec.base_decimals - 6)
-    liq = fill["liquidation_price"]
-    return SimulatedOutcome(
-        fill_price=usd(fill["price"]), size=whole(fill["size"], spec.base_decimals), notional_usd=notional,
-        fee_usd=usd(fill["fee"]), margin_after_usd=usd(fill["position_margin"]),
-        liquidation_price=usd(liq) if liq > 0 else None,
-        detail={"position_base_after": fill["position_base"], "realized_pnl_usd": str(usd(fill["realized_pnl"]))})
-
-
-def _describe_fill(spec: MarketSpec, result: VenueResult, ticket: OrderTicket) -> str:
-    fill = next((e for e in result.events if e["type"] == "OrderFilled"), None)
-    if fill is None:
-        return f"Placed: {ticket.summary} (resting). Transaction {result.signature[:16]}…"
-    size = Decimal(fill["size"]).scaleb(-spec.base_decimals).normalize()
-    base_after = Decimal(fill["position_base"]).scaleb(-spec.base_decimals).normalize()
-    liq = fill["liquidation_price"]
-    return (f"Filled: {'bought' if fill['side'] == 'buy' else 'sold'} {size:f} {spec.symbol} at {usd(fill['price'])}, "
-            f"fee ${usd(fill['fee'])}. Position now {base_after:f} with margin ${usd(fill['position_margin'])}"
-            + (f", liquidation price {usd(liq)}" if liq > 0 else "") + f". Transaction {result.signature[:16]}…")
-
+        text = (describe_fill(spec, landed, ticket) if spec is not None
+                else f"Done: {ticket.summary}. Transaction {signature[:16]}…")
+        return ExecutionReport(True, ticket.ticket_hash, text, signature, data)

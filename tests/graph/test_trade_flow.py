@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 import pytest
 from solders.keypair import Keypair
@@ -32,7 +31,7 @@ from tests.conftest import make_settings
 from tests.graph.conftest import collect
 from tests.paper.conftest import Clock, PaperWorld
 from tools import build_toolbox
-from tools._trading import get_account, get_positions, prepare_order
+from tools._trading import trading_handlers
 
 
 class TradeWorld:
@@ -60,9 +59,7 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     limits = RiskLimitStore(fresh_database.pool)
     trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
                              UserWallets(settings), clock=clock, limits=limits.get, onboard=paper_onboarding(parts))
-    toolbox = build_toolbox(fresh_database, prices, extra={
-        "prepare_order": prepare_order(trading), "get_positions": get_positions(trading, prices),
-        "get_account": get_account(trading, prices)})
+    toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(trading, prices))
     deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
     async with open_checkpointer(fresh_database) as saver:
         world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)

@@ -8,16 +8,10 @@ from decimal import Decimal
 import psycopg
 from solders.pubkey import Pubkey
 
+from quantdesk.exchange._spl import associated_token_address
 from quantdesk.exchange.paper._errors import AnchorError, not_initialized, token_error
 
-TOKEN_PROGRAM = Pubkey.from_string("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA")
-ASSOCIATED_TOKEN_PROGRAM = Pubkey.from_string("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL")
 USDC_DECIMALS = 6
-
-
-def associated_token_address(owner: Pubkey, mint: Pubkey) -> Pubkey:
-    """The owner's associated token account for ``mint`` (the SPL derivation)."""
-    return Pubkey.find_program_address([bytes(owner), bytes(TOKEN_PROGRAM), bytes(mint)], ASSOCIATED_TOKEN_PROGRAM)[0]
 
 
 class TokenLedger:
