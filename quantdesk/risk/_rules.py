@@ -54,6 +54,7 @@ class OrderRisk:
     worst_fill_price: Decimal | None
     liquidation_price_after: Decimal | None
     daily_pnl_usd: Decimal
+    buys: bool = True  # which way is adverse for the price bound
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,9 @@ def _rule_liquidation_distance(lim: RiskLimits, o: OrderRisk) -> RuleResult:
 def _rule_slippage(lim: RiskLimits, o: OrderRisk) -> RuleResult:
     if o.worst_fill_price is None:
         return RuleResult("max_slippage", True, f"{lim.max_slippage_bps} bps", "no price bound")
-    bps = abs(o.worst_fill_price - o.oracle_price) / o.oracle_price * 10_000
+    # Only the adverse side counts: a buy limit below the oracle (a resting bid) risks no slippage.
+    adverse = o.worst_fill_price - o.oracle_price if o.buys else o.oracle_price - o.worst_fill_price
+    bps = max(Decimal(0), adverse) / o.oracle_price * 10_000
     return RuleResult("max_slippage", bps <= lim.max_slippage_bps, f"{lim.max_slippage_bps} bps", f"{bps:.1f} bps")
 
 

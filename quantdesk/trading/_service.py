@@ -177,8 +177,8 @@ class TradingService:
         reduces = position is not None and (position.base > 0) != buy
         base_outcome = order_outcome(spec, result, size)
         outcome = base_outcome.model_copy(update={"detail": {**base_outcome.detail, "leverage": leverage,
-                                                             "reduces": reduces}})
-        report = self._risk(user_id, spec, oracle, outcome, leverage, reduces, price if price else None)
+                                                             "reduces": reduces, "buys": buy}})
+        report = self._risk(user_id, spec, oracle, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
         size_text = f"{Decimal(size).scaleb(-spec.base_decimals).normalize():f}"
@@ -301,7 +301,7 @@ class TradingService:
         return result
 
     def _risk(self, user_id: str, spec: MarketSpec, oracle: int, outcome: SimulatedOutcome, leverage: int,
-              reduces: bool, bound: int | None) -> RiskReport:
+              reduces: bool, bound: int | None, buys: bool) -> RiskReport:
         gated = self._prices.get(spec.feed_symbol, accept=frozenset(TRADABLE))
         position_after = outcome.detail.get("position_base_after", 0)
         return evaluate(self._limits(user_id), OrderRisk(
@@ -310,7 +310,7 @@ class TradingService:
             position_notional_after_usd=abs(Decimal(position_after).scaleb(-spec.base_decimals)) * usd(oracle),
             leverage=Decimal(leverage), oracle_price=usd(oracle), oracle_quality=gated.quality.value,
             oracle_quality_detail=gated.reason, worst_fill_price=usd(bound) if bound else None,
-            liquidation_price_after=outcome.liquidation_price, daily_pnl_usd=Decimal(0)))
+            liquidation_price_after=outcome.liquidation_price, daily_pnl_usd=Decimal(0), buys=buys))
 
     # --- execute (TicketExecutor) --------------------------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:
@@ -334,7 +334,7 @@ class TradingService:
             bound = ticket.price_bound
             self._risk(ticket.user_id, spec, oracle, order_outcome(spec, result, None),
                        int(ticket.outcome.detail["leverage"]), bool(ticket.outcome.detail["reduces"]),
-                       price_units(bound) if bound else None).raise_if_failed()
+                       price_units(bound) if bound else None, bool(ticket.outcome.detail["buys"])).raise_if_failed()
         signer, _ = self._wallets.signer_for(ticket.user_id)
         message = from_bytes_versioned(message_bytes)
         if message.account_keys[0] != signer.pubkey:

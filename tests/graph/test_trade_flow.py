@@ -194,3 +194,36 @@ async def test_double_approval_executes_once(trade: TradeWorld) -> None:
     assert [e.type for e in second] == ["error"]
     signatures = [r for r in trade.audit.for_ticket(ticket["ticket_hash"]) if r.event == "signature"]
     assert len(signatures) == 1
+
+
+async def _approve(trade: TradeWorld, thread: str, ticket: dict) -> dict:
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    return next(e for e in events if e.type == "execution").data
+
+
+async def test_close_half_then_cancel_and_withdraw_each_go_through_a_ticket(trade: TradeWorld) -> None:
+    thread = _thread()
+    assert (await _approve(trade, thread, await _ticket(trade, thread)))["ok"]
+    close = await _ticket(trade, thread, text="close half my SOL")
+    assert close["summary"] == "Close 1 of the SOL-PERP long at market"
+    assert (await _approve(trade, thread, close))["ok"]
+    positions = await collect(trade.session.send(thread, "alice", "my positions"))
+    assert "SOL-PERP long 1 @" in positions[-1].data["text"]
+    rest = await _ticket(trade, thread, text="buy 1 sol at 100")  # a limit far below the market rests
+    assert (await _approve(trade, thread, rest))["ok"]
+    cancel = await _ticket(trade, thread, text="cancel all orders")
+    assert cancel["summary"].startswith("Cancel order(s)")
+    assert (await _approve(trade, thread, cancel))["ok"]
+    orders = await collect(trade.session.send(thread, "alice", "open orders"))
+    assert orders[-1].data["text"] == "No open orders."
+    withdraw = await _ticket(trade, thread, text="withdraw 100")
+    assert withdraw["summary"].startswith("Withdraw 100 USDC to your wallet")
+    assert (await _approve(trade, thread, withdraw))["ok"]
+
+
+async def test_a_withdrawal_to_someone_elses_address_is_refused(trade: TradeWorld) -> None:
+    events = await collect(trade.session.send(_thread(), "alice",
+                                              "withdraw 100 to 9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error" and "is refused" in result.data["text"]
+    assert not any(e.type == "ticket" for e in events)

@@ -86,6 +86,14 @@ def test_several_failures_are_all_reported_in_the_exception() -> None:
     assert "max_order_notional: FAILED (limit $10,000.00, value $50,000.00)" in str(err.value)
 
 
+def test_a_bound_on_the_favourable_side_is_no_slippage() -> None:
+    resting_bid = replace(SAFE, worst_fill_price=D(100))  # a buy limit far below the oracle
+    assert evaluate(LIMITS, resting_bid).passed
+    resting_ask = replace(SAFE, buys=False, worst_fill_price=D(200))
+    assert evaluate(LIMITS, resting_ask).passed
+    assert _only_failure(replace(SAFE, buys=False, worst_fill_price=D("149.1")))[0] == "max_slippage"
+
+
 def test_limits_reject_nonsense_values() -> None:
     with pytest.raises(ValueError):
         RiskLimits(max_leverage=D(0))
