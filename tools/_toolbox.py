@@ -65,6 +65,10 @@ class Toolbox:
             raise ValueError(f"handlers for tools not in tools.schemas.TOOL_ARGS: {sorted(unknown)}")
         self._handlers = dict(handlers)
 
+    def replacing(self, **handlers: Handler) -> Toolbox:
+        """A toolbox with some handlers swapped (e.g. a different knowledge store)."""
+        return Toolbox({**self._handlers, **handlers})
+
     @property
     def names(self) -> frozenset[str]:
         return frozenset(self._handlers)
@@ -73,7 +77,7 @@ class Toolbox:
         """What the model is shown (bind_tools)."""
         return [
             StructuredTool.from_function(_never_called, name=name, description=description(name),
-                                         args_schema=TOOL_ARGS[name])
+                                         args_schema=TOOL_ARGS[name].model_json_schema())
             for name in sorted(self._handlers)
         ]
 

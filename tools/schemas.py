@@ -9,7 +9,7 @@ Markets are canonical symbols such as ``SOL-PERP``.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,8 +19,26 @@ OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 Interval = Literal["1m", "5m", "1h"]
 
 
+def _compact(schema: dict[str, Any]) -> None:
+    """Shorter schemas for the model's context: optional fields show only their type
+    (no ``anyOf [..., null]`` nor ``default: null``) and exact numbers (Decimal, which
+    also accepts strings) show as numbers."""
+    schema.pop("title", None)
+    for prop in schema.get("properties", {}).values():
+        prop.pop("title", None)
+        options = [o for o in prop.pop("anyOf", []) if o.get("type") != "null"]
+        numbers = [o for o in options if o.get("type") == "number"]
+        chosen = numbers[:1] or options[:1]
+        if chosen:
+            prop.update(chosen[0])
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+        if prop.get("type") == "number":
+            prop.pop("exclusiveMinimum", None)
+
+
 class _Args(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_compact)
 
 
 class NoArgs(_Args):
@@ -62,16 +80,15 @@ class OrderArgs(_Args):
 
     market: Market
     side: Side | None = Field(
-        None, description="long or short. For stop_loss/take_profit it may be omitted: the side that reduces "
-                          "the current position.")
+        None, description="Omit for stop_loss/take_profit: the side that reduces the position.")
     order_type: OrderType = "market"
-    size: Decimal | None = Field(None, gt=0, description="Size in base units (e.g. 2 for 2 SOL).")
-    notional_usd: Decimal | None = Field(None, gt=0, description="Size as USD notional (e.g. 500 for $500).")
-    leverage: Decimal | None = Field(None, gt=0, description="Leverage, e.g. 5 for 5x. Default: the user's default.")
-    price: Decimal | None = Field(None, gt=0, description="Limit price, or trigger price for stop_loss/take_profit.")
+    size: Decimal | None = Field(None, gt=0, description="Base units, e.g. 2 (SOL).")
+    notional_usd: Decimal | None = Field(None, gt=0, description="Size in USD instead of size.")
+    leverage: Decimal | None = Field(None, gt=0, description="e.g. 5 for 5x.")
+    price: Decimal | None = Field(None, gt=0, description="Limit or trigger price.")
     reduce_only: bool = False
-    whole_position: bool = Field(False, description="stop_loss/take_profit only: close the whole position.")
-    slippage_bps: int | None = Field(None, ge=0, le=1000, description="Max slippage vs oracle for market orders.")
+    whole_position: bool = Field(False, description="Stop/take-profit for the whole position.")
+    slippage_bps: int | None = Field(None, ge=0, le=1000, description="Max slippage vs oracle.")
 
     @model_validator(mode="after")
     def _consistent(self) -> OrderArgs:

@@ -36,6 +36,7 @@ from tools._trading import trading_handlers
 
 class TradeWorld:
     limits: RiskLimitStore
+    deps: GraphDeps
 
     def __init__(self, session: ChatSession, paper: PaperWorld, tickets: TicketStore, audit: AuditLog) -> None:
         self.session, self.paper, self.tickets, self.audit = session, paper, tickets, audit
@@ -64,6 +65,7 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     async with open_checkpointer(fresh_database) as saver:
         world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
         world.limits = limits
+        world.deps = deps
         yield world
 
 
