@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from quantdesk.exchange._builder import PerpInstructions
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange.solana import SolanaVenue, idl_for_program
 from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange.paper._history import read_history
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
@@ -72,7 +74,8 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         llm = None if settings.mikey_model == "rules" else provider_chat_model(settings)
         audit, tickets = AuditLog(db.pool), TicketStore(db.pool)
         trading = _trading(settings, db, prices, registry, tickets, audit, clock)
-        extra = trading_handlers(trading, prices)
+        history = partial(read_history, db.pool) if settings.venue == "paper" else None
+        extra = trading_handlers(trading, prices, history)
         deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
                          executor=trading, llm=llm)
         try:

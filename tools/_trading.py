@@ -3,18 +3,36 @@ Trading tools only *prepare*: they return a ticket; nothing is signed here."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+
+from solders.pubkey import Pubkey
 
 from quantdesk.errors import MarketDataError
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._views import AccountView, account_view
+from quantdesk.exchange.engine._keeper import funding_rate
+from quantdesk.exchange.paper._history import History
+from quantdesk.trading._outcomes import market_spec
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.market import ANY_QUALITY, PriceReader
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService
 from tools._toolbox import Handler, ToolContext, ToolOutcome
-from tools.schemas import CancelArgs, CloseArgs, NoArgs, OptionalMarketArgs, OrderArgs, OrdersArgs, WithdrawArgs
+from tools.schemas import (
+    CancelArgs,
+    CloseArgs,
+    HistoryArgs,
+    MarketArgs,
+    NoArgs,
+    OptionalMarketArgs,
+    OrderArgs,
+    OrdersArgs,
+    WithdrawArgs,
+)
 
 
 def _money(value: Decimal | None) -> str:
@@ -161,11 +179,45 @@ def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
     return handle
 
 
-def trading_handlers(trading: TradingService, prices: PriceReader) -> dict[str, Handler]:
+def trading_handlers(trading: TradingService, prices: PriceReader,
+                     history: Callable[[Pubkey, str, datetime], History] | None = None) -> dict[str, Handler]:
     """Every account and trading tool, for the toolbox."""
     return {
+        "get_funding": get_funding(trading), "get_history": get_history(trading, history),
         "get_positions": get_positions(trading, prices), "get_account": get_account(trading, prices),
         "get_orders": get_orders(trading, prices), "get_quote": get_quote(trading), "risk_check": risk_check(trading),
         "prepare_order": prepare_order(trading), "prepare_close": prepare_close(trading),
         "prepare_cancel": prepare_cancel(trading), "prepare_withdraw": prepare_withdraw(trading),
     }
+
+
+def get_funding(trading: TradingService) -> Handler:
+    async def handle(args: MarketArgs, ctx: ToolContext) -> ToolOutcome:
+        state = await trading.state()
+        spec = market_spec(args.market)
+        market = state.markets[spec.index]
+        interval = market.params.funding_interval_secs
+        last = Decimal(market.last_funding_rate).scaleb(-7)  # 1e-9 per interval → percent
+        upcoming = Decimal(funding_rate(market)).scaleb(-7)
+        due_in = max(0, market.last_funding_ts + interval - int(ctx.now.timestamp()))
+        who = "longs pay shorts" if upcoming > 0 else "shorts pay longs" if upcoming < 0 else "no one pays"
+        text = (f"{args.market} funding: last settled rate {last:f}% per {interval // 60} min; at the current "
+                f"open-interest imbalance the next is {upcoming:f}% ({who}), due in {due_in // 60} min {due_in % 60} s.")
+        return ToolOutcome(text, {"market": args.market, "last_rate_pct": str(last), "next_rate_pct": str(upcoming),
+                                  "interval_s": interval, "due_in_s": due_in})
+
+    return handle
+
+
+def get_history(trading: TradingService, history: Callable[[Pubkey, str, datetime], History] | None) -> Handler:
+    async def handle(args: HistoryArgs, ctx: ToolContext) -> ToolOutcome:
+        if history is None:
+            return ToolOutcome("History is recorded on the paper venue only for now.", {"history": None})
+        owner = await trading.trader(ctx.user_id)
+        h = await asyncio.to_thread(history, owner, args.period, ctx.now)
+        text = (f"Last {args.period}: {h.fills} fill(s), realized PnL {_money(h.realized_pnl)}, fees "
+                f"{_money(h.fees)}, funding {'paid' if h.funding_paid >= 0 else 'received'} "
+                f"{_money(abs(h.funding_paid))}, {h.liquidations} liquidation(s).")
+        return ToolOutcome(text, {"history": {k: str(v) for k, v in vars(h).items()}})
+
+    return handle

@@ -5,6 +5,7 @@ liquidation price → only the owner's approval naming its hash executes it, onc
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,6 +21,7 @@ from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._venue import PaperVenue
 from quantdesk.exchange.paper import PaperExecutor
 from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange.paper._history import read_history
 from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
@@ -60,7 +62,8 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     limits = RiskLimitStore(fresh_database.pool)
     trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
                              UserWallets(settings), clock=clock, limits=limits.get, onboard=paper_onboarding(parts))
-    toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(trading, prices))
+    toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(
+        trading, prices, partial(read_history, fresh_database.pool)))
     deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
     async with open_checkpointer(fresh_database) as saver:
         world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
@@ -229,3 +232,12 @@ async def test_a_withdrawal_to_someone_elses_address_is_refused(trade: TradeWorl
     result = next(e for e in events if e.type == "tool_result")
     assert result.data["status"] == "error" and "is refused" in result.data["text"]
     assert not any(e.type == "ticket" for e in events)
+
+
+async def test_funding_and_history_answer_from_the_venue(trade: TradeWorld) -> None:
+    thread = _thread()
+    assert (await _approve(trade, thread, await _ticket(trade, thread)))["ok"]
+    funding = await collect(trade.session.send(thread, "alice", "funding on sol"))
+    assert "SOL-PERP funding:" in funding[-1].data["text"] and "longs pay shorts" in funding[-1].data["text"]
+    history = await collect(trade.session.send(thread, "alice", "pnl today"))
+    assert "Last 1d: 1 fill(s), realized PnL $0.00, fees $0.15" in history[-1].data["text"]

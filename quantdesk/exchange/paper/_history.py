@@ -1,0 +1,47 @@
+"""A trader's history on the paper venue, from the events its transactions
+emitted: fills, realized PnL, fees, funding and liquidations over a period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from psycopg_pool import ConnectionPool
+from solders.pubkey import Pubkey
+
+from quantdesk.exchange._views import usd
+
+PERIODS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
+
+
+@dataclass(frozen=True)
+class History:
+    fills: int
+    realized_pnl: Decimal
+    fees: Decimal
+    funding_paid: Decimal  # positive: paid; negative: received
+    liquidations: int
+
+
+def read_history(pool: ConnectionPool, owner: Pubkey, period: str, now: datetime) -> History:
+    since = PERIODS[period]
+    start = datetime.min.replace(tzinfo=now.tzinfo) if since is None else now - since
+    with pool.connection() as conn:
+        rows = conn.execute(
+            "SELECT name, data FROM paper_events WHERE owner = %s AND at >= %s AND name IN "
+            "('OrderFilled', 'FundingPaid', 'Liquidated')", (str(owner), start),
+        ).fetchall()
+    fills = pnl = fees = funding = liquidations = 0
+    for name, data in rows:
+        if name == "OrderFilled":
+            fills += 1
+            pnl += int(data["realized_pnl"])
+            fees += int(data["fee"])
+        elif name == "FundingPaid":
+            funding += int(data["amount"])
+        else:
+            liquidations += 1
+            pnl += int(data["realized_pnl"])
+            fees += int(data["liquidation_fee"])
+    return History(fills, usd(pnl), usd(fees), usd(funding), liquidations)
