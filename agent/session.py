@@ -36,10 +36,18 @@ class ChatEvent:
 
 
 class ChatSession:
-    def __init__(self, graph: Any, audit: AuditLog, clock: Callable[[], datetime]) -> None:
+    def __init__(self, graph: Any, audit: AuditLog, clock: Callable[[], datetime],
+                 notifications: Callable[[str], list[Any]] | None = None) -> None:
         self._graph = graph
         self._audit = audit
         self._clock = clock
+        self._notifications = notifications
+
+    def notifications(self, thread_id: str) -> list[ChatEvent]:
+        """Alerts that fired for this thread since last asked (interfaces push these)."""
+        if self._notifications is None:
+            return []
+        return [ChatEvent("text", {"role": "alert", "text": n.text}) for n in self._notifications(thread_id)]
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:
@@ -61,6 +69,8 @@ class ChatSession:
             if owner is not None and owner != user_id:
                 yield ChatEvent("error", {"message": "this conversation belongs to another user"})
                 return
+            for event in self.notifications(thread_id):
+                yield event
             self._audit.append("message", user_id=user_id, thread_id=thread_id,
                                detail={"text": text[:_MAX_AUDITED_TEXT]})
             if await self.pending_ticket(thread_id) is not None:

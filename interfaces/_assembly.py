@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from agent import ChatSession, GraphDeps, build_graph
 from agent._checkpoint import open_checkpointer
 from agent.models import provider_chat_model
+from quantdesk.alerts import AlertStore
 from quantdesk.audit import AuditLog
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate, open_database
@@ -28,6 +29,7 @@ from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from tools import build_toolbox
+from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
 
 
@@ -75,12 +77,14 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         audit, tickets = AuditLog(db.pool), TicketStore(db.pool)
         trading = _trading(settings, db, prices, registry, tickets, audit, clock)
         history = partial(read_history, db.pool) if settings.venue == "paper" else None
-        extra = trading_handlers(trading, prices, history)
+        alerts = AlertStore(db.pool)
+        extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts)}
         deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
                          executor=trading, llm=llm)
         try:
             async with open_checkpointer(db) as saver:
-                yield Mikey(ChatSession(build_graph(deps, saver), audit, clock), db, settings)
+                session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
+                yield Mikey(session, db, settings)
         finally:
             await trading.aclose()
     finally:

@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 import typer
 from rich.console import Console
 
+from quantdesk.cli._alerts import alerts_command
 from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
 from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
@@ -35,6 +36,7 @@ app.command("faucet")(faucet_command)
 app.command("positions")(positions_command)
 app.command("orders")(orders_command)
 app.command("keepers")(keepers_command)
+app.command("alerts")(alerts_command)
 
 
 def _register_plugins() -> None:

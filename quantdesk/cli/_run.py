@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 
+from quantdesk.cli._alerts import alerts_service
 from quantdesk.cli._ingest import ingest_service
 from quantdesk.cli._paper import keepers_service
 from quantdesk.cli._state import state
@@ -45,6 +46,7 @@ def run_command(
             specs.append(ingest_service(settings))
             st.console.print(f"[bold]ingest[/]: {settings.pyth_source} prices; status on "
                              f"http://{settings.host}:{settings.ingest_port}/status")
+        specs.append(alerts_service(settings))
         if settings.venue == "paper":
             specs.append(keepers_service(settings))
             st.console.print("[bold]paper venue[/]: keepers settle funding, trigger orders and liquidate")

@@ -1,0 +1,44 @@
+"""Evaluating alerts on price events: price crossings from the event itself,
+liquidation distance from the trader's positions at that price. Order alerts
+fire on fill/trigger events of the paper venue (see ``on_order_events``)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from decimal import Decimal
+
+from quantdesk.alerts._store import Alert, AlertStore
+from quantdesk.market import PriceEvent
+
+# symbol of a perp market's feed: SOL-PERP -> SOL/USD
+_FEED = {"SOL-PERP": "SOL/USD", "BTC-PERP": "BTC/USD", "ETH-PERP": "ETH/USD"}
+
+LiquidationLookup = Callable[[str, str], Awaitable[Decimal | None]]  # (user, market) -> liquidation price
+
+
+async def on_price(store: AlertStore, event: PriceEvent, now: datetime,
+                   liquidation_price: LiquidationLookup | None = None) -> list[Alert]:
+    """Fire every alert this price satisfies; returns those fired now."""
+    price = event.update.value
+    fired: list[Alert] = []
+    for alert in store.active(kind="price_cross"):
+        if _FEED.get(alert.market or "") != event.symbol or alert.level is None:
+            continue
+        crossed = price >= alert.level if alert.direction == "above" else price <= alert.level
+        if crossed and store.trigger(alert, f"Alert {alert.describe()}: {alert.market} is at {price}.", now):
+            fired.append(alert)
+    if liquidation_price is not None:
+        for alert in store.active(kind="liquidation_distance"):
+            market = alert.market or next((m for m, f in _FEED.items() if f == event.symbol), None)
+            if market is None or _FEED.get(market) != event.symbol or alert.threshold_pct is None:
+                continue
+            liq = await liquidation_price(alert.user_id, market)
+            if liq is None or price <= 0:
+                continue
+            distance = abs(price - liq) / price * 100
+            if distance < alert.threshold_pct and store.trigger(
+                    alert, f"Alert {alert.describe()}: {market} at {price} is {distance:.2f}% from your liquidation "
+                           f"price {liq}.", now):
+                fired.append(alert)
+    return fired
