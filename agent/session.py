@@ -55,11 +55,7 @@ class ChatSession:
 
     async def pending_ticket(self, thread_id: str) -> dict[str, Any] | None:
         """The ticket the thread is waiting on, if any."""
-        snapshot = await self._graph.aget_state(self._config(thread_id))
-        for pending in snapshot.interrupts:
-            if isinstance(pending.value, dict) and pending.value.get("type") == "ticket":
-                return pending.value["ticket"]
-        return None
+        return _pending(await self._graph.aget_state(self._config(thread_id)))
 
     async def send(self, thread_id: str, user_id: str, text: str) -> AsyncIterator[ChatEvent]:
         """A trader's message. While a ticket waits, any message cancels it first (and is then answered)."""
@@ -73,7 +69,7 @@ class ChatSession:
                 yield event
             self._audit.append("message", user_id=user_id, thread_id=thread_id,
                                detail={"text": text[:_MAX_AUDITED_TEXT]})
-            if await self.pending_ticket(thread_id) is not None:
+            if _pending(snapshot) is not None:
                 graph_input: Any = Command(resume={"action": "message", "text": text})
             else:
                 graph_input = {"messages": [HumanMessage(text)], "user_id": user_id, "thread_id": thread_id,
@@ -135,6 +131,13 @@ class ChatSession:
                             continue  # already streamed chunk by chunk
                         yield event
             streamed_text = False
+
+
+def _pending(snapshot: Any) -> dict[str, Any] | None:
+    for pending in snapshot.interrupts:
+        if isinstance(pending.value, dict) and pending.value.get("type") == "ticket":
+            return pending.value["ticket"]
+    return None
 
 
 def _message_events(message: Any) -> list[ChatEvent]:
