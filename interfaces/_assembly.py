@@ -24,7 +24,7 @@ from quantdesk.exchange._builder import PerpInstructions
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange.solana import SolanaVenue, idl_for_program
 from quantdesk.exchange._venue import PaperVenue
-from quantdesk.exchange.paper._history import read_history
+from quantdesk.exchange.paper._history import daily_pnl, read_history
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
@@ -54,7 +54,7 @@ def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry:
         parts = open_paper(settings, db)
         return TradingService(PaperVenue(parts.executor, **budget), prices, registry,
                               PerpInstructions(parts.executor.idl), tickets, audit, wallets, clock=clock,
-                              limits=limits, onboard=paper_onboarding(parts))
+                              limits=limits, daily_pnl=partial(daily_pnl, db.pool), onboard=paper_onboarding(parts))
     idl = idl_for_program(PerpIdl.load(), settings.solana_program_id)
     operator, _ = wallets.signer_for("operator")  # the configured wallet (QUANTDESK_WALLET_PATH)
     venue = SolanaVenue(settings.solana_rpc_url, idl, commitment=settings.solana_commitment,

@@ -92,6 +92,7 @@ class TradingService:
                  tickets: TicketStore, audit: AuditLog, wallets: UserWallets, *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  limits: Callable[[str], RiskLimits] = lambda _user: RiskLimits(),
+                 daily_pnl: Callable[[Pubkey, datetime], Decimal] | None = None,
                  onboard: Callable[[Signer], Awaitable[None]] | None = None) -> None:
         self._venue = venue
         self._prices = prices
@@ -102,6 +103,7 @@ class TradingService:
         self._wallets = wallets
         self._clock = clock
         self._limits = limits
+        self._daily_pnl = daily_pnl
         self._onboard = onboard
 
     async def aclose(self) -> None:
@@ -303,6 +305,9 @@ class TradingService:
     def _risk(self, user_id: str, spec: MarketSpec, oracle: int, outcome: SimulatedOutcome, leverage: int,
               reduces: bool, bound: int | None, buys: bool) -> RiskReport:
         gated = self._prices.get(spec.feed_symbol, accept=frozenset(TRADABLE))
+        signer, _ = self._wallets.signer_for(user_id)
+        # Realized PnL net of fees and funding since 24 h ago; venues without a history report none.
+        daily = Decimal(0) if self._daily_pnl is None else self._daily_pnl(signer.pubkey, self._clock())
         position_after = outcome.detail.get("position_base_after", 0)
         return evaluate(self._limits(user_id), OrderRisk(
             market=spec.symbol, market_max_leverage=Decimal(spec.max_leverage), reduces_exposure=reduces,
@@ -310,7 +315,7 @@ class TradingService:
             position_notional_after_usd=abs(Decimal(position_after).scaleb(-spec.base_decimals)) * usd(oracle),
             leverage=Decimal(leverage), oracle_price=usd(oracle), oracle_quality=gated.quality.value,
             oracle_quality_detail=gated.reason, worst_fill_price=usd(bound) if bound else None,
-            liquidation_price_after=outcome.liquidation_price, daily_pnl_usd=Decimal(0), buys=buys))
+            liquidation_price_after=outcome.liquidation_price, daily_pnl_usd=daily, buys=buys))
 
     # --- execute (TicketExecutor) --------------------------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:

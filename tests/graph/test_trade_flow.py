@@ -21,7 +21,7 @@ from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._venue import PaperVenue
 from quantdesk.exchange.paper import PaperExecutor
 from quantdesk.exchange.paper._bootstrap import bootstrap
-from quantdesk.exchange.paper._history import read_history
+from quantdesk.exchange.paper._history import daily_pnl, read_history
 from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
@@ -61,7 +61,8 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
     limits = RiskLimitStore(fresh_database.pool)
     trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
-                             UserWallets(settings), clock=clock, limits=limits.get, onboard=paper_onboarding(parts))
+                             UserWallets(settings), clock=clock, limits=limits.get,
+                             daily_pnl=partial(daily_pnl, fresh_database.pool), onboard=paper_onboarding(parts))
     toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(
         trading, prices, partial(read_history, fresh_database.pool)))
     deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
@@ -241,3 +242,36 @@ async def test_funding_and_history_answer_from_the_venue(trade: TradeWorld) -> N
     assert "SOL-PERP funding:" in funding[-1].data["text"] and "longs pay shorts" in funding[-1].data["text"]
     history = await collect(trade.session.send(thread, "alice", "pnl today"))
     assert "Last 1d: 1 fill(s), realized PnL $0.00, fees $0.15" in history[-1].data["text"]
+
+
+@pytest.mark.parametrize(
+    ("limits", "rule"),
+    [
+        ({"kill_switch": True}, "kill_switch"),
+        ({"allowed_markets": frozenset({"BTC-PERP"})}, "allowed_markets"),
+        ({"max_order_notional_usd": 100}, "max_order_notional"),
+        ({"max_position_notional_usd": 100}, "max_position_notional"),
+        ({"max_leverage": 3}, "max_leverage"),
+        ({"max_daily_loss_usd": "0.01"}, "max_daily_loss"),  # the first trade's $0.0375 fee already counts
+        ({"min_liquidation_distance_pct": 50}, "min_liquidation_distance"),
+        ({"max_slippage_bps": 10}, "max_slippage"),
+    ],
+)
+async def test_every_risk_rule_rejects_through_the_graph(trade: TradeWorld, limits: dict, rule: str) -> None:
+    thread = _thread()
+    if rule == "max_daily_loss":
+        assert (await _approve(trade, thread, await _ticket(trade, thread, text="long 0.5 SOL 5x")))["ok"]
+    trade.limits.update("alice", limits, by="test")
+    events = await collect(trade.session.send(thread, "alice", "long 2 SOL 5x"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error" and f"{rule}: FAILED (limit" in result.data["text"]
+    assert not any(e.type == "ticket" for e in events)
+
+
+async def test_rejecting_a_ticket_closes_it_and_signs_nothing(trade: TradeWorld) -> None:
+    thread = _thread()
+    ticket = await _ticket(trade, thread)
+    events = await collect(trade.session.reject(thread, "alice", ticket["ticket_hash"]))
+    assert any("was rejected: rejected by its owner" in e.data.get("text", "") for e in events)
+    assert trade.tickets.get(ticket["ticket_hash"]).status == "rejected"
+    assert [r.event for r in trade.audit.for_ticket(ticket["ticket_hash"])] == ["ticket", "rejection"]

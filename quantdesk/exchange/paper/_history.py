@@ -45,3 +45,9 @@ def read_history(pool: ConnectionPool, owner: Pubkey, period: str, now: datetime
             pnl += int(data["realized_pnl"])
             fees += int(data["liquidation_fee"])
     return History(fills, usd(pnl), usd(fees), usd(funding), liquidations)
+
+
+def daily_pnl(pool: ConnectionPool, owner: Pubkey, now: datetime) -> Decimal:
+    """Realized PnL net of fees and funding over the last 24 hours (for the daily-loss limit)."""
+    h = read_history(pool, owner, "1d", now)
+    return h.realized_pnl - h.fees - h.funding_paid
