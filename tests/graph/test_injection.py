@@ -14,8 +14,7 @@ from agent.models import provider_chat_model
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply
-from tests.graph.conftest import collect
-from tests.graph.test_trade_flow import TradeWorld, trade  # noqa: F401 - the trade world fixture
+from tests.graph.conftest import TradeWorld, collect
 from tools import ToolContext, ToolOutcome
 from tools.schemas import SearchKnowledgeArgs
 
@@ -49,7 +48,7 @@ def double() -> Iterator[tuple[ChatDouble, str]]:
         yield chat, url + "/v1"
 
 
-async def test_instructions_in_a_document_never_approve_or_move_money(trade: TradeWorld,  # noqa: F811
+async def test_instructions_in_a_document_never_approve_or_move_money(trade: TradeWorld,
                                                                       double: tuple[ChatDouble, str],
                                                                       tmp_path) -> None:  # noqa: ANN001
     chat, url = double

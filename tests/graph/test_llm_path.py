@@ -15,8 +15,7 @@ from agent.models import provider_chat_model
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply
-from tests.graph.conftest import collect
-from tests.graph.test_trade_flow import TradeWorld, trade  # noqa: F401 - the trade world fixture
+from tests.graph.conftest import TradeWorld, collect
 
 
 def scripted_trader(body: dict) -> Reply:
@@ -33,7 +32,7 @@ def llm_url(request: pytest.FixtureRequest) -> Iterator[tuple[ChatDouble, str]]:
         yield chat, url + "/v1"
 
 
-async def _session(trade: TradeWorld, url: str, tmp_path: Path):  # noqa: ANN202,F811
+async def _session(trade: TradeWorld, url: str, tmp_path: Path):  # noqa: ANN202
     llm = provider_chat_model(make_settings(tmp_path, mikey_model="openai:gpt-test", llm_base_url=url,
                                             llm_api_key="test-key"))
     base = trade.deps
@@ -42,7 +41,7 @@ async def _session(trade: TradeWorld, url: str, tmp_path: Path):  # noqa: ANN202
 
 
 @pytest.mark.parametrize("llm_url", [scripted_trader], indirect=True)
-async def test_a_scripted_model_drives_a_whole_trade(trade: TradeWorld, llm_url: tuple[ChatDouble, str],  # noqa: F811
+async def test_a_scripted_model_drives_a_whole_trade(trade: TradeWorld, llm_url: tuple[ChatDouble, str],
                                                      tmp_path: Path) -> None:
     chat, url = llm_url
     deps = await _session(trade, url, tmp_path)
@@ -61,7 +60,7 @@ def provider_down(_body: dict) -> Reply:
 
 
 @pytest.mark.parametrize("llm_url", [provider_down], indirect=True)
-async def test_a_failing_provider_falls_back_to_the_parser(trade: TradeWorld, llm_url: tuple[ChatDouble, str],  # noqa: F811
+async def test_a_failing_provider_falls_back_to_the_parser(trade: TradeWorld, llm_url: tuple[ChatDouble, str],
                                                            tmp_path: Path) -> None:
     chat, url = llm_url
     deps = await _session(trade, url, tmp_path)
