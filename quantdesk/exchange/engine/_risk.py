@@ -120,7 +120,7 @@ def _closed_form_estimate(position: Position, params: MarketParams, pending: int
     denominator = position.base * (PPM - sign * params.maintenance_margin_ppm)
     if numerator is None or denominator == 0:
         return 1
-    return max(1, min(MAX_PRICE, numerator // denominator))
+    return max(1, min(MAX_PRICE, trunc_div(numerator, denominator)))
 
 
 def _saturating(v: int) -> int:

@@ -165,7 +165,11 @@ def decode_error(v: Any) -> Err:
     value = f.opt_integer("value", I64)
     field = None if f.raw("field") is None else f.string("field")
     f.finish()
-    if code not in ErrorCode._value2member_map_ or ErrorCode(code).name != name:
+    try:
+        known = ErrorCode(code).name
+    except ValueError:
+        known = None
+    if known != name:
         raise CodecError(f"error: code {code} is not `{name}`")
     return Err(code=code, name=name, limit=limit, value=value, field=field)
 
