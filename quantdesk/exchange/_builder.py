@@ -12,6 +12,7 @@ from solders.message import MessageV0
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._pdas import Pdas
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,11 @@ class PerpInstructions:
 
     def __init__(self, idl: PerpIdl) -> None:
         self.idl = idl
-        self.exchange = idl.pda(b"exchange")
-        self.vault = idl.pda(b"vault")
-        self.insurance = idl.pda(b"insurance")
-
-    def market(self, index: int) -> Pubkey:
-        return self.idl.pda(b"market", index.to_bytes(2, "little"))
-
-    def user(self, owner: Pubkey) -> Pubkey:
-        return self.idl.pda(b"user", bytes(owner))
-
-    def order(self, owner: Pubkey, order_id: int) -> Pubkey:
-        return self.idl.pda(b"order", bytes(self.user(owner)), order_id.to_bytes(8, "little"))
+        self.pdas = Pdas(idl.program_id)
+        self.exchange = self.pdas.exchange()
+        self.vault = self.pdas.vault()
+        self.insurance = self.pdas.insurance()
+        self.market, self.user, self.order = self.pdas.market, self.pdas.user, self.pdas.order
 
     def _pools(self) -> dict[str, Pubkey]:
         return {"exchange": self.exchange, "vault": self.vault, "insurance": self.insurance}

@@ -17,6 +17,7 @@ from typing import Any
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine import _instructions as ix
 from quantdesk.exchange.engine._state import ExchangeParams, MarketParams, OrderKind, Pool, Side
@@ -38,44 +39,18 @@ class Resolved:
     token_out: tuple[Pubkey, Pubkey, int] | None = None  # (token account, required authority, amount) credited
 
 
-class Pdas:
-    """The program's PDAs (seeds as in programs/quantdesk_perp/src/state.rs)."""
-
-    def __init__(self, idl: PerpIdl) -> None:
-        self._idl = idl
-        self.exchange = idl.pda(b"exchange")
-        self.vault = idl.pda(b"vault")
-        self.insurance = idl.pda(b"insurance")
-        self._cache: dict[tuple[bytes, ...], Pubkey] = {}
-
-    def _pda(self, *seeds: bytes) -> Pubkey:
-        key = tuple(seeds)
-        if key not in self._cache:
-            self._cache[key] = self._idl.pda(*seeds)
-        return self._cache[key]
-
-    def market(self, index: int) -> Pubkey:
-        return self._pda(b"market", index.to_bytes(2, "little"))
-
-    def user(self, owner: bytes) -> Pubkey:
-        return self._pda(b"user", owner)
-
-    def order(self, owner: bytes, order_id: int) -> Pubkey:
-        return self._pda(b"order", bytes(self.user(owner)), order_id.to_bytes(8, "little"))
-
-
 class Resolver:
     def __init__(self, idl: PerpIdl) -> None:
         self._idl = idl
-        self.pdas = Pdas(idl)
+        self.pdas = Pdas(idl.program_id)
 
     def resolve(self, name: str, args: Mapping[str, Any], keys: Mapping[str, Pubkey],
                 signers: frozenset[Pubkey], state: State) -> Resolved:
         for acc in self._idl.doc_instruction(name)["accounts"]:
             if acc.get("signer") and keys.get(acc["name"]) not in signers:
                 raise not_signer(acc["name"])
-        for fixed, expected in (("exchange", self.pdas.exchange), ("vault", self.pdas.vault),
-                                ("insurance", self.pdas.insurance)):
+        for fixed, expected in (("exchange", self.pdas.exchange()), ("vault", self.pdas.vault()),
+                                ("insurance", self.pdas.insurance())):
             if fixed in keys and keys[fixed] != expected:
                 raise constraint_seeds(fixed, f"expected the {fixed} PDA {expected}")
         handler = getattr(self, f"_{name}")

@@ -21,6 +21,7 @@ from solders.pubkey import Pubkey
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._state import (
     MAX_POSITIONS,
@@ -49,31 +50,6 @@ _EMPTY_SLOT = {"market_index": 0, "base": 0, "quote_entry": 0, "margin": 0, "las
 
 class AccountDecodeError(VenueError):
     """Account data that is not the program account it should be."""
-
-
-class Pdas:
-    """The program's addresses (seeds as in state.rs), with their bumps."""
-
-    def __init__(self, program_id: Pubkey) -> None:
-        self.program_id = program_id
-        self._cache: dict[tuple[bytes, ...], tuple[Pubkey, int]] = {}
-
-    def find(self, *seeds: bytes) -> tuple[Pubkey, int]:
-        if seeds not in self._cache:
-            self._cache[seeds] = Pubkey.find_program_address(list(seeds), self.program_id)
-        return self._cache[seeds]
-
-    def exchange(self) -> Pubkey:
-        return self.find(b"exchange")[0]
-
-    def market(self, index: int) -> Pubkey:
-        return self.find(b"market", index.to_bytes(2, "little"))[0]
-
-    def user(self, owner: Key | Pubkey) -> Pubkey:
-        return self.find(b"user", bytes(owner))[0]
-
-    def order(self, owner: Key | Pubkey, order_id: int) -> Pubkey:
-        return self.find(b"order", bytes(self.user(owner)), order_id.to_bytes(8, "little"))[0]
 
 
 @dataclass(frozen=True)
