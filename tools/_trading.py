@@ -76,12 +76,16 @@ def get_account(trading: TradingService, prices: PriceReader) -> Handler:
         view = await _view(trading, prices, ctx)
         if view is None:
             return ToolOutcome("No trading account yet.", {"account": None})
-        text = (f"Free collateral {_money(view.collateral)}, margin locked {_money(view.margin_locked)}, "
-                f"equity {_money(view.equity)}, unrealized PnL {_money(view.unrealized_pnl)}, "
-                f"{len(view.positions)} position(s), {len(view.orders)} open order(s).")
-        return ToolOutcome(text, {"account": {"owner": view.owner, "collateral": str(view.collateral),
-                                              "margin_locked": str(view.margin_locked),
-                                              "equity": str(view.equity)}})
+        ratio = "—" if view.margin_ratio_pct is None else f"{view.margin_ratio_pct:.2f}%"
+        leverage = "—" if view.leverage is None else f"{view.leverage:.2f}x"
+        text = (f"Collateral (equity) {_money(view.equity)}: free {_money(view.collateral)}, margin locked "
+                f"{_money(view.margin_locked)}, unrealized PnL {_money(view.unrealized_pnl)}; margin ratio {ratio} "
+                f"(maintenance ÷ equity), leverage {leverage}; {len(view.positions)} position(s), "
+                f"{len(view.orders)} open order(s).")
+        return ToolOutcome(text, {"account": {
+            "owner": view.owner, "equity": str(view.equity), "free_collateral": str(view.collateral),
+            "margin_locked": str(view.margin_locked), "margin_ratio_pct": str(view.margin_ratio_pct),
+            "leverage": str(view.leverage)}})
 
     return handle
 
@@ -96,7 +100,10 @@ def _request(args: OrderArgs) -> OrderRequest:
 def _expected(o: SimulatedOutcome) -> str:
     if o.fill_price is None:
         return "it would rest on the book until its price is reached"
-    return (f"expected fill {o.fill_price}, notional {_money(o.notional_usd)}, fee {_money(o.fee_usd)}, "
+    impact = o.detail.get("price_impact_bps")
+    return (f"expected fill {o.fill_price}" + (f" (oracle {o.detail['oracle_price']}, price impact {impact} bps)"
+                                               if impact is not None else "")
+            + f", notional {_money(o.notional_usd)}, fee {_money(o.fee_usd)}, "
             f"margin {_money(o.margin_after_usd)}, liquidation price {o.liquidation_price or 'none'}")
 
 

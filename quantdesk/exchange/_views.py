@@ -72,6 +72,8 @@ class AccountView:
     unrealized_pnl: Decimal | None
     positions: tuple[PositionView, ...]
     orders: tuple[OrderView, ...]
+    margin_ratio_pct: Decimal | None = None  # maintenance requirement ÷ equity; 100 % = liquidation
+    leverage: Decimal | None = None  # position notional ÷ equity
 
 
 def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountView | None:
@@ -110,7 +112,17 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
                   price=usd(o.price) if o.price else None, trigger_price=usd(o.trigger_price) if o.trigger_price else None,
                   reduce_only=o.reduce_only, client_order_id=o.client_order_id, reserved=usd(o.reserved))
         for o in state.orders if o.owner == owner)
+    equity_units = None if total_equity is None else total_equity + sum(
+        o.reserved for o in state.orders if o.owner == owner)
+    maintenance = [p.maintenance_required for p in positions]
+    notional_total = [abs(p.size * p.mark_price) if p.mark_price is not None else None for p in positions]
+    ratio = leverage = None
+    if equity_units is not None and equity_units > 0 and None not in maintenance and None not in notional_total:
+        equity_usd = usd(equity_units)
+        ratio = (sum(maintenance, Decimal(0)) / equity_usd * 100).quantize(Decimal("0.01"))  # type: ignore[arg-type]
+        leverage = (sum(notional_total, Decimal(0)) / equity_usd).quantize(Decimal("0.01"))  # type: ignore[arg-type]
     return AccountView(
+        margin_ratio_pct=ratio, leverage=leverage,
         owner=str(Pubkey(owner)), collateral=usd(user.collateral), margin_locked=usd(sum(p.margin for p in user.positions)),
         reserved=usd(sum(o.reserved for o in state.orders if o.owner == owner)),
         equity=None if total_equity is None else usd(total_equity + sum(o.reserved for o in state.orders

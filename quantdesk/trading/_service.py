@@ -178,8 +178,11 @@ class TradingService:
         result = await self._simulate(message_bytes)
         reduces = position is not None and (position.base > 0) != buy
         base_outcome = order_outcome(spec, result, size)
-        outcome = base_outcome.model_copy(update={"detail": {**base_outcome.detail, "leverage": leverage,
-                                                             "reduces": reduces, "buys": buy}})
+        impact_bps = None if base_outcome.fill_price is None else (
+            (base_outcome.fill_price - usd(oracle)) / usd(oracle) * 10_000).quantize(Decimal("0.1"))
+        outcome = base_outcome.model_copy(update={"detail": {
+            **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
+            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps)}})
         report = self._risk(user_id, spec, oracle, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]

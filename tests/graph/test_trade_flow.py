@@ -213,3 +213,15 @@ async def test_rejecting_a_ticket_closes_it_and_signs_nothing(trade: TradeWorld)
     assert any("was rejected: rejected by its owner" in e.data.get("text", "") for e in events)
     assert trade.tickets.get(ticket["ticket_hash"]).status == "rejected"
     assert [r.event for r in trade.audit.for_ticket(ticket["ticket_hash"])] == ["ticket", "rejection"]
+
+
+async def test_quote_shows_price_impact_and_account_shows_margin_ratio_and_leverage(trade: TradeWorld) -> None:
+    thread = _thread()
+    quote = await collect(trade.session.send(thread, "alice", "quote long 2 sol 5x"))
+    text = quote[-1].data["text"]
+    assert "expected fill 150.045000 (oracle 150.000000, price impact 3.0 bps)" in text and "No order placed" in text
+    assert not any(e.type == "ticket" for e in quote)
+    assert (await _approve(trade, thread, await _ticket(trade, thread)))["ok"]
+    account = await collect(trade.session.send(thread, "alice", "account"))
+    text = account[-1].data["text"]
+    assert "margin ratio 0.08% (maintenance ÷ equity), leverage 0.03x" in text  # $7.50 and $300 on ~$10k
