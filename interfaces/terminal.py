@@ -98,6 +98,24 @@ async def _interactive_loop(session: ChatSession, user_id: str, thread_id: str, 
     if pending is not None:
         render(ChatEvent("ticket", {"ticket": pending}), console)
     loop = asyncio.get_running_loop()
+    pusher = asyncio.create_task(_push_notifications(session, thread_id, console))
+    try:
+        await _read_loop(session, user_id, thread_id, console, loop)
+    finally:
+        pusher.cancel()
+
+
+async def _push_notifications(session: ChatSession, thread_id: str, console: Console,
+                              every_s: float = 2.0) -> None:
+    """Alerts that fire while the trader is idle appear without waiting for their next message."""
+    while True:
+        await asyncio.sleep(every_s)
+        for event in await asyncio.to_thread(session.notifications, thread_id):
+            render(event, console)
+
+
+async def _read_loop(session: ChatSession, user_id: str, thread_id: str, console: Console,
+                     loop: asyncio.AbstractEventLoop) -> None:
     while True:
         try:
             line = await loop.run_in_executor(None, lambda: console.input("[bold cyan]you ›[/] "))
@@ -113,7 +131,9 @@ async def _interactive_loop(session: ChatSession, user_id: str, thread_id: str, 
 
 def render(event: ChatEvent, console: Console) -> None:
     data = event.data
-    if event.type == "text":
+    if event.type == "text" and data.get("role") == "alert":
+        console.print(f"[bold yellow]alert ›[/] {data['text']}", highlight=False)
+    elif event.type == "text":
         console.print(f"[bold green]mikey ›[/] {data['text']}", highlight=False)
     elif event.type == "tool_call":
         args = ", ".join(f"{k}={v}" for k, v in data["args"].items())

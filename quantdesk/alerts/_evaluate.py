@@ -15,6 +15,8 @@ from quantdesk.market import PriceEvent
 _FEED = {"SOL-PERP": "SOL/USD", "BTC-PERP": "BTC/USD", "ETH-PERP": "ETH/USD"}
 
 LiquidationLookup = Callable[[str, str], Awaitable[Decimal | None]]  # (user, market) -> liquidation price
+# (user, order id or None for any, since) -> a description of the first fill/trigger since then, or None
+FillLookup = Callable[[str, str | None, datetime], Awaitable[str | None]]
 
 
 async def on_price(store: AlertStore, event: PriceEvent, now: datetime,
@@ -41,4 +43,16 @@ async def on_price(store: AlertStore, event: PriceEvent, now: datetime,
                     alert, f"Alert {alert.describe()}: {market} at {price} is {distance:.2f}% from your liquidation "
                            f"price {liq}.", now):
                 fired.append(alert)
+    return fired
+
+
+async def on_order_events(store: AlertStore, fills: FillLookup, now: datetime) -> list[Alert]:
+    """Fire order alerts whose order (or any order) filled or triggered after the alert was set."""
+    fired: list[Alert] = []
+    for alert in store.active(kind="order_event"):
+        if alert.created_at is None:
+            continue
+        what = await fills(alert.user_id, alert.order_id, alert.created_at)
+        if what is not None and store.trigger(alert, f"Alert {alert.describe()}: {what}.", now):
+            fired.append(alert)
     return fired

@@ -30,6 +30,7 @@ class Alert:
     direction: str | None
     threshold_pct: Decimal | None
     order_id: str | None
+    created_at: datetime | None = None
 
     def describe(self) -> str:
         if self.kind == "price_cross":
@@ -47,7 +48,7 @@ class Notification:
     created_at: datetime
 
 
-_COLUMNS = "id, user_id, thread_id, kind, market, level, direction, threshold_pct, order_id"
+_COLUMNS = "id, user_id, thread_id, kind, market, level, direction, threshold_pct, order_id, created_at"
 
 
 class AlertStore:

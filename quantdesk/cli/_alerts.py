@@ -9,7 +9,7 @@ import sys
 import typer
 
 from quantdesk.alerts import AlertStore
-from quantdesk.alerts._service import paper_liquidation_lookup, run_alerts
+from quantdesk.alerts._service import paper_fill_lookup, paper_liquidation_lookup, run_alerts
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
@@ -23,19 +23,22 @@ def alerts_command(ctx: typer.Context) -> None:
     st = state(ctx)
     with open_database(st.settings) as db:
         migrate(db)
-        lookup = None
+        lookup = fills = None
         if st.settings.venue == "paper":
             from quantdesk.exchange.paper._service import open_paper
             from quantdesk.trading import UserWallets
 
             parts, wallets = open_paper(st.settings, db), UserWallets(st.settings)
-            lookup = paper_liquidation_lookup(parts.executor.state,
-                                              lambda user: bytes(wallets.signer_for(user)[0].pubkey))
+            def owner_of(user: str) -> bytes:
+                return bytes(wallets.signer_for(user)[0].pubkey)
+
+            lookup = paper_liquidation_lookup(parts.executor.state, owner_of)
+            fills = paper_fill_lookup(db.pool, owner_of)
         st.console.print("alert service following price events")
 
         async def main() -> None:
             task = asyncio.create_task(run_alerts(listen_price_events(db.url, FeedRegistry.load()),
-                                                  AlertStore(db.pool), liquidation_price=lookup))
+                                                  AlertStore(db.pool), liquidation_price=lookup, fills=fills))
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, task.cancel)

@@ -17,7 +17,7 @@ from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry, PriceEvent, PriceUpdate
 from quantdesk.tickets import TicketStore
-from tests.graph.conftest import collect
+from tests.graph.conftest import TradeWorld, collect
 from tools import Toolbox
 from tools._alerts import alert_handlers
 
@@ -96,3 +96,22 @@ async def test_the_service_fires_alerts_from_committed_price_events(fresh_databa
     assert store.active("alice") == []
     (note,) = store.take_pending("t-svc")
     assert note.text.startswith(f"Alert #{alert.id}: ETH-PERP crosses above 3500")
+
+
+async def test_an_order_alert_fires_when_the_traders_order_fills(trade: TradeWorld,
+                                                                 clock: Callable[[], datetime]) -> None:
+    from quantdesk.alerts._evaluate import on_order_events
+    from quantdesk.alerts._service import paper_fill_lookup
+
+    owner = bytes(await trade.deps.executor.trader("alice"))  # type: ignore[union-attr]
+    store = AlertStore(trade.paper.db.pool)
+    alert = store.create("alice", "t-fill", "order_event")
+    fills = paper_fill_lookup(trade.paper.db.pool, lambda _user: owner)
+    assert await on_order_events(store, fills, clock()) == []
+    events = await collect(trade.session.send("t-fill", "alice", "long 1 SOL 5x"))
+    ticket = next(e for e in events if e.type == "ticket").data["ticket"]
+    await collect(trade.session.approve("t-fill", "alice", ticket["ticket_hash"]))
+    fired = await on_order_events(store, fills, clock())
+    assert [a.id for a in fired] == [alert.id]
+    (note,) = store.take_pending("t-fill")
+    assert "order 0 filled: buy 1 SOL-PERP at 150.045" in note.text
