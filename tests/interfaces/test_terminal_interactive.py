@@ -1,0 +1,76 @@
+"""The interactive terminal chat in a real pseudo-terminal: prompt, streamed
+answer with tool activity, a ticket panel, /reject by hash prefix, /quit."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import time
+from pathlib import Path
+
+import psycopg
+
+from quantdesk.db import migrate, open_database
+from quantdesk.ingest import TickWriter
+from quantdesk.market import FeedRegistry, PriceUpdate
+from tests.conftest import make_settings
+from tests.foundation.cli_helpers import QUANTDESK, cli_env
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
+
+
+class Terminal:
+    def __init__(self, argv: list[str], env: dict[str, str], cwd: Path) -> None:
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env={**env, "COLUMNS": "160",
+                                                                                          "TERM": "xterm"}, cwd=cwd)
+        os.close(slave)
+        self.screen = ""
+
+    def read_until(self, text: str, timeout_s: float = 60) -> str:
+        deadline = time.monotonic() + timeout_s
+        while text not in ANSI.sub("", self.screen):
+            assert time.monotonic() < deadline, f"{text!r} never appeared; screen:\n{ANSI.sub('', self.screen)}"
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                try:
+                    self.screen += os.read(self.master, 65536).decode(errors="replace")
+                except OSError:
+                    break
+        return ANSI.sub("", self.screen)
+
+    def type(self, line: str) -> None:
+        os.write(self.master, (line + "\r").encode())
+
+
+async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_commands(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    registry = FeedRegistry.load()
+    with open_database(make_settings(data)) as db:
+        migrate(db)
+        async with await psycopg.AsyncConnection.connect(db.url) as conn:
+            await TickWriter(registry).write(conn, [PriceUpdate(
+                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
+                publish_time=int(time.time()) + 600, source="hermes")])
+        term = Terminal([*QUANTDESK, "chat", "--user", "alice", "--thread", "t-tty"], cli_env(data), tmp_path)
+        try:
+            term.read_until("you ›")
+            term.type("price of sol")
+            screen = term.read_until("quality ok")
+            assert "→ get_price(market=SOL-PERP)" in screen and "mikey ›" in screen
+            term.type("long 2 SOL 5x")
+            screen = term.read_until("/approve HASH or /reject HASH")
+            found = re.search(r"hash\s+([0-9a-f]{12,})", screen)
+            assert found, screen
+            ticket_hash = found.group(1)
+            assert "Long 2 SOL-PERP at market, 5x" in screen
+            term.type(f"/reject {ticket_hash[:10]}")
+            term.read_until("was rejected: rejected by its owner")
+            term.type("/quit")
+            assert term.proc.wait(timeout=30) == 0
+        finally:
+            if term.proc.poll() is None:
+                term.proc.kill()
