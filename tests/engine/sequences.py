@@ -1,16 +1,17 @@
 """Hypothesis strategies for instruction sequences: mostly plausible trading with a
-steady share of invalid requests (wrong signer, zero amounts, bad prices, stale or
-mismatched oracles, paused markets), drawn step by step against the Python state so
-that cancels and triggers name real orders. Prices move as a random walk with jumps,
-so stops, limits, funding and liquidations fire.
+steady share of invalid requests (wrong signer, zero amounts, bad prices, paused
+markets), drawn step by step against the Python state so that cancels, closes,
+triggers and liquidations name real orders and positions. Each sequence draws a
+hostility level that raises the rate of faulty requests, so several checks fail at
+once and the order of checks is compared too. Worlds built from nothing get a third
+market (FINE: tick and lot of one unit, 10-minute funding) where every rounding shows.
 
-Everything is integers, like the engine."""
+Prices, the clock and oracle updates come from ``tests.engine.walk``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -27,10 +28,7 @@ from quantdesk.exchange.engine import (
     Instruction,
     Liquidate,
     MarketParams,
-    Ok,
-    OracleInput,
     OrderKind,
-    Outcome,
     PlaceOrder,
     Pool,
     SetDelegate,
@@ -40,159 +38,108 @@ from quantdesk.exchange.engine import (
     State,
     TriggerOrder,
     Withdraw,
-    apply,
+    fill_price,
     is_liquidatable,
-    liquidation_price,
     pending_funding,
+)
+from tests.engine.walk import (
+    FINE_PARAMS,
+    I64_MAX,
+    START_PRICES,
+    TRADERS,
+    U64_MAX,
+    Walk,
+    advance,
+    chance,
+    fault,
+    oracle_for,
+    params_of,
+    pick,
 )
 from tests.engine.worlds import (
     ADMIN,
     ALICE,
     BOB,
-    BTC_FEED,
     BTC_PARAMS,
     CAROL,
     DAVE,
     EXCHANGE_PARAMS,
     MALLORY,
-    NOW,
-    SOL_FEED,
     SOL_PARAMS,
     USD,
     key,
 )
 
-T = TypeVar("T")
-U64_MAX = (1 << 64) - 1
-I64_MAX = (1 << 63) - 1
-# Alice and Bob trade; Carol exists only when a sequence creates her; Mallory never does.
-TRADERS = (ALICE, ALICE, ALICE, ALICE, BOB, BOB, BOB, BOB, CAROL, MALLORY)
-START_PRICES = {0: 100 * USD, 1: 60_000 * USD}
-FEEDS = (SOL_FEED, BTC_FEED)
+
+def _signer(data: st.DataObject, walk: Walk, owner: bytes) -> bytes:
+    return owner if not fault(data, walk, 10) else pick(data, (DAVE, BOB, ALICE, MALLORY))
 
 
-@dataclass
-class Walk:
-    """The generator's view of the world: the Python state, the clock, the prices."""
-
-    state: State
-    now: int = NOW
-    prices: dict[int, int] = field(default_factory=lambda: dict(START_PRICES))
-    steps: list[tuple[Instruction, OracleInput, int, Outcome]] = field(default_factory=list)
-
-    def apply(self, instruction: Instruction, oracle: OracleInput) -> Outcome:
-        outcome = apply(self.state, instruction, oracle, self.now)
-        self.steps.append((instruction, oracle, self.now, outcome))
-        if isinstance(outcome, Ok):
-            self.state = outcome.state
-        return outcome
+def _market(data: st.DataObject, walk: Walk) -> int:
+    """A listed market (SOL and BTC more than the others), or a missing one as a fault."""
+    listed = [m for m in (0, 0, 0, 1, 1, 2, 2) if m < len(walk.state.markets)]
+    if not listed or fault(data, walk, 2):
+        return len(walk.state.markets)
+    return pick(data, listed)
 
 
-def _chance(data: st.DataObject, percent: int) -> bool:
-    return data.draw(st.integers(0, 99)) < percent
-
-
-def _pick(data: st.DataObject, items: Sequence[T]) -> T:
-    return data.draw(st.sampled_from(items))
-
-
-def advance(data: st.DataObject, walk: Walk) -> None:
-    """Moves the clock and every market's price (ppm steps, occasional jumps); now and
-    then puts a market exactly at, or one unit either side of, an open position's
-    liquidation price, so both engines meet the boundary itself."""
-    elapsed = _pick(data, (0, 0, 0, 1, 2, 30, 90, 600, 3_600, 7_200, 28_800))
-    walk.now += elapsed
-    for market, price in walk.prices.items():
-        limit = 300_000 if _chance(data, 8) else 30_000
-        move = data.draw(st.integers(-limit, limit))
-        walk.prices[market] = max(1_000, min(MAX_PRICE // 2, price * (1_000_000 + move) // 1_000_000))
-    held = [p for u in walk.state.users for p in u.positions if p.market_index in walk.prices]
-    if held and _chance(data, 15):
-        position = _pick(data, held)
-        market = walk.state.markets[position.market_index]
-        liq = liquidation_price(position, market.params, pending_funding(position, market))
-        if liq > 0:
-            walk.prices[position.market_index] = max(1, liq + _pick(data, (-1, 0, 0, 1)))
-
-
-def oracle_for(data: st.DataObject, walk: Walk, market: int) -> OracleInput:
-    """An update for ``market``: usually valid, sometimes for the wrong feed, stale,
-    unverified, too uncertain or in an unusual exponent."""
-    price = walk.prices.get(market % 2, START_PRICES[0])
-    feed = FEEDS[market % 2] if not _chance(data, 3) else _pick(data, (FEEDS[(market + 1) % 2], key("nofeed")))
-    exponent = -8 if not _chance(data, 8) else _pick(data, (-6, -5, -10, -12, -18, 0, -19, 1))
-    shift = exponent + 6
-    mantissa = price // 10**shift if shift >= 0 else price * 10 ** (-shift)
-    if shift < 0 and _chance(data, 50):
-        mantissa += data.draw(st.integers(0, 10 ** (-shift) - 1))
-    if _chance(data, 2):
-        mantissa = _pick(data, (0, -mantissa, 1))
-    mantissa = max(-(1 << 63), min(I64_MAX, mantissa))
-    conf = abs(mantissa) // (2_000 if not _chance(data, 4) else _pick(data, (100, 50, 200, 199)))
-    age = _pick(data, (0, 1, 2, 2, 3)) if not _chance(data, 3) else _pick(data, (29, 31, 60, 61, 3_600, -5))
-    return OracleInput(
-        feed_id=feed,
-        price=mantissa,
-        conf=conf,
-        exponent=exponent,
-        publish_time=walk.now - age,
-        fully_verified=not _chance(data, 2),
-    )
-
-
-def _signer(data: st.DataObject, owner: bytes) -> bytes:
-    return owner if _chance(data, 85) else _pick(data, (DAVE, BOB, ALICE, MALLORY))
-
-
-def _market(data: st.DataObject) -> int:
-    return 2 if _chance(data, 2) else _pick(data, (0, 0, 0, 1, 1))
-
-
-def _size(data: st.DataObject, market: int) -> int:
-    lot = (SOL_PARAMS if market != 1 else BTC_PARAMS).lot_size
-    if _chance(data, 2):
-        return _pick(data, (0, 1, I64_MAX, I64_MAX + 1 + lot, U64_MAX))
+def _size(data: st.DataObject, walk: Walk, market: int) -> int:
+    lot = params_of(market).lot_size
+    if fault(data, walk, 2):
+        return pick(data, (0, 1, I64_MAX, I64_MAX + 1 + lot, U64_MAX))
+    if lot == 1:
+        return data.draw(st.one_of(st.integers(1, 10**4), st.integers(1, 10**9), st.integers(1, 10**12)))
     lots = data.draw(st.one_of(st.integers(1, 20), st.integers(1, 500), st.integers(1, 30_000)))
-    extra = data.draw(st.integers(0, lot - 1)) if _chance(data, 25) else 0
+    extra = data.draw(st.integers(0, lot - 1)) if chance(data, 25) else 0
     return lots * lot + extra
 
 
-def _price_near(data: st.DataObject, walk: Walk, market: int, spread_ppm: int) -> int:
-    base = walk.prices.get(market % 2, START_PRICES[0])
-    if _chance(data, 3):
-        return _pick(data, (-1, 1, 999, MAX_PRICE, MAX_PRICE + 1))
+def _price_near(data: st.DataObject, walk: Walk, market: int, spread_ppm: int, side: Side | None = None) -> int:
+    """A price around the market's (for a limit, sometimes exactly its taker price or
+    one tick beside it), occasionally out of range."""
+    base = walk.prices.get(market, START_PRICES[0])
+    if fault(data, walk, 3):
+        return pick(data, (-1, 1, 999, MAX_PRICE, MAX_PRICE + 1))
+    params = params_of(market)
+    if side is not None and chance(data, 25):
+        return max(1, fill_price(params, side, base) + pick(data, (-1, 0, 1)) * params.tick_size)
     return max(1, base * (1_000_000 + data.draw(st.integers(-spread_ppm, spread_ppm))) // 1_000_000)
 
 
-def _leverage(data: st.DataObject, market: int) -> int:
-    top = (SOL_PARAMS if market != 1 else BTC_PARAMS).max_leverage
-    if _chance(data, 4):
-        return _pick(data, (0, top + 1, 100, 65_535))
+def _leverage(data: st.DataObject, walk: Walk, market: int) -> int:
+    top = params_of(market).max_leverage
+    if fault(data, walk, 4):
+        return pick(data, (0, top + 1, 100, 65_535))
     return data.draw(st.integers(1, top))
 
 
-def _amount(data: st.DataObject, top: int) -> int:
-    if _chance(data, 3):
-        return _pick(data, (0, U64_MAX, I64_MAX))
+def _amount(data: st.DataObject, walk: Walk, top: int) -> int:
+    if fault(data, walk, 3):
+        return pick(data, (0, U64_MAX, I64_MAX))
     return data.draw(st.integers(1, top))
 
 
 def _place_order(data: st.DataObject, walk: Walk) -> PlaceOrder:
-    owner, market = _position_ref(data, walk) if _chance(data, 40) else (_pick(data, TRADERS), _market(data))
-    kind = _pick(data, (OrderKind.MARKET,) * 4 + (OrderKind.LIMIT,) * 3 + (OrderKind.STOP_LOSS, OrderKind.TAKE_PROFIT))
-    bounded = kind is OrderKind.LIMIT or _chance(data, 30)
+    if chance(data, 40):
+        owner, market = _position_ref(data, walk)
+    else:
+        owner, market = pick(data, TRADERS), _market(data, walk)
+    kind = pick(data, (OrderKind.MARKET,) * 4 + (OrderKind.LIMIT,) * 3 + (OrderKind.STOP_LOSS, OrderKind.TAKE_PROFIT))
+    side = _counter_side(walk, market) if chance(data, 35) else pick(data, (Side.BUY, Side.SELL))
+    bounded = kind is OrderKind.LIMIT or chance(data, 30)
+    triggered = kind.forces_reduce_only or fault(data, walk, 5)
     return PlaceOrder(
-        signer=_signer(data, owner),
+        signer=_signer(data, walk, owner),
         owner=owner,
         market_index=market,
         kind=kind,
-        side=_counter_side(walk, market) if _chance(data, 35) else _pick(data, (Side.BUY, Side.SELL)),
-        size=_size(data, market),
-        price=_price_near(data, walk, market, 40_000) if bounded else 0,
-        trigger_price=_price_near(data, walk, market, 100_000) if kind.forces_reduce_only or _chance(data, 5) else 0,
-        reduce_only=_chance(data, 20),
+        side=side,
+        size=_size(data, walk, market),
+        price=_price_near(data, walk, market, 40_000, side) if bounded else 0,
+        trigger_price=_price_near(data, walk, market, 100_000) if triggered else 0,
+        reduce_only=chance(data, 20),
         client_order_id=data.draw(st.integers(0, U64_MAX)),
-        leverage=_leverage(data, market),
+        leverage=_leverage(data, walk, market),
     )
 
 
@@ -207,18 +154,18 @@ def _counter_side(walk: Walk, market: int) -> Side:
 
 def _order_ref(data: st.DataObject, walk: Walk) -> tuple[bytes, int]:
     """An existing resting order (owner, id) most of the time, else a made-up one."""
-    if walk.state.orders and _chance(data, 85):
-        order = _pick(data, walk.state.orders)
+    if walk.state.orders and chance(data, 85):
+        order = pick(data, walk.state.orders)
         return order.owner, order.id
-    return _pick(data, TRADERS), data.draw(st.integers(0, 6))
+    return pick(data, TRADERS), data.draw(st.integers(0, 6))
 
 
 def _position_ref(data: st.DataObject, walk: Walk) -> tuple[bytes, int]:
     """An open position (owner, market) most of the time, else a trader and a market."""
     held = [(u.owner, p.market_index) for u in walk.state.users for p in u.positions]
-    if held and _chance(data, 80):
-        return _pick(data, held)
-    return _pick(data, TRADERS), _market(data)
+    if held and chance(data, 80):
+        return pick(data, held)
+    return pick(data, TRADERS), _market(data, walk)
 
 
 def _liquidatable_ref(data: st.DataObject, walk: Walk) -> tuple[bytes, int] | None:
@@ -230,16 +177,14 @@ def _liquidatable_ref(data: st.DataObject, walk: Walk) -> tuple[bytes, int] | No
                 market = walk.state.markets[p.market_index]
                 if is_liquidatable(p, market.params, walk.prices[p.market_index], pending_funding(p, market)):
                     due.append((user.owner, p.market_index))
-    return _pick(data, due) if due and _chance(data, 70) else None
+    return pick(data, due) if due and chance(data, 70) else None
 
 
 def _market_params(data: st.DataObject) -> MarketParams:
     """SOL- or BTC-like parameters, one field sometimes pushed out of range."""
-    params = replace(
-        _pick(data, (SOL_PARAMS, BTC_PARAMS)), symbol=_pick(data, ("ETH-PERP", "JUP", "x" * 17, "", "A B"))
-    )
-    if _chance(data, 60):
-        name, bad = _pick(
+    params = replace(pick(data, (SOL_PARAMS, BTC_PARAMS)), symbol=pick(data, ("ETH-PERP", "JUP", "x" * 17, "", "A B")))
+    if chance(data, 60):
+        name, bad = pick(
             data,
             (
                 ("base_decimals", 13),
@@ -265,58 +210,62 @@ def _market_params(data: st.DataObject) -> MarketParams:
 
 
 def instruction(data: st.DataObject, walk: Walk) -> Instruction:
-    """One instruction, weighted toward trading."""
+    """One instruction, weighted toward trading; a hostile sequence pauses more."""
+    if chance(data, walk.hostility // 4):
+        return SetPaused(signer=ADMIN, market_index=pick(data, (None, 0, 1, 2)), paused=chance(data, 50))
     roll = data.draw(st.integers(0, 99))
     if roll < 40:
         return _place_order(data, walk)
     if roll < 48:
         owner, market = _position_ref(data, walk)
         return ClosePosition(
-            signer=_signer(data, owner),
+            signer=_signer(data, walk, owner),
             owner=owner,
             market_index=market,
-            size=0 if _chance(data, 50) else _size(data, market),
-            price_limit=0 if _chance(data, 70) else _price_near(data, walk, market, 40_000),
+            size=0 if chance(data, 50) else _size(data, walk, market),
+            price_limit=0 if chance(data, 70) else _price_near(data, walk, market, 40_000),
         )
     if roll < 52:
         owner, order_id = _order_ref(data, walk)
-        return CancelOrder(signer=_signer(data, owner), owner=owner, order_id=order_id)
+        return CancelOrder(signer=_signer(data, walk, owner), owner=owner, order_id=order_id)
     if roll < 62:
         owner, order_id = _order_ref(data, walk)
         return TriggerOrder(owner=owner, order_id=order_id)
-    if roll < 69:
-        return SettleFunding(market_index=_market(data))
+    if roll < 67:
+        return SettleFunding(market_index=_market(data, walk))
     if roll < 77:
         owner, market = _liquidatable_ref(data, walk) or _position_ref(data, walk)
-        liquidator = _pick(
+        liquidator = pick(
             data, (ALICE, BOB, BOB, CAROL, MALLORY) if owner != BOB else (BOB, ALICE, ALICE, CAROL, MALLORY)
         )
         return Liquidate(signer=liquidator, owner=owner, market_index=market)
     if roll < 82:
-        return Deposit(owner=_pick(data, TRADERS), amount=_amount(data, 20_000 * USD))
+        return Deposit(owner=pick(data, TRADERS), amount=_amount(data, walk, 20_000 * USD))
     if roll < 86:
-        owner = _pick(data, TRADERS)
-        return Withdraw(signer=_signer(data, owner), owner=owner, amount=_amount(data, 12_000 * USD))
+        owner = pick(data, TRADERS)
+        return Withdraw(signer=_signer(data, walk, owner), owner=owner, amount=_amount(data, walk, 12_000 * USD))
     if roll < 90:
         return FundPool(
-            signer=ADMIN if _chance(data, 90) else BOB,
-            pool=_pick(data, (Pool.LIQUIDITY, Pool.INSURANCE)),
-            amount=_amount(data, 1_000_000 * USD),
+            signer=ADMIN if not fault(data, walk, 10) else BOB,
+            pool=pick(data, (Pool.LIQUIDITY, Pool.INSURANCE)),
+            amount=_amount(data, walk, 1_000_000 * USD),
         )
     if roll < 92:
         return SetPaused(
-            signer=ADMIN if _chance(data, 90) else ALICE,
-            market_index=_pick(data, (None, 0, 1, 2)),
-            paused=_chance(data, 35),
+            signer=ADMIN if not fault(data, walk, 10) else ALICE,
+            market_index=pick(data, (None, 0, 1, 2, 3)),
+            paused=chance(data, 35),
         )
     if roll < 96:
-        signer = _pick(data, (CAROL, CAROL, CAROL, MALLORY, ALICE, DAVE))
-        return CreateUser(signer=signer, delegate=_pick(data, (None, DAVE, signer)))
+        signer = pick(data, (CAROL, CAROL, CAROL, MALLORY, ALICE, DAVE))
+        return CreateUser(signer=signer, delegate=pick(data, (None, DAVE, signer)))
     if roll < 98:
-        owner = _pick(data, (ALICE, BOB, CAROL, MALLORY))
-        return SetDelegate(signer=_signer(data, owner), owner=owner, delegate=_pick(data, (None, DAVE, owner, CAROL)))
+        owner = pick(data, (ALICE, BOB, CAROL, MALLORY))
+        return SetDelegate(
+            signer=_signer(data, walk, owner), owner=owner, delegate=pick(data, (None, DAVE, owner, CAROL))
+        )
     if roll < 99:
-        return AddMarket(signer=ADMIN if _chance(data, 90) else BOB, params=_market_params(data))
+        return AddMarket(signer=ADMIN if not fault(data, walk, 10) else BOB, params=_market_params(data))
     return InitializeExchange(signer=ADMIN, collateral_mint=key("usdc-mint"), params=EXCHANGE_PARAMS)
 
 
@@ -333,13 +282,13 @@ def _market_of(walk: Walk, ix: Instruction) -> int:
 def setup(data: st.DataObject) -> list[Instruction]:
     """The steps that build a world from nothing, with drawn parameters and balances."""
     exchange_params = EXCHANGE_PARAMS
-    if _chance(data, 8):
+    if chance(data, 8):
         exchange_params = ExchangeParams(
             liquidation_fee_ppm=data.draw(st.integers(0, 120_000)),
             liquidator_share_ppm=data.draw(st.integers(0, 1_100_000)),
             insurance_fee_share_ppm=data.draw(st.integers(0, 1_100_000)),
         )
-    elif _chance(data, 50):
+    elif chance(data, 50):
         exchange_params = ExchangeParams(
             liquidation_fee_ppm=data.draw(st.integers(0, 100_000)),
             liquidator_share_ppm=data.draw(st.integers(0, 1_000_000)),
@@ -348,7 +297,8 @@ def setup(data: st.DataObject) -> list[Instruction]:
     steps: list[Instruction] = [
         InitializeExchange(signer=ADMIN, collateral_mint=key("usdc-mint"), params=exchange_params),
         AddMarket(signer=ADMIN, params=SOL_PARAMS),
-        AddMarket(signer=ADMIN, params=BTC_PARAMS if not _chance(data, 5) else _market_params(data)),
+        AddMarket(signer=ADMIN, params=BTC_PARAMS if not chance(data, 5) else _market_params(data)),
+        AddMarket(signer=ADMIN, params=FINE_PARAMS),
         FundPool(signer=ADMIN, pool=Pool.LIQUIDITY, amount=data.draw(st.integers(1, 2_000_000)) * USD),
         FundPool(signer=ADMIN, pool=Pool.INSURANCE, amount=data.draw(st.integers(1, 20_000 * USD))),
         CreateUser(signer=ALICE, delegate=DAVE),
@@ -356,7 +306,7 @@ def setup(data: st.DataObject) -> list[Instruction]:
         CreateUser(signer=BOB, delegate=None),
         Deposit(owner=BOB, amount=data.draw(st.integers(1, 5_000 * USD))),
     ]
-    if _chance(data, 50):
+    if chance(data, 50):
         steps += [
             CreateUser(signer=CAROL, delegate=None),
             Deposit(owner=CAROL, amount=data.draw(st.integers(1, 50_000)) * USD),
@@ -366,7 +316,7 @@ def setup(data: st.DataObject) -> list[Instruction]:
 
 def run_sequence(data: st.DataObject, start: State, length: int, prefix: tuple[Instruction, ...] = ()) -> Walk:
     """Draws and applies ``prefix`` then instructions up to ``length`` steps in all."""
-    walk = Walk(state=start)
+    walk = Walk(state=start, hostility=pick(data, (0, 0, 0, 0, 0, 8, 25)))
     for ix in prefix:
         walk.apply(ix, oracle_for(data, walk, 0))
     while len(walk.steps) < length:

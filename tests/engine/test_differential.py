@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quantdesk.exchange.engine import Err, Ok, State, codec
-from tests.engine.sequences import Walk, run_sequence, setup
+from tests.engine.sequences import run_sequence, setup
+from tests.engine.walk import Walk
 from tests.engine.worlds import decode_case, vector_cases
 
 # Starting states with an exchange and both markets: positions, resting orders,
@@ -87,7 +88,7 @@ def test_python_and_rust_engines_agree_on_every_step(engine_runner: Path) -> Non
         "FundingPaid",
         "Liquidated",
     ):
-        assert seen[event] > 0, f"no {event} in the whole run: {seen}"
+        assert seen[event] >= 5, f"only {seen[event]} {event} in the whole run: {seen}"
     errors = [name for name in seen if name[0].isupper() and name not in _EVENT_TYPES]
     assert len(errors) >= 25, f"only {len(errors)} distinct errors: {sorted(errors)}"
 

@@ -79,6 +79,8 @@ def test_errors_survive_pickling_with_their_numbers() -> None:
     assert isinstance(error, OracleStale) and (error.limit, error.value) == (60, 61)
 
 
-def test_an_err_whose_name_does_not_match_its_code_is_refused() -> None:
+def test_an_err_whose_name_does_not_match_its_code_cannot_be_built() -> None:
     with pytest.raises(ValueError):
-        Err(6019, "OracleStalee", None, None, None).exception()
+        Err(6019, "OracleStalee", None, None, None)
+    with pytest.raises(ValueError):
+        Err(7000, "Teleported", None, None, None)

@@ -98,7 +98,7 @@ from quantdesk.exchange.engine._instructions import (
 )
 from quantdesk.exchange.engine._keeper import funding_rate
 from quantdesk.exchange.engine._math import FUNDING_RATE_SCALE, MAX_PRICE, PPM, PRICE_DECIMALS
-from quantdesk.exchange.engine._oracle import OracleInput, validate_oracle
+from quantdesk.exchange.engine._oracle import OracleInput, normalize_price, validate_oracle
 from quantdesk.exchange.engine._outcome import Err, Ok, Outcome, raise_for
 from quantdesk.exchange.engine._pricing import fill_price
 from quantdesk.exchange.engine._risk import (
@@ -203,6 +203,7 @@ __all__ = [
     "fill_price",
     "funding_rate",
     "validate_oracle",
+    "normalize_price",
     # errors
     "ErrorCode",
     "ProgramError",

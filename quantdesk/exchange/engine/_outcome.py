@@ -34,6 +34,11 @@ class Err:
 
     ok = False
 
+    def __post_init__(self) -> None:
+        # An Err names exactly one program error; a mismatch is a caller's bug.
+        if ErrorCode(self.code).name != self.name:
+            raise ValueError(f"error code {self.code} is {ErrorCode(self.code).name}, not {self.name}")
+
     @staticmethod
     def of(error: ProgramError) -> Err:
         return Err(code=int(error.code), name=error.name, limit=error.limit, value=error.value, field=error.field)
@@ -45,8 +50,6 @@ class Err:
 
     def exception(self) -> ProgramError:
         """The matching exception (a subclass of ``ProgramError`` per code)."""
-        if ErrorCode(self.code).name != self.name:
-            raise ValueError(f"error code {self.code} is {ErrorCode(self.code).name}, not {self.name}")
         return ProgramError.for_code(self.code, limit=self.limit, value=self.value, field=self.field)
 
 

@@ -1,16 +1,23 @@
-"""Behaviours at the edge of the rounding rules where the engine (Rust and this
-mirror alike, checked against the runner when this was written) is more precise than
-SPEC.md's prose. Each test pins what the engine does and says where SPEC differs."""
+"""Edges where the engine (Rust and this mirror alike) does something SPEC.md's prose
+does not say: two rounding edges, and an unchecked subtraction on which the Rust
+engine panics instead of reporting MathOverflow. Each test pins what the engine does
+and says where SPEC differs."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from dataclasses import replace
+from pathlib import Path
+
+import pytest
 
 from quantdesk.exchange.engine import (
     AddMarket,
     ClosePosition,
     CreateUser,
     Deposit,
+    EnginePanic,
     FundPool,
     InitializeExchange,
     Instruction,
@@ -20,17 +27,19 @@ from quantdesk.exchange.engine import (
     PlaceOrder,
     Pool,
     Position,
+    SettleFunding,
     Side,
     State,
     apply,
     base_unit,
+    codec,
     equity,
     is_liquidatable,
     liquidation_price,
     requirement,
     value,
 )
-from tests.engine.worlds import ADMIN, ALICE, EXCHANGE_PARAMS, NOW, SOL_PARAMS, USD, key
+from tests.engine.worlds import ADMIN, ALICE, EXCHANGE_PARAMS, NOW, SOL_FEED, SOL_PARAMS, USD, key, pyth
 
 # A market whose grid allows sub-unit notionals: tick and lot of one unit, no fees.
 FINE = replace(SOL_PARAMS, symbol="FINE", tick_size=1, lot_size=1, taker_fee_ppm=0, maker_fee_ppm=0, spread_ppm=0)
@@ -88,3 +97,31 @@ def test_a_large_short_can_sit_further_below_maintenance_than_one_price_unit() -
     one_price_unit = -(-abs(p.base) // unit)
     gap = maintenance - equity(p, liq, 0, unit)
     assert one_price_unit + 1 < gap <= one_price_unit + requirement(one_price_unit, SOL_PARAMS.maintenance_margin_ppm)
+
+
+def test_funding_a_clock_more_than_2_63_seconds_after_the_last_settlement_panics_as_in_rust(
+    engine_runner: Path,
+) -> None:
+    # keeper.rs computes `now - market.last_funding_ts` unchecked: Rust panics
+    # ("attempt to subtract with overflow") where SPEC.md section 6 promises MathOverflow
+    # for any result that does not fit. The mirror raises EnginePanic at the same step.
+    early, late = -(2**62) - 10, 2**62 + 10
+    steps: list[tuple[Instruction, int]] = [
+        (InitializeExchange(signer=ADMIN, collateral_mint=key("usdc-mint"), params=EXCHANGE_PARAMS), early),
+        (AddMarket(signer=ADMIN, params=SOL_PARAMS), early),
+        (SettleFunding(market_index=0), late),
+    ]
+    document = {
+        "state": codec.encode_state(State()),
+        "steps": [codec.encode_step(ix, pyth(SOL_FEED, 100 * USD, now), now) for ix, now in steps],
+    }
+    rust = subprocess.run([str(engine_runner)], input=json.dumps(document), capture_output=True, text=True, timeout=60)
+    assert rust.returncode == 101 and "attempt to subtract with overflow" in rust.stderr
+
+    state = State()
+    for ix, now in steps[:2]:
+        outcome = apply(state, ix, pyth(SOL_FEED, 100 * USD, now), now)
+        assert isinstance(outcome, Ok)
+        state = outcome.state
+    with pytest.raises(EnginePanic):
+        apply(state, steps[2][0], pyth(SOL_FEED, 100 * USD, late), late)
