@@ -2,16 +2,18 @@
 candles), publishes price events in-process and over LISTEN/NOTIFY, and reports
 its status on the ingest port and in ``ingest_status``."""
 
-from quantdesk.ingest._candles import INTERVALS, CandleRow, aggregate
+from quantdesk.ingest._batch import COPY_COLUMNS, TickBatch, TickBatchBuilder, copy_text
+from quantdesk.ingest._candles import INTERVALS, CandleRow, MinuteCandles, aggregate
 from quantdesk.ingest._http import StatusServer, metrics_registry
 from quantdesk.ingest._leader import INGEST_LOCK_KEY, Leadership
 from quantdesk.ingest._prices import PostgresPrices, StoredCandle, listen_price_events
 from quantdesk.ingest._retention import trim_ticks
 from quantdesk.ingest._service import IngestService
 from quantdesk.ingest._status import BreakerStatus, FeedStatus, IngestStatus, read_status
-from quantdesk.ingest._writer import PRICE_CHANNEL, TickWriter, WriteResult, copy_text
+from quantdesk.ingest._writer import PRICE_CHANNEL, TickWriter, WriteResult
 
 __all__ = [
+    "COPY_COLUMNS",
     "INGEST_LOCK_KEY",
     "INTERVALS",
     "PRICE_CHANNEL",
@@ -21,9 +23,12 @@ __all__ = [
     "IngestService",
     "IngestStatus",
     "Leadership",
+    "MinuteCandles",
     "PostgresPrices",
     "StatusServer",
     "StoredCandle",
+    "TickBatch",
+    "TickBatchBuilder",
     "TickWriter",
     "WriteResult",
     "aggregate",

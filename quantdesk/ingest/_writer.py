@@ -2,32 +2,46 @@
 feed — all in one transaction, so readers never see ticks without candles and
 other processes are only told about committed prices.
 
+Build, then send: a :class:`~quantdesk.ingest._batch.TickBatch` is built from
+ticks without the database (the ingest service builds the next one while
+Postgres still works on the previous), and :meth:`TickWriter.send` stores it.
+
 Idempotency: ``price_ticks`` has a primary key on (feed_id, publish_time). The
 fast path COPYs straight into it. If that hits a duplicate (a batch re-sent
-after a crash, a restarted fast replay), the transaction rolls back and the
-batch goes through a staging table with ``INSERT ... ON CONFLICT DO NOTHING
-RETURNING``, so candles count only the ticks actually inserted.
+after a crash, a restarted fast replay, the same tick twice in one batch), the
+transaction rolls back and the batch goes through a staging table with
+``INSERT ... ON CONFLICT DO NOTHING RETURNING``, in arrival order (the first of
+a repeated tick wins), so candles and events come from exactly the rows
+inserted. A batch the fast path stored had no duplicate at all, which is why
+building one never looks for them.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
 from psycopg import AsyncConnection
+from psycopg.pq import TransactionStatus
 
-from quantdesk.ingest._candles import UPSERT_SQL, aggregate, as_columns
+from quantdesk.ingest._batch import COPY_COLUMNS, TickBatch, TickBatchBuilder
+from quantdesk.ingest._candles import UPSERT_SQL
 from quantdesk.logs import get_logger
 from quantdesk.market import FeedRegistry, PriceUpdate
 
-__all__ = ["TickWriter", "WriteResult", "PRICE_CHANNEL", "copy_text"]
+__all__ = ["TickWriter", "WriteResult", "PRICE_CHANNEL"]
 
 log = get_logger(__name__)
 
 PRICE_CHANNEL = "quantdesk_prices"
-_COLUMNS = "feed_id, publish_time, price, conf, expo, ema_price, ema_conf, source"
+_IDLE, _INTRANS, _INERROR = TransactionStatus.IDLE, TransactionStatus.INTRANS, TransactionStatus.INERROR
+_NOTIFY_SQL = "SELECT pg_notify(%s, p) FROM unnest(%s::text[]) AS p"
+# ``arrival`` numbers the staged rows in COPY order, so "first one wins" holds for repeats inside a batch.
+_STAGE_SQL = ("CREATE TEMP TABLE IF NOT EXISTS price_ticks_stage (LIKE price_ticks INCLUDING DEFAULTS, "
+              "arrival bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DELETE ROWS")
+_INSERT_NEW_SQL = (f"INSERT INTO price_ticks ({COPY_COLUMNS}) SELECT {COPY_COLUMNS} FROM price_ticks_stage "
+                   f"ORDER BY arrival ON CONFLICT (feed_id, publish_time) DO NOTHING RETURNING {COPY_COLUMNS}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,84 +53,90 @@ class WriteResult:
     rejected: int = 0
 
 
-_NULL = "\\N"
-
-
-def copy_text(updates: Sequence[PriceUpdate]) -> str:
-    """The rows in COPY text format (tab-separated, ``\\N`` for NULL). The hot path: inline, no calls."""
-    return "".join(
-        f"{u.feed_id}\t{u.publish_time}\t{u.price}\t{u.conf}\t{u.expo}\t"
-        f"{_NULL if u.ema_price is None else u.ema_price}\t{_NULL if u.ema_conf is None else u.ema_conf}\t"
-        f"{u.source}\n"
-        for u in updates
-    )
-
-
 class TickWriter:
     """Writes batches of registry-feed ticks on a connection the caller owns."""
 
     def __init__(self, registry: FeedRegistry, *, channel: str = PRICE_CHANNEL) -> None:
         self._registry = registry
-        self._expo_of = {f.feed_id: f.expo for f in registry}
         self._channel = channel
         self.skipped_for_candles = 0
 
-    async def write(self, conn: AsyncConnection, batch: Sequence[PriceUpdate]) -> WriteResult:
-        """Store ``batch``; returns what was inserted. Safe to call again with the same ticks."""
-        unique: dict[tuple[str, int], PriceUpdate] = {}
-        rejected = 0
-        for u in batch:
-            if u.feed_id not in self._expo_of:
-                rejected += 1  # not a registry feed: no exponent to build candles in, no symbol to publish
-                continue
-            unique.setdefault((u.feed_id, u.publish_time), u)
-        rows = list(unique.values())
-        in_batch_dups = len(batch) - rejected - len(rows)
-        if not rows:
-            return WriteResult(0, in_batch_dups, 0, False, rejected)
-        text = copy_text(rows)
+    def builder(self) -> TickBatchBuilder:
+        """An empty builder for batches this writer can send."""
+        return TickBatchBuilder(self._registry)
+
+    def build(self, updates: Sequence[PriceUpdate]) -> TickBatch:
+        """The batch of ``updates``, ready for :meth:`send`."""
+        builder = self.builder()
+        builder.extend(updates)
+        return builder.build()
+
+    async def write(self, conn: AsyncConnection, updates: Sequence[PriceUpdate]) -> WriteResult:
+        """Store ``updates``; returns what was inserted. Safe to call again with the same ticks."""
+        return await self.send(conn, self.build(updates))
+
+    async def send(self, conn: AsyncConnection, batch: TickBatch) -> WriteResult:
+        """Store a built batch in one transaction; returns what was inserted. Safe to repeat.
+
+        ``conn`` must be idle and not in autocommit mode: the batch is its own transaction.
+        """
+        if conn.autocommit or conn.info.transaction_status != _IDLE:
+            raise ValueError("TickWriter needs an idle connection with autocommit off: each batch is committed "
+                             "as one transaction of its own")
+        if not batch.count:
+            return WriteResult(0, 0, 0, False, batch.rejected)
         try:
-            async with conn.transaction(), conn.cursor() as cur:
-                async with cur.copy(f"COPY price_ticks ({_COLUMNS}) FROM STDIN") as copy:
-                    await copy.write(text)
-                candles = await self._after_insert(cur, rows)
-            return WriteResult(len(rows), in_batch_dups, candles, False, rejected)
+            await self._send_fast(conn, batch)
+            self._note_skipped(batch)
+            return WriteResult(batch.count, 0, len(batch.candles), False, batch.rejected)
         except psycopg.errors.UniqueViolation:
-            log.info("ingest.duplicate_batch", rows=len(rows))
+            log.info("ingest.duplicate_batch", rows=batch.count)
+        return await self._send_slow(conn, batch)
+
+    async def _send_fast(self, conn: AsyncConnection, batch: TickBatch) -> None:
+        # Not `conn.transaction()`: its COMMIT would be a round trip of its own. Here COMMIT rides in one
+        # pipeline with the candles and the events, so Postgres waits on this process once less per batch.
+        try:
+            async with conn.cursor() as cur:
+                async with cur.copy(f"COPY price_ticks ({COPY_COLUMNS}) FROM STDIN") as copy:
+                    await copy.write(batch.text)
+                async with conn.pipeline():
+                    await self._after_insert(cur, batch)
+                    await conn.commit()
+        except BaseException:
+            if conn.info.transaction_status in (_INTRANS, _INERROR):
+                await conn.rollback()
+            raise
+
+    async def _send_slow(self, conn: AsyncConnection, batch: TickBatch) -> WriteResult:
+        """Insert what is new in ``batch``, with candles and events for exactly that."""
         async with conn.transaction(), conn.cursor() as cur:
-            await cur.execute("CREATE TEMP TABLE IF NOT EXISTS price_ticks_stage "
-                              "(LIKE price_ticks INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-            async with cur.copy(f"COPY price_ticks_stage ({_COLUMNS}) FROM STDIN") as copy:
-                await copy.write(text)
-            await cur.execute(f"INSERT INTO price_ticks ({_COLUMNS}) SELECT {_COLUMNS} FROM price_ticks_stage "
-                              "ON CONFLICT (feed_id, publish_time) DO NOTHING "
-                              "RETURNING feed_id, publish_time")
-            keys = {(r[0], r[1]) for r in await cur.fetchall()}
-            inserted = [u for u in rows if (u.feed_id, u.publish_time) in keys]
-            candles = await self._after_insert(cur, inserted)
-        return WriteResult(len(inserted), in_batch_dups + len(rows) - len(inserted), candles, True, rejected)
+            await cur.execute(_STAGE_SQL)
+            async with cur.copy(f"COPY price_ticks_stage ({COPY_COLUMNS}) FROM STDIN") as copy:
+                await copy.write(batch.text)
+            await cur.execute(_INSERT_NEW_SQL)
+            builder = self.builder()
+            for feed_id, publish_time, price, conf, expo, ema_price, ema_conf, source in await cur.fetchall():
+                builder.add(PriceUpdate(
+                    feed_id=feed_id, price=price, conf=conf, expo=expo, publish_time=publish_time,
+                    ema_price=ema_price, ema_conf=ema_conf, source=source,
+                    status=batch.statuses.get((feed_id, publish_time), "trading")))
+            stored = builder.build()
+            if stored.count:
+                async with conn.pipeline():
+                    await self._after_insert(cur, stored)
+        self._note_skipped(stored)
+        return WriteResult(stored.count, batch.count - stored.count, len(stored.candles), True, batch.rejected)
 
-    async def _after_insert(self, cur: psycopg.AsyncCursor, inserted: list[PriceUpdate]) -> int:
-        candle_rows, skipped = aggregate(((u.feed_id, u.publish_time, u.price, u.expo) for u in inserted),
-                                         self._expo_of)
-        if skipped:
-            self.skipped_for_candles += skipped
-            log.warning("ingest.candle_expo_mismatch", ticks=skipped)
-        if candle_rows:
-            await cur.execute(UPSERT_SQL, as_columns(candle_rows))
-        latest: dict[str, PriceUpdate] = {}
-        for u in inserted:
-            cur_latest = latest.get(u.feed_id)
-            if cur_latest is None or u.publish_time > cur_latest.publish_time:
-                latest[u.feed_id] = u
-        if latest:
-            payloads = [json.dumps(self._event(u)) for u in latest.values()]
-            await cur.execute("SELECT pg_notify(%s, p) FROM unnest(%s::text[]) AS p", (self._channel, payloads))
-        return len(candle_rows)
+    async def _after_insert(self, cur: psycopg.AsyncCursor, batch: TickBatch) -> None:
+        """Candles and events of the inserted ``batch``, queued on ``cur``'s connection, which is in pipeline
+        mode: they reach Postgres in one round trip with whatever follows."""
+        if batch.candles:
+            await cur.execute(UPSERT_SQL, batch.candle_params)
+        if batch.notify:
+            await cur.execute(_NOTIFY_SQL, (self._channel, batch.notify))
 
-    def _event(self, u: PriceUpdate) -> dict[str, object]:
-        feed = self._registry.by_feed_id(u.feed_id)
-        # Integers travel as JSON numbers; Pyth i64/u64 fit JSON parsers that keep big ints (Python's does).
-        return {"symbol": feed.symbol if feed else None, "feed_id": u.feed_id, "price": u.price, "conf": u.conf,
-                "expo": u.expo, "publish_time": u.publish_time, "ema_price": u.ema_price, "ema_conf": u.ema_conf,
-                "status": u.status, "source": u.source}
+    def _note_skipped(self, stored: TickBatch) -> None:
+        if stored.skipped_for_candles:
+            self.skipped_for_candles += stored.skipped_for_candles
+            log.warning("ingest.candle_expo_mismatch", ticks=stored.skipped_for_candles)

@@ -42,7 +42,7 @@ class Subscription:
         return await self._queue.get()
 
     def close(self) -> None:
-        self._bus._subscribers.discard(self)
+        self._bus._unsubscribe(self)
 
     def __aiter__(self) -> AsyncIterator[PriceEvent]:
         return self._iterate()
@@ -57,15 +57,18 @@ class PriceBus:
 
     def __init__(self) -> None:
         self._subscribers: set[Subscription] = set()
+        # Read once per tick by the ingest pump: a plain attribute, kept in step by (un)subscribing.
+        self.has_subscribers = False
 
     def subscribe(self, *, maxsize: int = 1024) -> Subscription:
         sub = Subscription(self, maxsize)
         self._subscribers.add(sub)
+        self.has_subscribers = True
         return sub
 
-    @property
-    def has_subscribers(self) -> bool:
-        return bool(self._subscribers)
+    def _unsubscribe(self, sub: Subscription) -> None:
+        self._subscribers.discard(sub)
+        self.has_subscribers = bool(self._subscribers)
 
     def publish(self, event: PriceEvent) -> None:
         for sub in self._subscribers:

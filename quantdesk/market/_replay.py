@@ -19,7 +19,7 @@ from pathlib import Path
 
 from quantdesk.market._registry import Feed
 from quantdesk.market._replay_data import Candle, derived_conf, ema_step, read_candles, tick_path
-from quantdesk.market._types import PriceUpdate
+from quantdesk.market._types import PriceUpdate, make_update
 
 __all__ = ["ReplaySource", "REPLAY_DESCRIPTION"]
 
@@ -95,22 +95,23 @@ class ReplaySource:
         wall0, pub0 = now, self._next_publish
         first_second = self._next_publish % 60
         emas: list[tuple[int | None, int | None]] = [(None, None)] * len(self._feeds)
+        speed, clock, n_feeds = self._speed, self._clock, len(self._feeds)
         while True:
             self._passes += 1
             for candles in self._minutes():
-                paths = [tick_path(c) for c in candles]
                 confs = [derived_conf(c) for c in candles]
+                # Everything but the price is fixed for the minute: one tuple per feed, unpacked per tick.
+                minute = [(f.feed_id, f.expo, tick_path(c), conf, ema_p, ema_c)
+                          for f, c, conf, (ema_p, ema_c) in zip(self._feeds, candles, confs, emas, strict=True)]
                 for second in range(first_second, 60):
                     publish = self._next_publish
-                    ahead = wall0 + (publish - pub0) / self._speed - self._clock()
+                    ahead = wall0 + (publish - pub0) / speed - clock()
                     if ahead > _MIN_SLEEP_S:
                         await self._sleep(ahead)
-                    for i, feed in enumerate(self._feeds):
-                        ema_p, ema_c = emas[i]
-                        yield PriceUpdate(feed_id=feed.feed_id, price=paths[i][second], conf=confs[i],
-                                          expo=feed.expo, publish_time=publish, ema_price=ema_p, ema_conf=ema_c,
-                                          status="trading", source="replay")
-                    self._ticks += len(self._feeds)
+                    for feed_id, expo, path, conf, ema_p, ema_c in minute:
+                        yield make_update(feed_id, path[second], conf, expo, publish, ema_p, ema_c, "trading",
+                                          "replay")
+                    self._ticks += n_feeds
                     self._next_publish = publish + 1
                 first_second = 0
                 emas = [(ema_step(p, c.close), ema_step(ec, conf))

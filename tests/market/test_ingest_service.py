@@ -101,6 +101,40 @@ async def test_replay_ingests_ticks_candles_status_and_metrics(clean_market: Dat
     assert all(e.update.source == "replay" for e in kept)
 
 
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+_CANDLES_FROM_TICKS = """
+SELECT feed_id, publish_time - publish_time %% %(s)s AS bucket,
+       (array_agg(price ORDER BY publish_time))[1], max(price), min(price),
+       (array_agg(price ORDER BY publish_time DESC))[1], min(publish_time), max(publish_time), count(*)
+FROM price_ticks GROUP BY 1, 2 ORDER BY 1, 2"""
+
+
+async def test_candles_stay_exact_across_batches_at_full_speed(clean_market: Database, registry: FeedRegistry,
+                                                               tmp_path: Path) -> None:
+    # An unthrottled source, small batches: ticks of one minute (and hour) land in many batches, some closed
+    # because they were full, some by the flush timer. Every stored candle must still be its ticks' OHLC.
+    settings = _settings(tmp_path, ingest_batch_size=700)
+    source = ReplaySource(list(registry), default_replay_dir(), speed=1e6, sleep=_no_sleep)
+    service = IngestService(settings, conninfo=clean_market.url, registry=registry, source=source,
+                            serve_http=False)
+    task = asyncio.create_task(service.run())
+    await _until(lambda: service.status().ticks_received >= 30_000, what="30,000 ticks received")
+    service.request_stop()
+    await asyncio.wait_for(task, 30)
+
+    assert service.status().ticks_written == _count(clean_market) >= 30_000
+    with clean_market.connect(autocommit=True) as conn:
+        for interval, seconds in (("1m", 60), ("5m", 300), ("1h", 3600)):
+            stored = conn.execute(
+                "SELECT feed_id, bucket_start, open, high, low, close, open_time, close_time, ticks "
+                "FROM price_candles WHERE interval = %s ORDER BY 1, 2", (interval,)).fetchall()
+            assert stored == conn.execute(_CANDLES_FROM_TICKS, {"s": seconds}).fetchall(), interval
+    assert service.status().pending == 0
+
+
 async def test_breaker_opens_marks_prices_stale_and_closes_on_recovery(clean_market: Database,
                                                                       registry: FeedRegistry,
                                                                       tmp_path: Path) -> None:

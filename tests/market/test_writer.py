@@ -74,6 +74,66 @@ async def test_duplicates_inside_one_batch_keep_the_first(clean_market: Database
     assert _rows(clean_market, "SELECT price FROM price_ticks WHERE feed_id = %s", SOL) == [(1,)]
 
 
+async def test_a_tick_repeated_inside_a_batch_counts_once_in_its_candle(clean_market: Database,
+                                                                         registry: FeedRegistry) -> None:
+    batch = [tick(SOL, T0, 100), tick(SOL, T0 + 1, 300), tick(SOL, T0, 999), tick(SOL, T0 + 2, 200)]
+    async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
+        result = await TickWriter(registry).write(conn, batch)
+    assert (result.inserted, result.duplicates, result.slow_path) == (3, 1, True)
+    assert _rows(clean_market, "SELECT open, high, low, close, ticks FROM price_candles "
+                               "WHERE feed_id = %s AND interval = '1m'", SOL) == [(100, 300, 100, 200, 3)]
+
+
+async def test_the_slow_path_announces_the_status_the_source_gave(clean_market: Database,
+                                                                  registry: FeedRegistry) -> None:
+    # The table has no status column; a re-sent batch's events must still say "halted" for a halted tick.
+    halted = PriceUpdate(feed_id=SOL, price=5, conf=1, expo=-8, publish_time=T0 + 1, status="halted",
+                         source="hermes")
+    events = listen_price_events(clean_market.url, registry)
+    received = asyncio.ensure_future(anext(events))
+    await asyncio.sleep(0.3)  # the listener is connected and LISTENing
+    writer = TickWriter(registry)
+    async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
+        await writer.write(conn, [tick(SOL, T0, 4)])
+        first = await asyncio.wait_for(received, 5)
+        second = asyncio.ensure_future(anext(events))
+        result = await writer.write(conn, [tick(SOL, T0, 4), halted])
+    event = await asyncio.wait_for(second, 5)
+    await events.aclose()
+    assert first.update.status == "trading" and result.slow_path
+    assert (event.update.publish_time, event.update.status) == (T0 + 1, "halted")
+
+
+async def test_a_failed_batch_leaves_nothing_and_the_connection_ready(clean_market: Database,
+                                                                       registry: FeedRegistry) -> None:
+    too_big = tick(SOL, T0 + 1, 2**70)  # no bigint holds it: the COPY fails half-way through the batch
+    writer = TickWriter(registry)
+    async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange):
+            await writer.write(conn, [tick(SOL, T0, 1), too_big])
+        result = await writer.write(conn, [tick(SOL, T0 + 2, 3)])
+    assert (result.inserted, result.slow_path) == (1, False)
+    assert _rows(clean_market, "SELECT publish_time FROM price_ticks") == [(T0 + 2,)]
+    assert _rows(clean_market, "SELECT ticks FROM price_candles WHERE interval = '1m'") == [(1,)]
+
+
+async def test_sending_refuses_an_autocommit_connection(clean_market: Database, registry: FeedRegistry) -> None:
+    async with await psycopg.AsyncConnection.connect(clean_market.url, autocommit=True) as conn:
+        with pytest.raises(ValueError, match="autocommit off"):
+            await TickWriter(registry).write(conn, [tick(SOL, T0, 1)])
+    assert _rows(clean_market, "SELECT count(*) FROM price_ticks") == [(0,)]
+
+
+def test_building_a_batch_needs_no_database(registry: FeedRegistry) -> None:
+    batch = TickWriter(registry).build([tick(SOL, T0 + s, 10 + s) for s in range(3)] + [tick("cd" * 32, T0, 1)])
+    assert (batch.count, batch.rejected, batch.newest) == (3, 1, T0 + 2)
+    assert batch.text == copy_text([tick(SOL, T0 + s, 10 + s) for s in range(3)])
+    assert {(c.interval, c.open, c.close, c.ticks) for c in batch.candles} == {
+        ("1m", 10, 12, 3), ("5m", 10, 12, 3), ("1h", 10, 12, 3)}
+    [payload] = batch.notify
+    assert json.loads(payload)["price"] == 12
+
+
 async def test_ticks_of_feeds_outside_the_registry_are_rejected(clean_market: Database,
                                                                registry: FeedRegistry) -> None:
     async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
