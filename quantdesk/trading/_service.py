@@ -142,7 +142,7 @@ class TradingService:
         """What the order would do (simulated) and what the risk rules say; nothing is saved or signed."""
         spec = market_spec(request.market)
         owner, _state, user = await self._account(user_id)
-        oracle, _gated = self.oracle_price(spec)
+        oracle, gated = self.oracle_price(spec)
         position = next((p for p in user.positions if p.market_index == spec.index), None)
         side = request.side
         if side is None:
@@ -183,7 +183,7 @@ class TradingService:
         outcome = base_outcome.model_copy(update={"detail": {
             **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
             "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps)}})
-        report = self._risk(user_id, spec, oracle, outcome, leverage, reduces, price if price else None, buy)
+        report = self._risk(user_id, spec, gated, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
         size_text = f"{Decimal(size).scaleb(-spec.base_decimals).normalize():f}"
@@ -305,9 +305,10 @@ class TradingService:
                                                                 f"{result.error_message}")
         return result
 
-    def _risk(self, user_id: str, spec: MarketSpec, oracle: int, outcome: SimulatedOutcome, leverage: int,
+    def _risk(self, user_id: str, spec: MarketSpec, gated: Any, outcome: SimulatedOutcome, leverage: int,
               reduces: bool, bound: int | None, buys: bool) -> RiskReport:
-        gated = self._prices.get(spec.feed_symbol, accept=frozenset(TRADABLE))
+        """The risk rules on the same gated price the order was built and simulated with."""
+        oracle = normalize_price(gated.update.price, gated.update.expo)
         signer, _ = self._wallets.signer_for(user_id)
         # Realized PnL net of fees and funding since 24 h ago; venues without a history report none.
         daily = Decimal(0) if self._daily_pnl is None else self._daily_pnl(signer.pubkey, self._clock())
@@ -336,11 +337,11 @@ class TradingService:
         if message_hash(message_bytes) != ticket.ticket_hash:
             raise VenueError("ticket bytes do not match its hash")  # defence in depth; OrderTicket checks too
         spec = market_spec(ticket.market) if ticket.market else None
-        oracle = self.oracle_price(spec)[0] if spec else 0  # refuses a stale or wide price at execution too
+        gated = self.oracle_price(spec)[1] if spec else None  # refuses a stale or wide price at execution too
         result = await self._simulate(message_bytes)  # SlippageExceeded here = price moved past the bound
         if ticket.kind == "order" and spec is not None:
             bound = ticket.price_bound
-            self._risk(ticket.user_id, spec, oracle, order_outcome(spec, result, None),
+            self._risk(ticket.user_id, spec, gated, order_outcome(spec, result, None),
                        int(ticket.outcome.detail["leverage"]), bool(ticket.outcome.detail["reduces"]),
                        price_units(bound) if bound else None, bool(ticket.outcome.detail["buys"])).raise_if_failed()
         signer, _ = self._wallets.signer_for(ticket.user_id)
