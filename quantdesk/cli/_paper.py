@@ -62,20 +62,23 @@ def faucet_command(ctx: typer.Context, amount: Decimal = typer.Argument(..., hel
 
 
 def _account(ctx: typer.Context):  # noqa: ANN202
+    """(cli state, account view or None, signer); tells the trader how to start when there is no account."""
     st = state(ctx)
     _require_paper(st.settings)
     with open_database(st.settings) as db:
         migrate(db)
         parts = open_paper(st.settings, db)
         signer = open_wallet(st.settings).signer
-        return st, account_view(parts.executor.state(), bytes(signer.pubkey), parts.executor.marks()), signer
+        view = account_view(parts.executor.state(), bytes(signer.pubkey), parts.executor.marks())
+    if view is None:
+        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
+    return st, view, signer
 
 
 def positions_command(ctx: typer.Context) -> None:
     """Your open positions on the paper venue."""
     st, view, signer = _account(ctx)
     if view is None:
-        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
         return
     table = Table(title=f"positions of {signer.pubkey}")
     for col in ("market", "side", "size", "entry", "mark", "uPnL", "margin", "liq. price", "leverage"):
@@ -92,7 +95,6 @@ def orders_command(ctx: typer.Context) -> None:
     """Your resting orders on the paper venue."""
     st, view, signer = _account(ctx)
     if view is None:
-        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
         return
     table = Table(title=f"open orders of {signer.pubkey}")
     for col in ("id", "market", "kind", "side", "size", "price", "trigger", "reduce-only", "client id"):
