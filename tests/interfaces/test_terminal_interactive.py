@@ -31,8 +31,11 @@ class Terminal:
         self.screen = ""
 
     def read_until(self, text: str, timeout_s: float = 60) -> str:
+        """Read until `text` (a regular expression) matches the screen; output
+        arrives in pieces, so wait for the exact line the test needs next."""
         deadline = time.monotonic() + timeout_s
-        while text not in ANSI.sub("", self.screen):
+        pattern = re.compile(text)
+        while not pattern.search(ANSI.sub("", self.screen)):
             assert time.monotonic() < deadline, f"{text!r} never appeared; screen:\n{ANSI.sub('', self.screen)}"
             ready, _, _ = select.select([self.master], [], [], 0.5)
             if ready:
@@ -62,8 +65,8 @@ async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_command
             screen = term.read_until("quality ok")
             assert "→ get_price(market=SOL-PERP)" in screen and "mikey ›" in screen
             term.type("long 2 SOL 5x")
-            screen = term.read_until("/approve HASH or /reject HASH")
-            found = re.search(r"hash\s+([0-9a-f]{12,})", screen)
+            screen = term.read_until(r"hash\s+[0-9a-f]{12,}\s")
+            found = re.search(r"hash\s+([0-9a-f]{12,})\s", screen)
             assert found, screen
             ticket_hash = found.group(1)
             assert "Long 2 SOL-PERP at market, 5x" in screen
