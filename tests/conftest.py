@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,24 @@ def fresh_database(database: Database) -> Iterator[Database]:
         db.close()
         with database.connect(autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def until_listening(url: str, channel: str, since: datetime, timeout_s: float = 15) -> None:
+    """Wait until a backend started at or after `since` has run `LISTEN channel`: a
+    NOTIFY sent before that is lost by design, so a fixed sleep would race the
+    listener. `since` keeps other tests' still-open listeners from counting."""
+    import asyncio
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + timeout_s
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+        while True:
+            cur = await conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = %s "
+                                     "AND backend_start >= %s", (f"LISTEN {channel}", since))
+            row = await cur.fetchone()
+            if row and row[0] > 0:
+                return
+            assert time.monotonic() < deadline, f"nobody LISTENs on {channel}"
+            await asyncio.sleep(0.02)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry, PriceEvent, PriceUpdate
 from quantdesk.tickets import TicketStore
+from tests.conftest import until_listening
 from tests.graph.conftest import TradeWorld, collect
 from tools import Toolbox
 from tools._alerts import alert_handlers
@@ -75,15 +76,16 @@ async def test_the_service_fires_alerts_from_committed_price_events(fresh_databa
     import psycopg
 
     from quantdesk.alerts import run_alerts
-    from quantdesk.ingest import TickWriter, listen_price_events
+    from quantdesk.ingest import PRICE_CHANNEL, TickWriter, listen_price_events
 
     store = AlertStore(fresh_database.pool)
     alert = store.create("alice", "t-svc", "price_cross", market="ETH-PERP", level=Decimal(3500),
                          direction="above")
     registry = FeedRegistry.load()
+    since = datetime.now(UTC)
     events = listen_price_events(fresh_database.url, registry)
     service = asyncio.create_task(run_alerts(events, store, clock=clock))
-    await asyncio.sleep(0.3)  # LISTEN is in place
+    await until_listening(fresh_database.url, PRICE_CHANNEL, since)
     eth = registry.get("ETH/USD").feed_id
     async with await psycopg.AsyncConnection.connect(fresh_database.url) as conn:
         await TickWriter(registry).write(conn, [PriceUpdate(feed_id=eth, price=3_600_00000000, conf=1, expo=-8,

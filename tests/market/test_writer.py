@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 import psycopg
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from quantdesk.db import Database
 from quantdesk.ingest import PRICE_CHANNEL, TickWriter, copy_text, listen_price_events, trim_ticks
 from quantdesk.market import FeedRegistry, PriceUpdate
+from tests.conftest import until_listening
 from tests.market.conftest import BTC, SOL
 
 T0 = 1_800_000_000
@@ -89,9 +91,10 @@ async def test_the_slow_path_announces_the_status_the_source_gave(clean_market: 
     # The table has no status column; a re-sent batch's events must still say "halted" for a halted tick.
     halted = PriceUpdate(feed_id=SOL, price=5, conf=1, expo=-8, publish_time=T0 + 1, status="halted",
                          source="hermes")
+    since = datetime.now(UTC)
     events = listen_price_events(clean_market.url, registry)
     received = asyncio.ensure_future(anext(events))
-    await asyncio.sleep(0.3)  # the listener is connected and LISTENing
+    await until_listening(clean_market.url, PRICE_CHANNEL, since)
     writer = TickWriter(registry)
     async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
         await writer.write(conn, [tick(SOL, T0, 4)])
@@ -142,9 +145,10 @@ async def test_ticks_of_feeds_outside_the_registry_are_rejected(clean_market: Da
 
 
 async def test_committed_batches_notify_other_processes(clean_market: Database, registry: FeedRegistry) -> None:
+    since = datetime.now(UTC)
     events = listen_price_events(clean_market.url, registry)
     first = asyncio.ensure_future(anext(events))
-    await asyncio.sleep(0.3)  # the listener is connected and LISTENing
+    await until_listening(clean_market.url, PRICE_CHANNEL, since)
     async with await psycopg.AsyncConnection.connect(clean_market.url) as conn:
         await TickWriter(registry).write(conn, [tick(SOL, T0 + s, 15_000_000_000 + s) for s in range(5)])
     event = await asyncio.wait_for(first, 5)
