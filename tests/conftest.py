@@ -3,11 +3,14 @@ embedded PostgreSQL (real, via pgserver) shared by the session, migrated."""
 
 from __future__ import annotations
 
+import asyncio
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from quantdesk.config import Settings
@@ -68,22 +71,24 @@ def fresh_database(database: Database) -> Iterator[Database]:
             conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
+
+async def until(predicate: Callable[[], bool], timeout_s: float = 15, what: str = "condition") -> None:
+    """Poll `predicate` every 20 ms, yielding to the event loop, until it holds."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
 async def until_listening(url: str, channel: str, since: datetime, timeout_s: float = 15) -> None:
     """Wait until a backend started at or after `since` has run `LISTEN channel`: a
     NOTIFY sent before that is lost by design, so a fixed sleep would race the
     listener. `since` keeps other tests' still-open listeners from counting."""
-    import asyncio
-    import time
+    with psycopg.connect(url, autocommit=True) as conn:
+        def listening() -> bool:
+            row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = %s AND backend_start >= %s",
+                               (f"LISTEN {channel}", since)).fetchone()
+            return bool(row and row[0] > 0)
 
-    import psycopg
-
-    deadline = time.monotonic() + timeout_s
-    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
-        while True:
-            cur = await conn.execute("SELECT count(*) FROM pg_stat_activity WHERE query = %s "
-                                     "AND backend_start >= %s", (f"LISTEN {channel}", since))
-            row = await cur.fetchone()
-            if row and row[0] > 0:
-                return
-            assert time.monotonic() < deadline, f"nobody LISTENs on {channel}"
-            await asyncio.sleep(0.02)
+        await until(listening, timeout_s, what=f"a LISTEN on {channel}")

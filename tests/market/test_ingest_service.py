@@ -8,7 +8,6 @@ import asyncio
 import gzip
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -26,7 +25,7 @@ from quantdesk.market import (
     default_replay_dir,
     read_candles,
 )
-from tests.conftest import make_settings
+from tests.conftest import make_settings, until
 from tests.market.conftest import ETH, PRICES, eth_updates_x3, free_port
 from tests.market.doubles import Drop, Event, HermesDouble, Status
 
@@ -35,14 +34,6 @@ def _settings(tmp_path: Path, **overrides: object) -> Settings:
     base: dict[str, object] = {"ingest_port": free_port(), "ingest_batch_size": 500, "ingest_flush_interval_ms": 50,
                                "replay_speed": 120.0}
     return make_settings(tmp_path, **{**base, **overrides})
-
-
-async def _until(predicate: Callable[[], bool], timeout_s: float = 15, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
 
 
 def _count(db: Database, sql: str = "SELECT count(*) FROM price_ticks", *args: object) -> int:
@@ -57,7 +48,7 @@ async def test_replay_ingests_ticks_candles_status_and_metrics(clean_market: Dat
     service = IngestService(settings, conninfo=clean_market.url, registry=registry, source=source)
     events = service.bus.subscribe(maxsize=100)
     task = asyncio.create_task(service.run())
-    await _until(lambda: service.status().ticks_written >= 3 * 200, what="200 s of market written")
+    await until(lambda: service.status().ticks_written >= 3 * 200, what="200 s of market written")
     base = f"http://{settings.host}:{settings.ingest_port}"
     async with httpx.AsyncClient() as http:
         live = (await http.get(f"{base}/status")).json()
@@ -123,7 +114,7 @@ async def test_candles_stay_exact_across_batches_at_full_speed(clean_market: Dat
     service = IngestService(settings, conninfo=clean_market.url, registry=registry, source=source,
                             serve_http=False)
     task = asyncio.create_task(service.run())
-    await _until(lambda: service.status().ticks_received >= 30_000, what="30,000 ticks received")
+    await until(lambda: service.status().ticks_received >= 30_000, what="30,000 ticks received")
     service.request_stop()
     await asyncio.wait_for(task, 30)
 
@@ -151,15 +142,15 @@ async def test_breaker_opens_marks_prices_stale_and_closes_on_recovery(clean_mar
         service = IngestService(settings, conninfo=clean_market.url, registry=registry, source=source,
                                 clock=lambda: 1760551465.0)
         task = asyncio.create_task(service.run())
-        await _until(lambda: service.status().breaker.state == "open", what="breaker open")
+        await until(lambda: service.status().breaker.state == "open", what="breaker open")
         with pytest.raises(StalePrice, match="ETH/USD price is stale: price source down .*503"):
             service.book.get("ETH")
         async with httpx.AsyncClient() as http:
             health = await http.get(f"http://{settings.host}:{settings.ingest_port}/healthz")
         assert health.status_code == 503 and health.json()["breaker"] == "open"
-        await _until(lambda: (s := read_status(clean_market)) is not None and s.breaker.state == "open",
+        await until(lambda: (s := read_status(clean_market)) is not None and s.breaker.state == "open",
                      what="open breaker persisted")
-        await _until(lambda: service.status().breaker.state == "closed" and service.status().ticks_written == 3,
+        await until(lambda: service.status().breaker.state == "closed" and service.status().ticks_written == 3,
                      what="recovery")
         assert service.book.get("ETH").quality is Quality.OK
         service.request_stop()
@@ -199,7 +190,7 @@ async def test_a_restarted_service_redelivering_ticks_stores_each_once(clean_mar
                                 serve_http=False)
         task = asyncio.create_task(service.run())
         await asyncio.wait_for(service.source_done.wait(), 15)
-        await _until(lambda: service.status().pending == 0, what="flush")
+        await until(lambda: service.status().pending == 0, what="flush")
         service.request_stop()
         await asyncio.wait_for(task, 15)
         return service.status().ticks_written, service.status().duplicates
@@ -219,14 +210,14 @@ async def test_second_instance_stands_by_until_the_leader_stops(clean_market: Da
 
     leader, standby = make(), make()
     leader_task = asyncio.create_task(leader.run())
-    await _until(lambda: leader.status().role == "leader", what="leader")
+    await until(lambda: leader.status().role == "leader", what="leader")
     standby_task = asyncio.create_task(standby.run())
-    await _until(lambda: standby.status().role == "standby", what="standby")
+    await until(lambda: standby.status().role == "standby", what="standby")
     await asyncio.sleep(0.5)
     assert standby.status().ticks_received == 0 and leader.status().ticks_received > 0
     leader.request_stop()
     await asyncio.wait_for(leader_task, 15)
-    await _until(lambda: standby.status().ticks_written > 0, timeout_s=10, what="standby takes over")
+    await until(lambda: standby.status().ticks_written > 0, timeout_s=10, what="standby takes over")
     assert standby.status().role == "leader"
     standby.request_stop()
     await asyncio.wait_for(standby_task, 15)
