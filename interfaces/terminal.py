@@ -12,7 +12,6 @@ JSON object per line on stdout, for scripts and evals.
 from __future__ import annotations
 
 import asyncio
-import getpass
 import json
 import sys
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from rich.table import Table
 from agent import ChatEvent, ChatSession
 from interfaces._assembly import open_mikey
 from quantdesk.config import Settings
+from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
 
@@ -35,7 +35,7 @@ def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_js
     from quantdesk.cli._state import state
 
     st = state(ctx)
-    user_id = user or getpass.getuser() or "trader"
+    user_id = validate_user_name(user) if user is not None else local_user_name()
     thread_id = thread or f"{user_id}-terminal"
     asyncio.run(_chat(st.settings, user_id, thread_id, as_json, st.console))
 
