@@ -175,23 +175,37 @@ class TradingService:
             assert request.price is not None
             trigger = price_units(request.price)
         reduce_only = request.reduce_only or request.order_type in ("stop_loss", "take_profit")
+        reduces = position is not None and (position.base > 0) != buy
+        asked = size
+        if reduce_only and reduces and size > abs(position.base):
+            # The program fills a reduce-only order by at most the position (SPEC.md, place_order step 9).
+            # We sign the capped size rather than the asked one, so the instruction, the simulation and the
+            # ticket all carry the one size that will fill, and a resting order cannot later fill more than
+            # the ticket showed if the position grows before it triggers.
+            size = abs(position.base)
         order = OrderParams(_KIND[request.order_type], "Buy" if buy else "Sell", size, price, trigger, reduce_only,
                             secrets.randbits(63), leverage)
         ix = self._ixs.place_order(owner, owner, spec.index, user.next_order_id, self._price_account(spec), order)
         message_bytes = await self._message(owner, [ix])
         result = await self._simulate(message_bytes)
-        reduces = position is not None and (position.base > 0) != buy
         base_outcome = order_outcome(spec, result, size)
         impact_bps = None if base_outcome.fill_price is None else (
             (base_outcome.fill_price - usd(oracle)) / usd(oracle) * 10_000).quantize(Decimal("0.1"))
         outcome = base_outcome.model_copy(update={"detail": {
             **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
-            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps)}})
+            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps),
+            **({"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
+               if size != asked else {})}})
         report = self._risk(user_id, spec, gated, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
         summary = (f"{'Long' if buy else 'Short'} {whole(size, spec.base_decimals)} {spec.symbol} {words}, {leverage}x"
                    + (", reduce-only" if reduce_only else ""))
+        if size != asked:
+            assert position is not None
+            summary += (f" (asked {whole(asked, spec.base_decimals)}; capped by your "
+                        f"{whole(abs(position.base), spec.base_decimals)} {base_name(spec)} "
+                        f"{'long' if position.base > 0 else 'short'})")
         return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
                          order.client_order_id)
 

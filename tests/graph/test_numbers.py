@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -143,3 +144,34 @@ async def test_an_oversized_number_is_refused_with_the_limit_and_the_chat_goes_o
     assert limit in _tool_error(await collect(trade.session.send(thread, "alice", text)))
     after = await collect(trade.session.send(thread, "alice", "long 0.1 sol"))
     assert _tickets(after)[0]["summary"] == "Long 0.1 SOL-PERP at market, 3x"
+
+
+# --- reduce-only: the ticket shows the size that fills ---------------------------------------
+
+
+async def test_a_reduce_only_order_larger_than_the_position_is_capped_on_the_ticket_and_in_the_bytes(
+        trade: TradeWorld) -> None:
+    thread = _thread()
+    await _hold(trade, thread, "long 0.5 sol")
+    ticket = await _ticket(trade, thread, "short 3 sol reduce only")
+    assert ticket["summary"] == ("Short 0.5 SOL-PERP at market, 3x, reduce-only "
+                                 "(asked 3; capped by your 0.5 SOL long)")
+    outcome = ticket["outcome"]
+    assert outcome["size"] == "0.5"
+    assert outcome["detail"]["asked_size"] == "3" and outcome["detail"]["capped_by_position"] is True
+    assert Decimal(outcome["notional_usd"]) == Decimal("0.5") * Decimal(outcome["fill_price"])
+    name, args = _instruction_args(ticket)
+    assert name == "place_order" and args["params"]["size"] == 500_000_000 and args["params"]["reduce_only"]
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    execution = next(e for e in events if e.type == "execution")
+    assert execution.data["ok"] is True and "sold 0.5 SOL-PERP" in execution.data["text"]
+    positions = await collect(trade.session.send(thread, "alice", "my positions"))
+    assert positions[-1].data["text"] == "No open positions."
+
+
+async def test_a_reduce_only_order_within_the_position_is_not_marked_capped(trade: TradeWorld) -> None:
+    thread = _thread()
+    await _hold(trade, thread, "long 0.5 sol")
+    ticket = await _ticket(trade, thread, "short 0.2 sol reduce only")
+    assert ticket["summary"] == "Short 0.2 SOL-PERP at market, 3x, reduce-only"
+    assert "capped_by_position" not in ticket["outcome"]["detail"]
