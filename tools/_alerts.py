@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from quantdesk.alerts import AlertStore
+from quantdesk.exchange._views import usd
+from quantdesk.exchange.engine import MAX_PRICE
 from tools._toolbox import Handler, ToolContext, ToolOutcome
 from tools.schemas import AlertArgs, AlertIdArgs, NoArgs
+
+# No market the program lists can trade above its price limit, so a higher level could never fire
+# (and a level such as 1E+999999999 does not even fit the database's numeric type).
+_MAX_LEVEL = usd(MAX_PRICE)
 
 
 def alert_handlers(store: AlertStore) -> dict[str, Handler]:
     def set_alert(args: AlertArgs, ctx: ToolContext) -> ToolOutcome:
+        if args.level is not None and args.level > _MAX_LEVEL:
+            return ToolOutcome(f"error: the alert level must be at most ${_MAX_LEVEL:,f} (the highest price the "
+                               f"program handles); got {args.level}", {"error": "level_out_of_range"}, error=True)
         alert = store.create(ctx.user_id, ctx.thread_id, args.kind, market=args.market, level=args.level,
                              direction=args.direction or ("above" if args.kind == "price_cross" else None),
                              threshold_pct=args.threshold_pct, order_id=args.order_id)

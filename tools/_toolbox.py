@@ -5,7 +5,9 @@ The model only ever sees names, descriptions (files in tools/descriptions/) and
 argument schemas (tools/schemas.py). Calls come back through :meth:`Toolbox.call`,
 which validates the arguments and passes a :class:`ToolContext` the model cannot
 set: who is asking, in which thread, at what time. Errors we raise on purpose
-become a tool result saying what went wrong; they never crash the turn.
+become a tool result saying what went wrong; anything else a handler raises
+becomes an error result too (logged with its traceback), so one tool's bug ends
+that call, never the conversation.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ValidationError
 
 from quantdesk.errors import QuantDeskError
+from quantdesk.logs import get_logger
 from quantdesk.tickets import OrderTicket
 from tools.schemas import TOOL_ARGS
 
 DESCRIPTIONS = Path(__file__).resolve().parent / "descriptions"
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -104,3 +108,10 @@ class Toolbox:
             return await result if inspect.isawaitable(result) else result
         except QuantDeskError as exc:
             return ToolOutcome(f"error: {exc}", {"error": type(exc).__name__, "detail": str(exc)}, error=True)
+        except Exception as exc:  # the turn's boundary: a bug in one tool must not end the chat
+            # The traceback goes to the log (ids only, no arguments); the trader and the model get no internals.
+            log.exception("tool_failed", tool=name, error=type(exc).__name__, user_id=ctx.user_id,
+                          thread_id=ctx.thread_id)
+            return ToolOutcome(f"error: {name} failed unexpectedly ({type(exc).__name__}); nothing was prepared "
+                               "or sent. The error is logged; try again or rephrase.",
+                               {"error": "internal_error", "detail": type(exc).__name__}, error=True)

@@ -68,7 +68,10 @@ def read_order_phrase(tokens: Sequence[Token], fillers: frozenset[str]) -> Order
             continue
         if token.kind == "badnumber":
             slots.bad_numbers.append(token.raw)
-        elif token.kind != "word":
+            # Its unit ("1,5 usdc", ",5 x leverage") is understood; the number is what gets asked about.
+            i = _skip_one(tokens, _skip_one(tokens, i + 1, TIMES_WORDS | MONEY_WORDS | PERCENT_WORDS), LEVERAGE_WORDS)
+            continue
+        if token.kind != "word":
             slots.unknown.append(token.raw)
         elif token.text in SIDE_WORDS:
             slots.sides.append(SIDE_WORDS[token.text])
@@ -141,6 +144,9 @@ def _read_price(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
     j = i
     while j < len(tokens) and tokens[j].in_set(PRICE_MARKERS):  # "limit at 150", "limit price 150"
         j += 1
+    if j < len(tokens) and tokens[j].kind == "badnumber":  # "at 150..": a price, unreadable, so asked about
+        slots.bad_numbers.append(tokens[j].raw)
+        return j + 1
     if j < len(tokens) and tokens[j].kind == "number":
         token = tokens[j]
         assert token.value is not None

@@ -78,8 +78,10 @@ def calls(*built: ToolCall | Ambiguous) -> ToolCalls | Ambiguous:
 
 
 def bad_number(raw: Sequence[str]) -> Ambiguous:
+    # ",5" or "1,5" may be a decimal comma or a slip of the thousands separator: ask, never pick one.
     return Ambiguous(f"cannot read {quoted(raw)} as a number",
-                     "Please write numbers like 1250.5 or 1,250.50 (commas only between thousands).")
+                     f"What number did you mean by {quoted(raw)}? Write decimals with a point (0.5, 1250.5); "
+                     "commas go only between thousands (1,250.50).")
 
 
 def quoted(items: Sequence[str]) -> str:

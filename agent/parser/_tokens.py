@@ -66,7 +66,11 @@ _EDGE_PUNCT: Final = ".,!?;:()[]{}\"'`*_~“”‘’…？！。，"
 _CHUNK: Final = re.compile(r"\S+")
 # Base58, the length of a 32-byte public key.
 _ADDRESS: Final = re.compile(r"[1-9A-HJ-NP-Za-km-z]{32,44}")
-_NUMBER: Final = re.compile(r"([-+]?)(\$?)(x?)([0-9][0-9,]*(?:\.[0-9]+)?|\.[0-9]+)([a-z%$]*)")
+# The digits group takes every point and comma; read_decimal decides what is a number.
+_NUMBER: Final = re.compile(r"([-+]?)(\$?)(x?)([0-9.,]+)([a-z%$]*)")
+_DIGITS: Final = frozenset("0123456789")
+# Marks that belong to a number when they touch its digits ("…" too: "5…" is not 5).
+_NUMBER_MARKS: Final = ".,…"
 _WORD: Final = re.compile(r"[a-z]+")
 _COMPOUND: Final = re.compile(r"[a-z]+(?:[-/][a-z]+)+")
 _COMPOUND_PART: Final = re.compile(r"[^-/]+")
@@ -83,15 +87,34 @@ def tokenize(text: str) -> Utterance:
     """Classify every chunk of ``text``; never raises."""
     tokens: list[Token] = []
     for match in _CHUNK.finditer(text):
-        chunk = match.group()
-        core = chunk.lstrip(_EDGE_PUNCT)
-        start = match.start() + len(chunk) - len(core)
-        core = core.rstrip(_EDGE_PUNCT)
+        offset, core = _trim(match.group())
         if core:
-            tokens.extend(_classify(core, start, split=True))
+            tokens.extend(_classify(core, match.start() + offset, split=True))
     kept = _drop_courtesy(tokens)
     return Utterance(text=text, tokens=kept, question="?" in text or "？" in text,
                      words=tuple(t.text for t in kept if t.kind == "word"))
+
+
+def _trim(chunk: str) -> tuple[int, str]:
+    """``chunk`` without its edge punctuation, and where what is left starts in it.
+
+    A number's own points and commas are not punctuation: ".5" is 0.5, never 5,
+    and ",5" or "5.." stay whole so that they are asked about instead of being
+    read as 5. One trailing "." or "," after digits is a full stop or a list
+    comma ("long 2 sol at 150.", "5." is exactly 5).
+    """
+    core = chunk.lstrip(_EDGE_PUNCT)
+    offset = len(chunk) - len(core)
+    if core[:1] in _DIGITS and offset:
+        offset -= len(chunk[:offset]) - len(chunk[:offset].rstrip(_NUMBER_MARKS))
+        core = chunk[offset:]
+    body = core.rstrip(_EDGE_PUNCT)
+    if body[-1:] in _DIGITS:
+        after = core[len(body):]
+        marks = after[:len(after) - len(after.lstrip(_NUMBER_MARKS))]
+        if marks not in ("", ".", ","):
+            body += marks
+    return offset, body
 
 
 def _classify(core: str, start: int, *, split: bool) -> list[Token]:
@@ -136,10 +159,9 @@ def _classify(core: str, start: int, *, split: bool) -> list[Token]:
         pieces = list(_PIECE.finditer(core))
         if len(pieces) > 1 or (pieces and pieces[0].group() != core):
             for piece in pieces:
-                inner = piece.group().strip(_EDGE_PUNCT)
+                offset, inner = _trim(piece.group())
                 if inner:
-                    offset = start + piece.start() + piece.group().index(inner)
-                    out.extend(_classify(inner, offset, split=False))
+                    out.extend(_classify(inner, start + piece.start() + offset, split=False))
             return out
     return [*out, Token("other", lower, core, start, end)]
 
@@ -147,6 +169,8 @@ def _classify(core: str, start: int, *, split: bool) -> list[Token]:
 def _number_tokens(match: re.Match[str], core: str, start: int) -> list[Token] | None:
     """The token(s) for a chunk shaped like a number, or None if its suffix is not one we know."""
     sign, dollar, x_prefix, digits, suffix = match.groups()
+    if not _DIGITS & set(digits):
+        return None  # "$.k" has no digits: not a number at all
     end = start + len(core)
     value = read_decimal(digits)
     if value is None:

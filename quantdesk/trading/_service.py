@@ -36,7 +36,7 @@ from quantdesk.exchange._spl import associated_token_address
 from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._txcheck import TransactionRejected
 from quantdesk.exchange._venue import Venue, VenueResult
-from quantdesk.exchange._views import usd
+from quantdesk.exchange._views import usd, whole
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
@@ -55,11 +55,15 @@ from quantdesk.trading._requests import (
     DEFAULT_SLIPPAGE_BPS,
     OrderRequest,
     TradeRequestError,
+    base_name,
     base_units,
+    fraction_units,
     leverage_value,
+    limit_price_units,
     price_units,
     size_for_notional,
     slippage_bound,
+    usdc_units,
 )
 from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome
 from quantdesk.trading._wallets import UserWallets
@@ -166,29 +170,42 @@ class TradingService:
             price = slippage_bound(spec, oracle, buy, bps)
         elif request.order_type == "limit":
             assert request.price is not None
-            price = price_units(request.price)
+            price = limit_price_units(spec, request.price)
         else:
             assert request.price is not None
             trigger = price_units(request.price)
         reduce_only = request.reduce_only or request.order_type in ("stop_loss", "take_profit")
+        reduces = position is not None and (position.base > 0) != buy
+        asked = size
+        if reduce_only and reduces and size > abs(position.base):
+            # The program fills a reduce-only order by at most the position (SPEC.md, place_order step 9).
+            # We sign the capped size rather than the asked one, so the instruction, the simulation and the
+            # ticket all carry the one size that will fill, and a resting order cannot later fill more than
+            # the ticket showed if the position grows before it triggers.
+            size = abs(position.base)
         order = OrderParams(_KIND[request.order_type], "Buy" if buy else "Sell", size, price, trigger, reduce_only,
                             secrets.randbits(63), leverage)
         ix = self._ixs.place_order(owner, owner, spec.index, user.next_order_id, self._price_account(spec), order)
         message_bytes = await self._message(owner, [ix])
         result = await self._simulate(message_bytes)
-        reduces = position is not None and (position.base > 0) != buy
         base_outcome = order_outcome(spec, result, size)
         impact_bps = None if base_outcome.fill_price is None else (
             (base_outcome.fill_price - usd(oracle)) / usd(oracle) * 10_000).quantize(Decimal("0.1"))
         outcome = base_outcome.model_copy(update={"detail": {
             **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
-            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps)}})
+            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps),
+            **({"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
+               if size != asked else {})}})
         report = self._risk(user_id, spec, gated, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
-        size_text = f"{Decimal(size).scaleb(-spec.base_decimals).normalize():f}"
-        summary = (f"{'Long' if buy else 'Short'} {size_text} {spec.symbol} {words}, {leverage}x"
+        summary = (f"{'Long' if buy else 'Short'} {whole(size, spec.base_decimals)} {spec.symbol} {words}, {leverage}x"
                    + (", reduce-only" if reduce_only else ""))
+        if size != asked:
+            assert position is not None
+            summary += (f" (asked {whole(asked, spec.base_decimals)}; capped by your "
+                        f"{whole(abs(position.base), spec.base_decimals)} {base_name(spec)} "
+                        f"{'long' if position.base > 0 else 'short'})")
         return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
                          order.client_order_id)
 
@@ -232,11 +249,14 @@ class TradingService:
             raise TradeRequestError(f"no open {spec.symbol} position to close")
         held = abs(position.base)
         if size is not None:
-            units = min(base_units(spec, size), held)
+            units = base_units(spec, size)
+            if units > held:
+                # Closing all of a smaller position is not what was typed: refuse rather than guess.
+                raise TradeRequestError(f"your {spec.symbol} position is {whole(held, spec.base_decimals)} "
+                                        f"{base_name(spec)}; cannot close {size}. Say 'close my "
+                                        f"{base_name(spec)}' to close all of it")
         elif fraction is not None and fraction < 1:
-            units = int(Decimal(held) * fraction) // spec.lot_size * spec.lot_size
-            if units <= 0:
-                raise TradeRequestError(f"{fraction:%} of the position is less than one lot")
+            units = fraction_units(spec, held, fraction)
         else:
             units = held
         oracle, _ = self.oracle_price(spec)
@@ -247,7 +267,7 @@ class TradingService:
         message_bytes = await self._message(owner, [ix])
         outcome = order_outcome(spec, await self._simulate(message_bytes), units)
         outcome = outcome.model_copy(update={"detail": {**outcome.detail, "leverage": 1, "reduces": True}})
-        what = "all" if units == held else f"{Decimal(units).scaleb(-spec.base_decimals).normalize():f}"
+        what = "all" if units == held else f"{whole(units, spec.base_decimals)}"
         summary = f"Close {what} of the {spec.symbol} {'long' if position.base > 0 else 'short'} at market"
         return self._save_ticket(user_id, thread_id, "close", "prepare_close", params, spec.symbol, summary,
                                  usd(bound), outcome, None, message_bytes, {})
@@ -285,7 +305,7 @@ class TradingService:
         if destination is not None and destination not in (str(owner), str(own_token)):
             raise TradeRequestError(f"withdrawals go only to your own registered wallet {owner}; "
                                     f"{destination} is refused")
-        units = price_units(amount)  # USDC has 6 decimals, like prices in 1e-6 USD
+        units = usdc_units(amount)
         if units > user.collateral:
             raise TradeRequestError(f"free collateral is {usd(user.collateral)} USDC; cannot withdraw {amount}")
         message_bytes = await self._message(owner, [self._ixs.withdraw(owner, owner, own_token, units)])

@@ -244,6 +244,44 @@ def test_percent_becomes_an_exact_fraction() -> None:
     assert str(arg("close 12.5% of sol", "fraction")) == "0.125"
 
 
+@pytest.mark.parametrize(("text", "name", "value"), [
+    ("long .5 btc", "size", "0.5"),
+    ("short .25 eth 2x", "size", "0.25"),
+    ("withdraw .5", "amount_usd", "0.5"),
+    ("long 0.1 sol limit .5", "price", "0.5"),
+    ("close .5 sol", "size", "0.5"),
+    ("buy $.5 of sol", "notional_usd", "0.5"),
+    ("long 2 sol x.5", "leverage", "0.5"),
+    ("long (.5) sol", "size", "0.5"),
+    ("long sol,.5", "size", "0.5"),
+    ("sell 1 sol @.5", "price", "0.5"),
+    ("alert if btc drops below .5k", "level", "500"),
+])
+def test_a_leading_point_is_part_of_the_number(text: str, name: str, value: str) -> None:
+    assert str(arg(text, name)) == value
+
+
+@pytest.mark.parametrize(("text", "name", "value"), [
+    ("long 5. sol", "size", "5"),
+    ("long 2 sol at 150.", "price", "150"),
+    ("withdraw 100.", "amount_usd", "100"),
+    ("long 2, sol", "size", "2"),
+])
+def test_one_trailing_point_or_comma_ends_the_number(text: str, name: str, value: str) -> None:
+    assert str(arg(text, name)) == value
+
+
+@pytest.mark.parametrize("text", [
+    "long ,5 sol", "short ,25 eth 2x", "withdraw ,5", "long 0.1 sol limit ,5", "close ,5 sol", "buy $,5 of sol",
+    "long (,5) sol", "long ..5 sol", "long 5.. sol", "long 2 sol at 150..", "long 1.5.2 sol", "long 5.x sol",
+    "long 2 sol 5.x", "alert if btc drops below 5.k", "long 1,0000 sol", "stop loss sol ,5",
+])
+def test_a_number_with_stray_points_or_commas_is_asked_about_never_guessed(text: str) -> None:
+    result = parse_command(text)
+    assert isinstance(result, Ambiguous), result
+    assert "What number did you mean by" in result.question
+
+
 # --- questions back (Ambiguous) ------------------------------------------------------
 
 AMBIGUOUS = [

@@ -19,7 +19,7 @@ from quantdesk.market import FeedRegistry, PriceEvent, PriceUpdate
 from quantdesk.tickets import TicketStore
 from tests.conftest import until_listening
 from tests.graph.conftest import TradeWorld, collect
-from tools import Toolbox
+from tools import Toolbox, ToolContext
 from tools._alerts import alert_handlers
 
 
@@ -117,3 +117,24 @@ async def test_an_order_alert_fires_when_the_traders_order_fills(trade: TradeWor
     assert [a.id for a in fired] == [alert.id]
     (note,) = store.take_pending("t-fill")
     assert "order 0 filled: buy 1 SOL-PERP at 150.045" in note.text
+
+
+async def test_a_price_alert_past_the_programs_price_limit_is_refused_with_the_limit(
+        alert_world: tuple[ChatSession, AlertStore]) -> None:
+    session, store = alert_world
+    thread = f"t-{uuid.uuid4().hex[:8]}"
+    events = await collect(session.send(thread, "alice", "alert me when sol goes above 99999999999999999999"))
+    result = next(e for e in events if e.type == "tool_result")
+    assert result.data["status"] == "error"
+    assert "the alert level must be at most $10,000,000" in result.data["text"]
+    assert store.active("alice") == []
+
+
+async def test_a_model_sent_alert_level_beyond_the_databases_numbers_is_refused_not_a_crash(
+        fresh_database: Database, clock: Callable[[], datetime]) -> None:
+    store = AlertStore(fresh_database.pool)
+    outcome = await Toolbox(alert_handlers(store)).call(
+        "set_alert", {"kind": "price_cross", "market": "SOL-PERP", "level": "1E+999999999", "direction": "above"},
+        ToolContext("alice", "t-llm", clock()))
+    assert outcome.error and "the alert level must be at most $10,000,000" in outcome.text
+    assert store.active("alice") == []

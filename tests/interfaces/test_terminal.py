@@ -41,6 +41,30 @@ async def test_json_chat_answers_prices_and_refuses_typed_approvals(tmp_path: Pa
     assert "approval and confirmation never come from chat text" in events[4]["text"]
 
 
+async def test_json_chat_refuses_oversized_numbers_with_their_limit_and_answers_the_next_line(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    registry = FeedRegistry.load()
+    with open_database(make_settings(data)) as db:
+        migrate(db)
+        async with await psycopg.AsyncConnection.connect(db.url) as conn:
+            await TickWriter(registry).write(conn, [PriceUpdate(
+                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
+                publish_time=int(time.time()), source="hermes")])
+        stdin = "long 99999999999999999999999 SOL\nlong 0.1 sol at 99999999999999999\nwhat's SOL doing?\n"
+        out = subprocess.run([*QUANTDESK, "chat", "--json", "--user", "alice", "--thread", "t-big"], input=stdin,
+                             env=cli_env(data), capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    events = [json.loads(line) for line in out.stdout.splitlines()]
+    errors = [e["text"] for e in events if e["type"] == "tool_result" and e["status"] == "error"]
+    assert len(errors) == 2
+    assert "size must be at most 9,223,372,036.85 SOL" in errors[0]
+    assert "price must be at most $10,000,000" in errors[1]
+    assert not any(e["type"] == "ticket" for e in events)
+    assert "SOL-PERP: $150.00" in events[-1]["text"]
+
+
 def test_a_hash_prefix_resolves_only_to_the_pending_tickets_full_hash() -> None:
     pending = {"ticket_hash": "ab" * 32}
     assert resolve_hash("abababab", pending) == "ab" * 32
