@@ -86,8 +86,10 @@ async def on_chat_start() -> None:
 
 @cl.on_message
 async def on_message(message: cl.Message | None) -> None:
-    identity = await _identity() if message is not None else None
-    if identity is not None and message is not None:
+    if message is None:  # Chainlit's edit of a message it no longer holds
+        return
+    identity = await _identity()
+    if identity is not None:
         user_id, thread_id = identity
         await _show(_mikey[0].session.send(thread_id, user_id, message.content))
 
