@@ -1,32 +1,46 @@
 """Chainlit entry point (`chainlit run app.py`): a thin adapter over ChatSession.
 
-Messages go to ChatSession.send; a ticket is shown with its exact fields and two
-buttons; Approve sends an approval carrying the ticket's full hash for the
-signed-in user, Reject a rejection. No trading logic lives here.
+Every message and button acts for the signed-in QuantDesk user only (a password
+checked against the users table, or the user an auth proxy names: see
+QUANTDESK_WEB_AUTH), in a thread of that user's own; with no signed-in user
+nothing is answered. Messages go to ChatSession.send; a ticket is shown with its
+exact fields and two buttons; Approve sends an approval carrying the ticket's
+full hash for the signed-in user, Reject a rejection. No trading logic lives here.
 
-Chainlit has no dependency injection, so the one MIKEY of this process is opened
-at app start-up (settings read once there) and closed at shutdown.
+Chainlit has no dependency injection, so settings are read once at import (the
+session secret and the origin guard must be in place before Chainlit serves) and
+the one MIKEY of this process is opened at app start-up and closed at shutdown.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import getpass
 from typing import Any
 
 import chainlit as cl
 
 from agent import ChatEvent
 from interfaces._assembly import Mikey, open_mikey
+from interfaces._web_auth import chainlit_user, secure_chainlit, web_thread_id
 from quantdesk.config import load_settings
+from quantdesk.logs import configure_logging
+from quantdesk.users import SignIn, UserStore
+
+_settings = load_settings()
+configure_logging(_settings)
+secure_chainlit(_settings)
 
 _stack = contextlib.AsyncExitStack()
 _mikey: list[Mikey] = []  # the process's MIKEY, set at start-up
+_signin: list[SignIn] = []  # sign-in over the same database
 
 
 @cl.on_app_startup
 async def startup() -> None:
-    _mikey.append(await _stack.enter_async_context(open_mikey(load_settings())))
+    mikey = await _stack.enter_async_context(open_mikey(_settings))
+    _mikey.append(mikey)
+    _signin.append(SignIn(UserStore(mikey.db.pool)))
 
 
 @cl.on_app_shutdown
@@ -34,35 +48,72 @@ async def shutdown() -> None:
     await _stack.aclose()
 
 
-def _identity() -> tuple[str, str]:
-    user = cl.user_session.get("user")
-    user_id = getattr(user, "identifier", None) or getpass.getuser() or "trader"
-    return user_id, f"web-{cl.context.session.thread_id}"
+if _settings.web_auth == "password":
+    @cl.password_auth_callback
+    async def sign_in_with_password(username: str, password: str) -> cl.User | None:
+        record = await asyncio.to_thread(_signin[0].with_password, username, password)
+        return None if record is None else chainlit_user(record, "password")
+else:
+    @cl.header_auth_callback
+    async def sign_in_with_header(headers: Any) -> cl.User | None:
+        header = _settings.web_auth_header
+        record = await asyncio.to_thread(_signin[0].with_header, headers.get(header), header=header)
+        return None if record is None else chainlit_user(record, "header")
+
+
+async def _identity() -> tuple[str, str] | None:
+    """The signed-in user and their MIKEY thread, or ``None``: then nothing is answered."""
+    user = cl.context.session.user
+    if user is None:
+        return None
+    record = await asyncio.to_thread(_signin[0].still_valid, user.identifier, (user.metadata or {}).get("epoch"))
+    if record is None:
+        await cl.ErrorMessage(content="Your sign-in has ended (user removed or password changed): "
+                                      "sign in again.").send()
+        return None
+    thread_id = web_thread_id(record.name, cl.context.session.thread_id)
+    if thread_id is None:
+        await cl.ErrorMessage(content="This conversation's id is not valid here: start a new chat.").send()
+        return None
+    return record.name, thread_id
 
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
+    if await _identity() is not None:
+        await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
 
 
 @cl.on_message
-async def on_message(message: cl.Message) -> None:
-    user_id, thread_id = _identity()
-    await _show(_mikey[0].session.send(thread_id, user_id, message.content))
+async def on_message(message: cl.Message | None) -> None:
+    if message is None:  # Chainlit's edit of a message it no longer holds
+        return
+    identity = await _identity()
+    if identity is not None:
+        user_id, thread_id = identity
+        await _show(_mikey[0].session.send(thread_id, user_id, message.content))
 
 
 @cl.action_callback("approve")
 async def on_approve(action: cl.Action) -> None:
-    user_id, thread_id = _identity()
-    await action.remove()
-    await _show(_mikey[0].session.approve(thread_id, user_id, action.payload["ticket_hash"]))
+    await _decide(action, approve=True)
 
 
 @cl.action_callback("reject")
 async def on_reject(action: cl.Action) -> None:
-    user_id, thread_id = _identity()
+    await _decide(action, approve=False)
+
+
+async def _decide(action: cl.Action, *, approve: bool) -> None:
+    """A button press, for the signed-in user on their own thread only; the hash the
+    browser sends back is checked against the thread's pending ticket by the gate."""
+    identity = await _identity()
+    if identity is None:
+        return
+    user_id, thread_id = identity
     await action.remove()
-    await _show(_mikey[0].session.reject(thread_id, user_id, action.payload["ticket_hash"]))
+    decide = _mikey[0].session.approve if approve else _mikey[0].session.reject
+    await _show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))
 
 
 async def _show(events: Any) -> None:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+import re
+from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from quantdesk.errors import ConfigError
 
 __all__ = ["Settings", "load_settings", "mask_url"]
 
-_SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key"})
+_SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret"})
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an HTTP header name (RFC 9110 token)
 
 
 class Settings(BaseSettings):
@@ -111,6 +113,17 @@ class Settings(BaseSettings):
     api_port: int = Field(3002, ge=1, le=65535)
     ingest_port: int = Field(3003, ge=1, le=65535)
 
+    # --- web sign-in (app.py, quantdesk.users) ---------------------------------
+    web_auth: Literal["password", "header"] = Field(
+        "password", description="'password': users of `quantdesk user`; 'header': an auth proxy names the user.")
+    web_auth_header: str = Field("X-Forwarded-User", description="Header mode: the header the proxy sets.")
+    web_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed besides the page's own, comma-separated (e.g. https://desk.example.com).")
+    web_auth_secret: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("QUANTDESK_WEB_AUTH_SECRET", "CHAINLIT_AUTH_SECRET", "web_auth_secret"),
+        description="Signs web sessions; unset means a generated one kept in data_dir.")
+
     # --- logging -------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -134,6 +147,39 @@ class Settings(BaseSettings):
         if not parts.netloc and "host=" not in parts.query:
             raise ValueError(f"has no host (got {mask_url(raw)})")
         return SecretStr(raw)
+
+    @field_validator("web_auth_header")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        if not _HEADER_NAME.fullmatch(value):
+            raise ValueError(f"must be an HTTP header name such as X-Forwarded-User (got {value!r})")
+        return value
+
+    @field_validator("web_allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            return value
+        origins = []
+        for item in (str(i).strip() for i in items):
+            parts = urlsplit(item)
+            if item and (parts.scheme not in ("http", "https") or not parts.hostname or parts.path
+                         or parts.query or parts.fragment or parts.username is not None):
+                raise ValueError(f"each origin is scheme://host[:port] with no path, e.g. https://desk.example.com "
+                                 f"(got {item!r})")
+            if item:
+                origins.append(item.lower())
+        return origins
+
+    @field_validator("web_auth_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < 32:
+            raise ValueError("must be at least 32 characters (`chainlit create-secret` makes one), or unset it")
+        return SecretStr(value.get_secret_value().strip())
 
     @field_validator("wallet_path")
     @classmethod

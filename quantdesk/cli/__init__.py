@@ -17,6 +17,7 @@ from quantdesk.cli._ingest import ingest_app
 from quantdesk.cli._risk import risk_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
+from quantdesk.cli._user import user_app
 from quantdesk.cli._wallet import wallet_app
 from quantdesk.config import load_settings
 from quantdesk.errors import QuantDeskError
@@ -31,6 +32,7 @@ app.add_typer(config_app, name="config")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
 app.add_typer(risk_app, name="risk")
+app.add_typer(user_app, name="user")
 app.command("run")(run_command)
 app.command("faucet")(faucet_command)
 app.command("positions")(positions_command)

@@ -13,6 +13,7 @@ from quantdesk.cli._alerts import alerts_service
 from quantdesk.cli._ingest import ingest_service
 from quantdesk.cli._paper import keepers_service
 from quantdesk.cli._state import state
+from quantdesk.cli._user import first_run_sign_in
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
 from quantdesk.supervisor import ServiceSpec, Supervisor
@@ -54,6 +55,7 @@ def run_command(
             if importlib.util.find_spec("chainlit") is None:
                 st.console.print("[yellow]chainlit is not installed; install the 'web' extra (make run does)[/]")
             else:
+                first_run_sign_in(settings, db, st.console)
                 specs.append(web_service(settings))
                 st.console.print(f"[bold]web chat[/]: http://{settings.host}:{settings.web_port}")
         st.console.print("MIKEY is up. Press Ctrl-C to stop.")

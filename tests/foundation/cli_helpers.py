@@ -12,7 +12,7 @@ QUANTDESK = [sys.executable, "-m", "quantdesk"]
 
 def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("QUANTDESK_") and k not in ("DATABASE_URL", "MIKEY_MODEL")}
+           if not k.startswith("QUANTDESK_") and k not in ("DATABASE_URL", "MIKEY_MODEL", "CHAINLIT_AUTH_SECRET")}
     env["QUANTDESK_DATA_DIR"] = str(data_dir)
     env.update(extra)
     return env

@@ -95,3 +95,37 @@ def test_config_error_for_a_bad_url_does_not_echo_its_password(tmp_path: Path, m
         load_settings()
     assert DB_PASSWORD not in str(err.value)
     assert "mysql://root:***@localhost/x" in str(err.value)
+
+
+def test_web_sign_in_settings_default_to_passwords_and_the_pages_own_origin(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert (s.web_auth, s.web_auth_header, s.web_allowed_origins, s.web_auth_secret) == (
+        "password", "X-Forwarded-User", [], None)
+    monkeypatch.setenv("QUANTDESK_WEB_AUTH", "header")
+    monkeypatch.setenv("QUANTDESK_WEB_AUTH_HEADER", "X-Remote-User")
+    monkeypatch.setenv("QUANTDESK_WEB_ALLOWED_ORIGINS", "https://Desk.example.com, http://127.0.0.1:8080")
+    monkeypatch.setenv("CHAINLIT_AUTH_SECRET", SECRET * 3)
+    s = load_settings()
+    assert (s.web_auth, s.web_auth_header) == ("header", "X-Remote-User")
+    assert s.web_allowed_origins == ["https://desk.example.com", "http://127.0.0.1:8080"]
+    assert s.web_auth_secret is not None and s.web_auth_secret.get_secret_value() == SECRET * 3
+    assert SECRET not in str(s.display()) and s.display()["web_auth_secret"] == "**********"
+
+
+@pytest.mark.parametrize(("env", "value", "expected"), [
+    ("QUANTDESK_WEB_ALLOWED_ORIGINS", "https://desk.example.com/chat", "each origin is scheme://host[:port]"),
+    ("QUANTDESK_WEB_ALLOWED_ORIGINS", "*", "each origin is scheme://host[:port]"),
+    ("QUANTDESK_WEB_ALLOWED_ORIGINS", "desk.example.com", "each origin is scheme://host[:port]"),
+    ("QUANTDESK_WEB_AUTH_HEADER", "X Forwarded User", "must be an HTTP header name"),
+    ("QUANTDESK_WEB_AUTH", "none", "Input should be 'password' or 'header'"),
+    ("CHAINLIT_AUTH_SECRET", "short-" + SECRET, "at least 32 characters"),
+])
+def test_bad_web_sign_in_settings_are_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: str,
+                                                      value: str, expected: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ConfigError, match="invalid configuration") as refused:
+        load_settings()
+    assert expected in str(refused.value) and SECRET not in str(refused.value)
