@@ -4,6 +4,7 @@ questions, every topic covered, and each expected doc and heading exists."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from knowledge._corpus import TOPICS, load_docs
@@ -37,7 +38,13 @@ def test_every_topic_is_asked_about() -> None:
     assert {DOCS[r["doc"]].topic for r in ROWS} == TOPICS
 
 
+def _code_name(heading: str) -> bool:
+    """A rule or error heading (max_leverage, SlippageExceeded (6021)): traders quote those names."""
+    return "_" in heading or re.fullmatch(r"[A-Z][A-Za-z]+ \(\d+\)", heading) is not None
+
+
 def test_questions_do_not_repeat_the_heading_they_target() -> None:
-    # Paraphrased, not copied: a question that contains its section's heading tests nothing.
-    copied = [r["id"] for r in ROWS if len(r["heading"]) > 12 and r["heading"].lower() in r["question"].lower()]
+    # Paraphrased, not copied: a question that contains its section's heading tests little.
+    copied = [r["id"] for r in ROWS if len(r["heading"]) > 12 and not _code_name(r["heading"])
+              and r["heading"].lower() in r["question"].lower()]
     assert copied == []
