@@ -1,6 +1,6 @@
 """Chunking a document by its headings, with overlap inside long sections.
 
-Each ``#``…``######`` heading opens a section; a chunk never spans two sections,
+Each heading opens a section (:class:`knowledge._corpus.Section`); a chunk never spans two sections,
 so every chunk has one heading path (``Liquidation > Formula``) to cite. A
 section longer than :data:`MAX_WORDS` is cut between sentences (list items and
 table rows count as sentences), and each further chunk repeats the last
@@ -17,14 +17,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from knowledge._corpus import Doc
+from knowledge._corpus import Section
+from knowledge._files import SourceDoc
 
 __all__ = ["MAX_WORDS", "OVERLAP_WORDS", "Chunk", "chunk_doc"]
 
 MAX_WORDS = 150
 OVERLAP_WORDS = 35
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\[(\"'*])")
 _LINE_UNIT = re.compile(r"^\s*([-*+]|\d+[.)]|\|)\s")  # list items and table rows stand alone
@@ -45,53 +45,44 @@ class Chunk:
         return self.heading_path[-1] if self.heading_path else self.title
 
     @property
-    def embed_text(self) -> str:
-        """What is embedded: where the chunk sits (title and headings), then its text."""
+    def section(self) -> str:
+        """Where the chunk sits: the document's title and every heading above it."""
         path = list(self.heading_path)
         if not path or path[0] != self.title:
             path.insert(0, self.title)
-        return " > ".join(path) + "\n" + self.body
+        return " > ".join(path)
+
+    @property
+    def embed_text(self) -> str:
+        """What is embedded: where the chunk sits, then its text."""
+        return self.section + "\n" + self.body
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.embed_text.encode()).hexdigest()
 
 
-def chunk_doc(doc: Doc) -> list[Chunk]:
+def chunk_doc(source: SourceDoc) -> list[Chunk]:
+    doc = source.doc
     chunks: list[Chunk] = []
-    for path, units in _sections(doc.body):
+    for path, units in _sections(doc.sections):
         for body in _pack(units):
             chunks.append(Chunk(doc.doc_id, len(chunks), path, body, doc.title, doc.topic, doc.version))
     return chunks
 
 
-def _sections(markdown: str) -> list[tuple[tuple[str, ...], list[str]]]:
-    """(heading path, sentence-like units) per section with text; code fences stay whole."""
-    sections: list[tuple[tuple[str, ...], list[str]]] = []
+def _sections(sections: tuple[Section, ...]) -> list[tuple[tuple[str, ...], list[str]]]:
+    """(heading path, sentence-like units) of each section with text of its own."""
+    out: list[tuple[tuple[str, ...], list[str]]] = []
     stack: list[tuple[int, str]] = []
-    lines: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        units = _units(lines)
-        if units:
-            sections.append((tuple(h for _, h in stack), units))
-        lines.clear()
-
-    for line in markdown.splitlines():
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        match = None if in_fence else _HEADING.match(line)
-        if match is None:
-            lines.append(line)
-            continue
-        flush()
-        level = len(match.group(1))
-        while stack and stack[-1][0] >= level:
+    for section in sections:
+        while stack and stack[-1][0] >= section.level:
             stack.pop()
-        stack.append((level, match.group(2).strip()))
-    flush()
-    return sections
+        stack.append((section.level, section.heading))
+        units = _units(section.body.splitlines())
+        if units:
+            out.append((tuple(h for _, h in stack), units))
+    return out
 
 
 def _units(lines: list[str]) -> list[str]:

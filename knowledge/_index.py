@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge._chunk import chunk_doc
-from knowledge._corpus import load_doc, scan_corpus
+from knowledge._files import load_source, scan_corpus
 from knowledge._embed import Embedder
 from knowledge._store import KnowledgeStore
 
@@ -76,7 +76,7 @@ def index_corpus(store: KnowledgeStore, embedder: Embedder, the_plan: IndexPlan,
     report = IndexReport(added=sorted(the_plan.added), changed=sorted(the_plan.changed),
                          removed=the_plan.removed, unchanged=len(the_plan.unchanged))
     # Parse everything first, so a malformed file stops the run before anything is written.
-    docs = [load_doc(path, the_plan.root) for path in (*the_plan.added.values(), *the_plan.changed.values())]
+    docs = [load_source(path, the_plan.root) for path in (*the_plan.added.values(), *the_plan.changed.values())]
     work = []
     for doc in docs:
         chunks = chunk_doc(doc)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge._corpus import DEFAULT_CORPUS
+from knowledge._files import DEFAULT_CORPUS
 from knowledge._embed import Embedder, OnnxEmbedder, OpenAICompatibleEmbedder
 from knowledge._errors import EmbeddingError
 from knowledge._explain import Explainer

@@ -2,14 +2,22 @@
 full-text vectors, and the three searches over them.
 
 Hybrid search is the shape of pgvector-python's ``examples/hybrid_search/rrf.py``:
-the top candidates by cosine distance (HNSW) and the top candidates by full-text
-rank (GIN), fused by reciprocal rank, ``1/(k + rank)`` summed over both lists
-(k = 60, the constant of Cormack et al.'s RRF paper). Topic and version filter
-both lists.
+ranked candidate lists fused by reciprocal rank, ``1/(k + rank)`` summed over the
+lists (k = 60, the constant of Cormack et al.'s RRF paper):
 
-Full text matches any of the question's words (an OR query, ranked by
-``ts_rank_cd``): a question in prose rarely has every word in one chunk, so an AND
-query (``plainto_tsquery``) would find nothing for most of them.
+* semantic: the nearest chunks by cosine distance (HNSW);
+* full text: chunks matching any of the question's words (an OR query: a question
+  in prose rarely has every word in one chunk, so ``plainto_tsquery``'s AND finds
+  nothing for most), ranked by ``ts_rank`` (headings weigh more than body text);
+  trader shorthand ("liq", "lev") also matches the docs' words (synonyms.txt);
+* exact: the entry whose heading begins with an error, rule or code the question
+  names (``InitialMarginViolated``, ``max_leverage``, ``6009``), which words alone
+  rank poorly because every error entry shares the same vocabulary.
+
+Measured on the question set (README "Knowledge"): ts_rank beat ts_rank_cd and
+length normalisation, and the exact list is what lifts code-name questions.
+``vector`` mode is the semantic list alone, ``keyword`` the full-text and exact lists.
+Topic and version filter every list.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -26,7 +36,7 @@ from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool
 
 from knowledge._chunk import Chunk
-from knowledge._corpus import Doc
+from knowledge._files import SourceDoc
 from knowledge._errors import KnowledgeError
 
 __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
@@ -34,6 +44,7 @@ __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
 SearchMode = Literal["hybrid", "vector", "keyword"]
 RRF_K = 60
 _WORD = re.compile(r"[A-Za-z0-9]+")
+_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MAX_TERMS = 32
 
@@ -62,34 +73,70 @@ class DocRecord:
 
 _FILTERS = "(%(topic)s::text IS NULL OR topic = %(topic)s) AND (%(version)s::text IS NULL OR version = %(version)s)"
 _SEMANTIC = f"""
-    SELECT id, row_number() OVER (ORDER BY embedding <=> %(vector)s) AS rank, 1 - (embedding <=> %(vector)s) AS sim
+    SELECT id, row_number() OVER (ORDER BY embedding <=> %(vector)s) AS rank, 1 - (embedding <=> %(vector)s) AS score
     FROM knowledge_chunks WHERE embed_model = %(model)s AND {_FILTERS}
     ORDER BY embedding <=> %(vector)s LIMIT %(candidates)s"""
 _KEYWORD = f"""
-    SELECT id, row_number() OVER (ORDER BY ts_rank_cd(tsv, query) DESC, id) AS rank, ts_rank_cd(tsv, query) AS kw
+    SELECT id, row_number() OVER (ORDER BY ts_rank(tsv, query) DESC, id) AS rank, ts_rank(tsv, query) AS score
     FROM knowledge_chunks, to_tsquery('english', %(terms)s) query
     WHERE tsv @@ query AND {_FILTERS}
-    ORDER BY ts_rank_cd(tsv, query) DESC, id LIMIT %(candidates)s"""
-_COLUMNS = "c.doc_id, c.heading, c.heading_path, c.body, c.topic, c.version"
-_QUERIES: dict[SearchMode, str] = {
-    "hybrid": f"""
-        WITH semantic AS ({_SEMANTIC}), keyword AS ({_KEYWORD})
-        SELECT {_COLUMNS},
-               COALESCE(1.0 / (%(rrf_k)s + s.rank), 0.0) + COALESCE(1.0 / (%(rrf_k)s + kw.rank), 0.0) AS score
-        FROM semantic s FULL OUTER JOIN keyword kw ON s.id = kw.id
-        JOIN knowledge_chunks c ON c.id = COALESCE(s.id, kw.id)
-        ORDER BY score DESC, c.id LIMIT %(k)s""",
-    "vector": f"WITH semantic AS ({_SEMANTIC}) SELECT {_COLUMNS}, s.sim AS score FROM semantic s "
-              "JOIN knowledge_chunks c ON c.id = s.id ORDER BY s.rank LIMIT %(k)s",
-    "keyword": f"WITH keyword AS ({_KEYWORD}) SELECT {_COLUMNS}, kw.kw AS score FROM keyword kw "
-               "JOIN knowledge_chunks c ON c.id = kw.id ORDER BY kw.rank LIMIT %(k)s",
-}
+    ORDER BY ts_rank(tsv, query) DESC, id LIMIT %(candidates)s"""
+_EXACT = f"""
+    SELECT id, row_number() OVER (ORDER BY doc_id, ord) AS rank, 1.0 AS score
+    FROM knowledge_chunks WHERE (heading ~ %(names)s OR heading ~ %(numbers)s) AND {_FILTERS}
+    ORDER BY doc_id, ord LIMIT %(candidates)s"""
+_LISTS: dict[SearchMode, tuple[str, ...]] = {"hybrid": ("semantic", "keyword", "exact"), "vector": ("semantic",),
+                                             "keyword": ("keyword", "exact")}
+_SQL = {"semantic": _SEMANTIC, "keyword": _KEYWORD, "exact": _EXACT}
+_NEVER = "^$"  # no heading is empty: the pattern for a question that names no code
+
+
+def _query(mode: SearchMode) -> str:
+    """The mode's lists fused by RRF; the vector mode keeps its cosine similarity as the score."""
+    names = _LISTS[mode]
+    ctes = ", ".join(f"{n} AS ({_SQL[n]})" for n in names)
+    if names == ("semantic",):
+        score = "semantic.score"
+    else:
+        score = " + ".join(f"COALESCE(1.0 / (%(rrf_k)s + {n}.rank), 0.0)" for n in names)
+    ids = " UNION ".join(f"SELECT id FROM {n}" for n in names)
+    joins = " ".join(f"LEFT JOIN {n} ON {n}.id = ids.id" for n in names)
+    return (f"WITH {ctes}, ids AS ({ids}) SELECT c.doc_id, c.heading, c.heading_path, c.body, c.topic, c.version, "
+            f"{score} AS score FROM ids {joins} JOIN knowledge_chunks c ON c.id = ids.id "
+            f"ORDER BY score DESC, c.id LIMIT %(k)s")
+
+
+_QUERIES: dict[SearchMode, str] = {mode: _query(mode) for mode in _LISTS}
+
+
+@cache
+def _synonyms() -> dict[str, str]:
+    lines = (Path(__file__).resolve().parent / "synonyms.txt").read_text(encoding="utf-8").splitlines()
+    pairs = (line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
+    return {word.strip().lower(): expansion.strip().lower() for word, expansion in pairs}
 
 
 def or_terms(query: str) -> str:
-    """The question's words as a tsquery OR (only letters and digits reach to_tsquery)."""
-    words = list(dict.fromkeys(w.lower() for w in _WORD.findall(query)))[:_MAX_TERMS]
-    return " | ".join(words)
+    """The question's words (and the docs' words for its shorthand) as a tsquery OR; only letters
+    and digits reach to_tsquery."""
+    words = [w.lower() for w in _WORD.findall(query)][:_MAX_TERMS]
+    expanded = [*words, *(x for w in words for x in _synonyms().get(w, "").split())]
+    return " | ".join(dict.fromkeys(expanded))
+
+
+def _heading_pattern(names: Sequence[str]) -> str:
+    """Headings that begin with one of ``names`` as a whole word (``stale — too old``, ``InitialMarginViolated (6023)``)."""
+    return f"^`?({'|'.join(names)})\\M"
+
+
+def code_patterns(query: str) -> tuple[str, str]:
+    """Heading patterns for the codes a question names: error and rule names (CamelCase,
+    snake_case), and program error numbers (6000-6099, shown as "(6023)" in headings)."""
+    tokens = _TOKEN.findall(query)
+    names = [t for t in tokens if "_" in t.strip("_") or re.search(r"[a-z][A-Z]", t)]
+    numbers = [t for t in tokens if re.fullmatch(r"60\d\d", t)]
+    return (_heading_pattern(names) if names else _NEVER,
+            f"\\(({'|'.join(numbers)})\\)" if numbers else _NEVER)
 
 
 class KnowledgeStore:
@@ -121,10 +168,11 @@ class KnowledgeStore:
                                 "embed_model = %s", (doc_id, model)).fetchall()
         return {h: v.to_numpy() for h, v in rows}
 
-    def replace_document(self, doc: Doc, chunks: Sequence[Chunk], vectors: np.ndarray, model: str) -> None:
+    def replace_document(self, source: SourceDoc, chunks: Sequence[Chunk], vectors: np.ndarray, model: str) -> None:
         """The document's rows become exactly these chunks, in one transaction."""
         if len(chunks) != len(vectors):
             raise ValueError("one vector per chunk")
+        doc = source.doc
         with self._pool.connection() as conn, conn.transaction():
             self._register(conn)
             conn.execute(
@@ -133,14 +181,15 @@ class KnowledgeStore:
                 "title = EXCLUDED.title, topic = EXCLUDED.topic, version = EXCLUDED.version, "
                 "updated = EXCLUDED.updated, content_hash = EXCLUDED.content_hash, "
                 "embed_model = EXCLUDED.embed_model, indexed_at = clock_timestamp()",
-                (doc.doc_id, doc.path, doc.title, doc.topic, doc.version, doc.updated, doc.content_hash, model))
+                (doc.doc_id, source.path, doc.title, doc.topic, doc.version, doc.updated.isoformat(), source.content_hash,
+                 model))
             conn.execute("DELETE FROM knowledge_chunks WHERE doc_id = %s", (doc.doc_id,))
             with conn.cursor() as cur:
                 cur.executemany(
-                    "INSERT INTO knowledge_chunks (doc_id, ord, heading_path, heading, topic, version, body, "
-                    "content_hash, embed_model, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [(c.doc_id, c.ord, list(c.heading_path), c.heading, c.topic, c.version, c.body, c.content_hash,
-                      model, vector) for c, vector in zip(chunks, vectors, strict=True)])
+                    "INSERT INTO knowledge_chunks (doc_id, ord, heading_path, heading, section, topic, version, body, "
+                    "content_hash, embed_model, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [(c.doc_id, c.ord, list(c.heading_path), c.heading, c.section, c.topic, c.version, c.body,
+                      c.content_hash, model, vector) for c, vector in zip(chunks, vectors, strict=True)])
 
     def remove_documents(self, doc_ids: Iterable[str]) -> int:
         ids = list(doc_ids)
@@ -158,11 +207,10 @@ class KnowledgeStore:
     def search(self, query: str, vector: np.ndarray, model: str, *, k: int = 5, mode: SearchMode = "hybrid",
                topic: str | None = None, version: str | None = None) -> list[Hit]:
         """The top ``k`` chunks for ``query`` (text) and ``vector`` (its embedding by ``model``)."""
-        terms = or_terms(query)
-        if mode == "keyword" and not terms:
-            return []
-        params = {"vector": vector, "model": model, "terms": terms or "_", "topic": topic, "version": version,
-                  "candidates": max(self._candidates, k), "rrf_k": RRF_K, "k": k}
+        names, numbers = code_patterns(query)
+        params = {"vector": vector, "model": model, "terms": or_terms(query) or "_", "names": names,
+                  "numbers": numbers, "topic": topic, "version": version, "candidates": max(self._candidates, k),
+                  "rrf_k": RRF_K, "k": k}
         with self._pool.connection() as conn:
             self._register(conn)
             with conn.transaction():
@@ -176,7 +224,7 @@ class KnowledgeStore:
         name such as ``max_leverage`` or ``InitialMarginViolated``), in order; [] if none."""
         if not _CODE.match(code):
             return []
-        pattern = f"^`?{code}`?([^A-Za-z0-9_]|$)"
+        pattern = _heading_pattern([code])
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT doc_id, heading, heading_path, body, topic, version FROM knowledge_chunks "

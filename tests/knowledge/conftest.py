@@ -84,3 +84,67 @@ def fixture_retriever(store: KnowledgeStore, embedder: OnnxEmbedder, write_corpu
     root = write_corpus()
     index_corpus(store, embedder, plan(store, root, embedder.name))
     return Retriever(store, embedder)
+
+
+# --- the real corpus, indexed once per session --------------------------------------------------
+def _database_named(server: Database, name: str) -> Database:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    params = conninfo_to_dict(server.url)
+    params["dbname"] = name
+    return Database(kind="external", _url=make_conninfo(**params), pool_max=5)
+
+
+def _create(server: Database, name: str, template: str | None = None) -> Database:
+    with server.connect(autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+    return _database_named(server, name)
+
+
+def _drop(server: Database, db: Database) -> None:
+    name = db.url.rsplit("dbname=", 1)[-1].split()[0]
+    db.close()
+    with server.connect(autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def corpus_template(database: Database, embedder: OnnxEmbedder) -> Iterator[str]:
+    """A database holding the real corpus (knowledge/docs), indexed once; tests copy it (CREATE DATABASE
+    ... TEMPLATE), so each gets the indexed corpus without embedding it again."""
+    import uuid
+
+    from knowledge import DEFAULT_CORPUS
+    from quantdesk.db import migrate
+
+    name = f"kb_{uuid.uuid4().hex[:12]}"
+    db = _create(database, name)
+    migrate(db)
+    store = KnowledgeStore(db.pool)
+    index_corpus(store, embedder, plan(store, DEFAULT_CORPUS, embedder.name))
+    db.close()  # a template must have no open connections when it is copied
+    try:
+        yield name
+    finally:
+        _drop(database, _database_named(database, name))
+
+
+def copy_of_corpus(database: Database, template: str) -> Database:
+    import uuid
+
+    return _create(database, f"t_{uuid.uuid4().hex[:12]}", template)
+
+
+@pytest.fixture(scope="session")
+def corpus_db(database: Database, corpus_template: str) -> Iterator[Database]:
+    """A read-only copy of the indexed corpus shared by the retrieval tests."""
+    db = copy_of_corpus(database, corpus_template)
+    try:
+        yield db
+    finally:
+        _drop(database, db)
+
+
+@pytest.fixture(scope="session")
+def corpus_retriever(corpus_db: Database, embedder: OnnxEmbedder) -> Retriever:
+    return Retriever(KnowledgeStore(corpus_db.pool), embedder)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from knowledge import CorpusError, KnowledgeStore, OnnxEmbedder, index_corpus, plan
+from knowledge import DocFormatError, KnowledgeStore, OnnxEmbedder, index_corpus, plan
 from knowledge._cli import startup
 from quantdesk.db import Database
 from tests.conftest import make_settings
@@ -83,7 +83,7 @@ def test_a_malformed_file_stops_the_run_before_anything_is_written(store: Knowle
                                                                     write_corpus: Write) -> None:
     root = write_corpus()
     (root / "broken.md").write_text(doc_text("Broken", "weather", "# Broken\n\ntext"), encoding="utf-8")
-    with pytest.raises(CorpusError, match="broken.md: topic 'weather'"):
+    with pytest.raises(DocFormatError, match="broken.md: topic 'weather'"):
         _index(store, embedder, root)
     assert store.documents() == {} and store.count_chunks() == 0
 

@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS knowledge_chunks (
     ord          integer NOT NULL,            -- position in the document
     heading_path text[] NOT NULL,             -- e.g. {Liquidation, Formula}
     heading      text NOT NULL,               -- the innermost heading: what a citation names
+    section      text NOT NULL,               -- the title and every heading above the chunk, for full text
     topic        text NOT NULL,
     version      text NOT NULL,
     body         text NOT NULL,
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS knowledge_chunks (
     embedding    vector(384) NOT NULL,
     -- Headings weigh more than body text: a question naming a section's subject should find it.
     tsv          tsvector GENERATED ALWAYS AS (
-                     setweight(to_tsvector('english', heading), 'A') || setweight(to_tsvector('english', body), 'B')
+                     setweight(to_tsvector('english', section), 'A') || setweight(to_tsvector('english', body), 'B')
                  ) STORED,
     indexed_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
     UNIQUE (doc_id, ord)
