@@ -116,7 +116,7 @@ class Explainer:
         text = template("explain").format(
             what=parts.what, numbers="; ".join(parts.numbers) or "none recorded",
             why="\n".join(parts.why) or "the docs have no entry for this yet.",
-            todo="\n".join(parts.todo) or template("todo_default"), sources=sources)
+            todo="\n".join(parts.todo) or template(f"todo_{story.kind}"), sources=sources)
         return Explanation(text, story.kind, tuple(dict.fromkeys(parts.cited)), tuple(parts.history),
                            {"kind": story.kind, "market": story.market, "numbers": parts.numbers,
                             "citations": list(dict.fromkeys(parts.cited)), "history": parts.history})
