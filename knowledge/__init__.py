@@ -15,7 +15,8 @@ from knowledge._files import DEFAULT_CORPUS, SourceDoc, load_source, scan_corpus
 from knowledge._index import IndexPlan, IndexReport, index_corpus, plan
 from knowledge._retriever import Retriever
 from knowledge._setup import Knowledge, embedder_from_settings, open_knowledge
-from knowledge._store import Hit, KnowledgeStore, SearchMode
+from knowledge._query import SearchMode
+from knowledge._store import Hit, KnowledgeStore
 from knowledge._trail import EventNotFound, Trail, Which
 
 __all__ = [

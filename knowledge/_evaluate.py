@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge._retriever import Retriever
-from knowledge._store import SearchMode
+from knowledge._query import SearchMode
 
 __all__ = ["QUESTIONS", "Question", "RetrievalScore", "evaluate", "load_questions"]
 

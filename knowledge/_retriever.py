@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from knowledge._embed import Embedder
-from knowledge._store import Hit, KnowledgeStore, SearchMode
+from knowledge._query import SearchMode
+from knowledge._store import Hit, KnowledgeStore
 
 __all__ = ["Retriever"]
 

@@ -1,33 +1,15 @@
 """The knowledge store in PostgreSQL: documents, chunks, vectors (pgvector) and
-full-text vectors, and the three searches over them.
-
-Hybrid search is the shape of pgvector-python's ``examples/hybrid_search/rrf.py``:
-ranked candidate lists fused by reciprocal rank, ``1/(k + rank)`` summed over the
-lists (k = 60, the constant of Cormack et al.'s RRF paper):
-
-* semantic: the nearest chunks by cosine distance (HNSW);
-* full text: chunks matching any of the question's words (an OR query: a question
-  in prose rarely has every word in one chunk, so ``plainto_tsquery``'s AND finds
-  nothing for most), ranked by ``ts_rank`` (headings weigh more than body text);
-  trader shorthand ("liq", "lev") also matches the docs' words (synonyms.txt);
-* exact: the entry whose heading begins with an error, rule or code the question
-  names (``InitialMarginViolated``, ``max_leverage``, ``6009``), which words alone
-  rank poorly because every error entry shares the same vocabulary.
-
-Measured on the question set (README "Knowledge"): ts_rank beat ts_rank_cd and
-length normalisation, and the exact list is what lifts code-name questions.
-``vector`` mode is the semantic list alone, ``keyword`` the full-text and exact lists.
-Topic and version filter every list.
+full-text vectors; the searches over them (how they rank: :mod:`knowledge._query`)
+and the lookup of an entry by its code name.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -36,17 +18,13 @@ from psycopg.types import TypeInfo
 from psycopg_pool import ConnectionPool
 
 from knowledge._chunk import Chunk
-from knowledge._files import SourceDoc
 from knowledge._errors import KnowledgeError
+from knowledge._files import SourceDoc
+from knowledge._query import QUERIES, RRF_K, SearchMode, codes, match_terms, words
 
 __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
 
-SearchMode = Literal["hybrid", "vector", "keyword"]
-RRF_K = 60
-_WORD = re.compile(r"[A-Za-z0-9]+")
-_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_MAX_TERMS = 32
 
 
 @dataclass(frozen=True)
@@ -71,80 +49,15 @@ class DocRecord:
     embed_model: str
 
 
-_FILTERS = "(%(topic)s::text IS NULL OR topic = %(topic)s) AND (%(version)s::text IS NULL OR version = %(version)s)"
-_SEMANTIC = f"""
-    SELECT id, row_number() OVER (ORDER BY embedding <=> %(vector)s) AS rank, 1 - (embedding <=> %(vector)s) AS score
-    FROM knowledge_chunks WHERE embed_model = %(model)s AND {_FILTERS}
-    ORDER BY embedding <=> %(vector)s LIMIT %(candidates)s"""
-_KEYWORD = f"""
-    SELECT id, row_number() OVER (ORDER BY ts_rank(tsv, query) DESC, id) AS rank, ts_rank(tsv, query) AS score
-    FROM knowledge_chunks, to_tsquery('english', %(terms)s) query
-    WHERE tsv @@ query AND {_FILTERS}
-    ORDER BY ts_rank(tsv, query) DESC, id LIMIT %(candidates)s"""
-_EXACT = f"""
-    SELECT id, row_number() OVER (ORDER BY doc_id, ord) AS rank, 1.0 AS score
-    FROM knowledge_chunks WHERE (heading ~ %(names)s OR heading ~ %(numbers)s) AND {_FILTERS}
-    ORDER BY doc_id, ord LIMIT %(candidates)s"""
-_LISTS: dict[SearchMode, tuple[str, ...]] = {"hybrid": ("semantic", "keyword", "exact"), "vector": ("semantic",),
-                                             "keyword": ("keyword", "exact")}
-_SQL = {"semantic": _SEMANTIC, "keyword": _KEYWORD, "exact": _EXACT}
-_NEVER = "^$"  # no heading is empty: the pattern for a question that names no code
-
-
-def _query(mode: SearchMode) -> str:
-    """The mode's lists fused by RRF; the vector mode keeps its cosine similarity as the score."""
-    names = _LISTS[mode]
-    ctes = ", ".join(f"{n} AS ({_SQL[n]})" for n in names)
-    if names == ("semantic",):
-        score = "semantic.score"
-    else:
-        score = " + ".join(f"COALESCE(1.0 / (%(rrf_k)s + {n}.rank), 0.0)" for n in names)
-    ids = " UNION ".join(f"SELECT id FROM {n}" for n in names)
-    joins = " ".join(f"LEFT JOIN {n} ON {n}.id = ids.id" for n in names)
-    return (f"WITH {ctes}, ids AS ({ids}) SELECT c.doc_id, c.heading, c.heading_path, c.body, c.topic, c.version, "
-            f"{score} AS score FROM ids {joins} JOIN knowledge_chunks c ON c.id = ids.id "
-            f"ORDER BY score DESC, c.id LIMIT %(k)s")
-
-
-_QUERIES: dict[SearchMode, str] = {mode: _query(mode) for mode in _LISTS}
-
-
-@cache
-def _synonyms() -> dict[str, str]:
-    lines = (Path(__file__).resolve().parent / "synonyms.txt").read_text(encoding="utf-8").splitlines()
-    pairs = (line.split(":", 1) for line in lines if line.strip() and not line.startswith("#"))
-    return {word.strip().lower(): expansion.strip().lower() for word, expansion in pairs}
-
-
-def or_terms(query: str) -> str:
-    """The question's words (and the docs' words for its shorthand) as a tsquery OR; only letters
-    and digits reach to_tsquery."""
-    words = [w.lower() for w in _WORD.findall(query)][:_MAX_TERMS]
-    expanded = [*words, *(x for w in words for x in _synonyms().get(w, "").split())]
-    return " | ".join(dict.fromkeys(expanded))
-
-
-def _heading_pattern(names: Sequence[str]) -> str:
-    """Headings that begin with one of ``names`` as a whole word (``stale — too old``, ``InitialMarginViolated (6023)``)."""
-    return f"^`?({'|'.join(names)})\\M"
-
-
-def code_patterns(query: str) -> tuple[str, str]:
-    """Heading patterns for the codes a question names: error and rule names (CamelCase,
-    snake_case), and program error numbers (6000-6099, shown as "(6023)" in headings)."""
-    tokens = _TOKEN.findall(query)
-    names = [t for t in tokens if "_" in t.strip("_") or re.search(r"[a-z][A-Z]", t)]
-    numbers = [t for t in tokens if re.fullmatch(r"60\d\d", t)]
-    return (_heading_pattern(names) if names else _NEVER,
-            f"\\(({'|'.join(numbers)})\\)" if numbers else _NEVER)
-
-
 class KnowledgeStore:
     def __init__(self, pool: ConnectionPool, *, candidates: int = 40, ef_search: int | None = None) -> None:
         self._pool = pool
         self._candidates = candidates
         self._ef_search = ef_search
         self._vector_info: TypeInfo | None = None
+        # lexeme -> chunks containing it, for choosing a question's rarest words; refreshed when chunks change.
+        self._lexemes: tuple[int | None, dict[str, int]] = (None, {})
+        self._lexemes_lock = threading.Lock()
 
     def _register(self, conn: psycopg.Connection[Any]) -> None:
         # One catalogue lookup per store, not per checkout: search latency is measured in ms.
@@ -204,19 +117,31 @@ class KnowledgeStore:
         return int(row[0]) if row else 0
 
     # --- search ---------------------------------------------------------------
-    def search(self, query: str, vector: np.ndarray, model: str, *, k: int = 5, mode: SearchMode = "hybrid",
+    def _chunks_with(self, conn: psycopg.Connection[Any]) -> dict[str, int]:
+        row = conn.execute("SELECT max(id) FROM knowledge_chunks").fetchone()
+        newest = row[0] if row else None
+        with self._lexemes_lock:
+            if self._lexemes[0] != newest:
+                stats = conn.execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM knowledge_chunks')").fetchall()
+                self._lexemes = (newest, dict(stats))
+            return self._lexemes[1]
+
+    def search(self, query: str, vector: np.ndarray | None, model: str, *, k: int = 5, mode: SearchMode = "hybrid",
                topic: str | None = None, version: str | None = None) -> list[Hit]:
         """The top ``k`` chunks for ``query`` (text) and ``vector`` (its embedding by ``model``)."""
-        names, numbers = code_patterns(query)
-        params = {"vector": vector, "model": model, "terms": or_terms(query) or "_", "names": names,
-                  "numbers": numbers, "topic": topic, "version": version, "candidates": max(self._candidates, k),
-                  "rrf_k": RRF_K, "k": k}
+        names, numbers = codes(query)
         with self._pool.connection() as conn:
             self._register(conn)
+            lexemes = [r[0] for r in conn.execute(
+                "SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))", (words(query),))]
+            match, rank = match_terms(lexemes, self._chunks_with(conn))
+            params = {"vector": vector, "model": model, "match": match, "rank": rank, "codes": names,
+                      "numbers": numbers, "topic": topic, "version": version,
+                      "candidates": max(self._candidates, k), "rrf_k": RRF_K, "k": k}
             with conn.transaction():
                 if self._ef_search is not None:
                     conn.execute(f"SET LOCAL hnsw.ef_search = {int(self._ef_search)}")
-                rows = conn.execute(_QUERIES[mode], params).fetchall()
+                rows = conn.execute(QUERIES[mode], params).fetchall()
         return [Hit(r[0], r[1], tuple(r[2]), r[3], float(r[6]), r[4], r[5]) for r in rows]
 
     def entry(self, code: str) -> list[Hit]:
@@ -224,11 +149,10 @@ class KnowledgeStore:
         name such as ``max_leverage`` or ``InitialMarginViolated``), in order; [] if none."""
         if not _CODE.match(code):
             return []
-        pattern = _heading_pattern([code])
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT doc_id, heading, heading_path, body, topic, version FROM knowledge_chunks "
-                "WHERE heading ~ %s ORDER BY doc_id, ord", (pattern,)).fetchall()
+                "WHERE code = %s ORDER BY doc_id, ord", (code,)).fetchall()
         if not rows:
             return []
         first = (rows[0][0], tuple(rows[0][2]))

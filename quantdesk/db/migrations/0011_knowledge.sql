@@ -38,6 +38,10 @@ CREATE TABLE IF NOT EXISTS knowledge_chunks (
     tsv          tsvector GENERATED ALWAYS AS (
                      setweight(to_tsvector('english', section), 'A') || setweight(to_tsvector('english', body), 'B')
                  ) STORED,
+    -- A heading's leading code (an error, rule or verdict name: "InitialMarginViolated (6023)",
+    -- "max_leverage", "stale — too old") and program error number: how entries are looked up.
+    code         text GENERATED ALWAYS AS (substring(heading FROM '^`?([A-Za-z][A-Za-z0-9_]*)')) STORED,
+    code_number  integer GENERATED ALWAYS AS (substring(heading FROM '\((\d{4})\)')::integer) STORED,
     indexed_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
     UNIQUE (doc_id, ord)
 );
@@ -46,3 +50,5 @@ CREATE INDEX IF NOT EXISTS knowledge_chunks_embedding_idx ON knowledge_chunks
     USING hnsw (embedding vector_cosine_ops);
 CREATE INDEX IF NOT EXISTS knowledge_chunks_tsv_idx ON knowledge_chunks USING gin (tsv);
 CREATE INDEX IF NOT EXISTS knowledge_chunks_filter_idx ON knowledge_chunks (topic, version);
+CREATE INDEX IF NOT EXISTS knowledge_chunks_code_idx ON knowledge_chunks (code);
+CREATE INDEX IF NOT EXISTS knowledge_chunks_code_number_idx ON knowledge_chunks (code_number);
