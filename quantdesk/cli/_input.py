@@ -33,8 +33,8 @@ class InvalidCliInput(ConfigError):
     """A command-line value is malformed or out of range."""
 
 
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…")
+def _clip(text: str) -> str:
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
 def _bound(value: Decimal) -> str:
@@ -46,14 +46,14 @@ def _read(text: str, what: str, low: Decimal, high: Decimal, *, places: int, abo
         example = "100" if places == 0 else "1000 or 2500.5"
         kind = "a whole number" if places == 0 else "a plain decimal number"
         raise InvalidCliInput(f"{what} must be {kind} such as {example}, in ASCII digits without "
-                              f"exponent or separators (got {_shown(text)})")
+                              f"exponent or separators (got {_clip(text)!r})")
     value = Decimal(text)  # exact: the text is plain digits, so no context rounding applies
     if (value <= low if above_low else value < low) or value > high:
         lowest = f"more than {_bound(low)}" if above_low else f"at least {_bound(low)}"
-        raise InvalidCliInput(f"{what} must be {lowest} and at most {_bound(high)} (got {text})")
+        raise InvalidCliInput(f"{what} must be {lowest} and at most {_bound(high)} (got {_clip(text)})")
     # Decimal places counted in the text, so "1.50" has 1 and no arithmetic can round.
     if len(text.partition(".")[2].rstrip("0")) > places:
-        raise InvalidCliInput(f"{what} takes at most {places} decimal places (got {text})")
+        raise InvalidCliInput(f"{what} takes at most {places} decimal places (got {_clip(text)})")
     return value
 
 
