@@ -32,10 +32,13 @@ _MIN_HASH_PREFIX = 8
 
 def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
     """Run the chat (see the module doc); options come from interfaces._cli."""
+    from quantdesk.cli._input import InvalidCliInput
     from quantdesk.cli._state import state
 
     st = state(ctx)
     user_id = validate_user_name(user) if user is not None else local_user_name()
+    if thread is not None and not thread.strip():
+        raise InvalidCliInput("--thread must not be empty (leave it out for the default, <user>-terminal)")
     thread_id = thread or f"{user_id}-terminal"
     asyncio.run(_chat(st.settings, user_id, thread_id, as_json, st.console))
 
