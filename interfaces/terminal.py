@@ -25,6 +25,7 @@ from rich.table import Table
 from agent import ChatEvent, ChatSession
 from interfaces._assembly import open_mikey
 from quantdesk.config import Settings
+from quantdesk.db import DatabaseUnavailable
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -65,7 +66,11 @@ async def dispatch(session: ChatSession, user_id: str, thread_id: str, line: str
     words = line.strip().split()
     command = words[0].lower() if words else ""
     if command in ("/approve", "/reject"):
-        pending = await session.pending_ticket(thread_id)
+        try:
+            pending = await session.pending_ticket(thread_id)
+        except DatabaseUnavailable as exc:
+            yield ChatEvent("error", {"message": str(exc)})
+            return
         full = resolve_hash(words[1] if len(words) > 1 else "", pending)
         if full is None:
             yield ChatEvent("error", {"message": f"{command} needs the pending ticket's hash (at least "
