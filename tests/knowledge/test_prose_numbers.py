@@ -26,6 +26,8 @@ SOL_MAX = f"{whole(max_size(market_by_symbol('SOL-PERP')), 9):,.2f} SOL"
 MAX_PRICE_USD = f"${MAX_PRICE // 10**6:,}"
 
 PHRASES = [
+    ("market-orders.md", f"the ticket is made, {FACTS.default_slippage_bps} bps by default"),
+    ("order-types.md", f"MIKEY uses {FACTS.default_leverage}x."),
     ("confirmation-gate.md", f"{FACTS.ticket_ttl_s} seconds after it was made"),
     ("approval-refusals.md", f"({FACTS.ticket_ttl_s} seconds after it was made)"),
     ("approving-on-each-surface.md", f"the first {_MIN_HASH_PREFIX} or more characters"),
