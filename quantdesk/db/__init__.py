@@ -1,6 +1,7 @@
 """PostgreSQL access: the embedded or external database, pools, migrations."""
 
 from quantdesk.db._database import Database, open_database
+from quantdesk.db._locks import advisory_lock
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -13,6 +14,7 @@ from quantdesk.db._migrate import (
 __all__ = [
     "Database",
     "open_database",
+    "advisory_lock",
     "Migration",
     "AppliedMigration",
     "MigrationStatus",
