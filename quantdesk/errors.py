@@ -3,6 +3,7 @@
 
     QuantDeskError
     ├── ConfigError            settings are malformed or point at something missing
+    │   └── ResourceBusy       a port or the data dir is already in use by another process
     ├── DatabaseError          the database cannot be reached or is in a bad state
     │   └── MigrationError     a migration failed or an applied one was edited
     ├── MarketDataError        prices unavailable or of the wrong quality
@@ -20,6 +21,7 @@ from __future__ import annotations
 __all__ = [
     "QuantDeskError",
     "ConfigError",
+    "ResourceBusy",
     "DatabaseError",
     "MigrationError",
     "MarketDataError",
@@ -36,6 +38,15 @@ class QuantDeskError(Exception):
 
 class ConfigError(QuantDeskError):
     """Settings are invalid or refer to something that does not exist."""
+
+
+class ResourceBusy(ConfigError):
+    """Something this process must have to itself (a port, the data dir) is taken."""
+
+    @classmethod
+    def port(cls, host: str, port: int, setting: str) -> ResourceBusy:
+        return cls(f"port {port} on {host} is already in use ({setting}): stop whatever listens there, "
+                   f"or set {setting} to a free port")
 
 
 class DatabaseError(QuantDeskError):

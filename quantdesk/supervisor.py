@@ -44,7 +44,9 @@ class ServiceSpec:
 class RestartPolicy:
     """When to restart a crashed service and when to give up on it."""
 
-    max_restarts: int = 3  # restarts allowed within window_s; one more crash stops everything
+    # Restarts allowed within window_s; one more crash stops everything. With the backoff that is
+    # 1+2+4+8+16 s: enough to ride out the embedded database being restarted on a busy machine.
+    max_restarts: int = 5
     window_s: float = 120.0
     backoff_initial_s: float = 1.0  # doubled per crash still in the window ...
     backoff_max_s: float = 30.0  # ... up to this
@@ -85,7 +87,9 @@ class Supervisor:
         return subprocess.Popen(spec.argv, env=env, cwd=spec.cwd)
 
     def run(self) -> int:
-        previous = {sig: signal.signal(sig, self.request_stop) for sig in _STOP_SIGNALS}
+        # A SIGHUP ignored by whoever started us (nohup) stays ignored.
+        previous = {sig: signal.signal(sig, self.request_stop) for sig in _STOP_SIGNALS
+                    if sig != signal.SIGHUP or signal.getsignal(sig) is not signal.SIG_IGN}
         running: list[_Running] = []
         code = 0
         try:

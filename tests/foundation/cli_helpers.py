@@ -21,3 +21,12 @@ def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
 def quantdesk(data_dir: Path, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*QUANTDESK, *args], env=cli_env(data_dir, **env), cwd=cwd or data_dir.parent,
                           capture_output=True, text=True, timeout=120)
+
+
+def url_form(conninfo: str, **query: str) -> str:
+    """A database's libpq conninfo as a postgresql:// URL (DATABASE_URL must be a URL)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(conninfo)
+    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    return f"postgresql://{params['user']}@/{params['dbname']}?host={params['host']}{extra}"

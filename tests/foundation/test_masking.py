@@ -13,14 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from psycopg.conninfo import conninfo_to_dict
 
 from quantdesk.db import Database
 from quantdesk.logs import configure_logging, get_logger
 from quantdesk.masking import mask_url
 from tests.conftest import make_settings
 from tests.doubles.loopback import free_port, serve
-from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk
+from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk, url_form
 
 S1, S2, S3, S4 = "pw-c0ffee11", "key-d00d2222", "tok-beef3333", "sig-fade4444"
 
@@ -129,13 +128,6 @@ def test_logs_mask_urls_in_structured_values_and_in_library_lines(tmp_path: Path
     assert text.count("https://rpcuser:***@rpc.example/?api-key=***") >= 5
 
 
-def _url_form(db: Database, **query: str) -> str:
-    """The fresh database's conninfo as a postgresql:// URL (DATABASE_URL must be a URL)."""
-    params = conninfo_to_dict(db.url)
-    extra = "".join(f"&{k}={v}" for k, v in query.items())
-    return f"postgresql://{params['user']}@/{params['dbname']}?host={params['host']}{extra}"
-
-
 def _rpc_that_fails():  # noqa: ANN202
     """An RPC endpoint answering every request with HTTP 500, like an overloaded node."""
     async def app(scope, receive, send):  # noqa: ANN001, ANN202
@@ -151,7 +143,7 @@ def test_ingest_logs_and_status_never_show_the_rpc_or_database_credentials(fresh
     status_port = free_port()
     with _rpc_that_fails() as rpc:
         rpc_url = rpc.replace("http://", f"http://rpcuser:{S1}@") + f"/?api-key={S2}"
-        env = cli_env(tmp_path / "data", DATABASE_URL=_url_form(fresh_database, password=S3),
+        env = cli_env(tmp_path / "data", DATABASE_URL=url_form(fresh_database.url, password=S3),
                       QUANTDESK_PYTH_SOURCE="onchain", QUANTDESK_SOLANA_RPC_URL=rpc_url,
                       QUANTDESK_ONCHAIN_POLL_INTERVAL_MS="100", QUANTDESK_SOURCE_BACKOFF_INITIAL_S="0.05",
                       QUANTDESK_SOURCE_BACKOFF_MAX_S="0.2", QUANTDESK_INGEST_PORT=str(status_port),

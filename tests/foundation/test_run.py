@@ -3,6 +3,7 @@ visible from another process, one Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk
@@ -57,3 +59,61 @@ def test_run_brings_up_database_and_web_chat_and_stops_on_ctrl_c(tmp_path: Path)
 
     info = PostmasterInfo.read_from_pgdata(data / "pg")
     assert info is None or not info.is_running(), "the embedded server stops with `quantdesk run`"
+
+
+def _postmasters(pgdata: Path) -> list[psutil.Process]:
+    """Every PostgreSQL server process running on ``pgdata`` (its command line names the folder)."""
+    found = []
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        if proc.info["name"] == "postgres" and str(pgdata) in (proc.info["cmdline"] or []):
+            found.append(proc)
+    return found
+
+
+def _running_postmaster(pgdata: Path) -> int | None:
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    return info.pid if info is not None and info.is_running() and info.status == "ready" else None
+
+
+@pytest.mark.slow
+def test_stopping_run_after_the_postmaster_was_killed_leaves_no_postgres_behind(tmp_path: Path) -> None:
+    data, port = tmp_path / "data", _free_port()
+    pgdata = data / "pg"
+    env = cli_env(data, QUANTDESK_INGEST_PORT=str(port), QUANTDESK_REPLAY_SPEED="30")
+    proc = subprocess.Popen([*QUANTDESK, "run", "--no-web"], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/status", proc)
+        killed = _running_postmaster(pgdata)
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        # Things restart: a new server comes up and the services use it.
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            assert time.monotonic() < deadline, "no new postmaster served the services after the kill"
+            restarted = _running_postmaster(pgdata)
+            if restarted not in (None, killed) and _ingest_healthy(port):
+                break
+            time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+        _, left = psutil.wait_procs(_postmasters(pgdata), timeout=10)  # a server shutting down gets time to exit
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for leftover in _postmasters(pgdata):  # never leak a server into the rest of the suite
+            leftover.kill()
+    assert proc.returncode == 0, out
+    assert left == [], f"postgres still running for {pgdata}: {left}\n{out}"
+
+
+def _ingest_healthy(port: int) -> bool:
+    """The ingest service answers, leads, and reports no database error."""
+    try:
+        status = httpx.get(f"http://127.0.0.1:{port}/status", timeout=2).json()
+    except (httpx.TransportError, ValueError):
+        return False
+    return status["role"] == "leader" and status["last_error"] is None
