@@ -30,3 +30,11 @@ def url_form(conninfo: str, **query: str) -> str:
     params = conninfo_to_dict(conninfo)
     extra = "".join(f"&{k}={v}" for k, v in query.items())
     return f"postgresql://{params['user']}@/{params['dbname']}?host={params['host']}{extra}"
+
+
+def postmasters(pgdata: Path) -> list:  # list[psutil.Process]
+    """Every PostgreSQL server process running on ``pgdata`` (its command line names the folder)."""
+    import psutil
+
+    return [proc for proc in psutil.process_iter(["name", "cmdline"])
+            if proc.info["name"] == "postgres" and str(pgdata) in (proc.info["cmdline"] or [])]

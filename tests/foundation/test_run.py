@@ -14,7 +14,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk
+from tests.foundation.cli_helpers import QUANTDESK, cli_env, postmasters, quantdesk
 
 
 def _free_port() -> int:
@@ -61,15 +61,6 @@ def test_run_brings_up_database_and_web_chat_and_stops_on_ctrl_c(tmp_path: Path)
     assert info is None or not info.is_running(), "the embedded server stops with `quantdesk run`"
 
 
-def _postmasters(pgdata: Path) -> list[psutil.Process]:
-    """Every PostgreSQL server process running on ``pgdata`` (its command line names the folder)."""
-    found = []
-    for proc in psutil.process_iter(["name", "cmdline"]):
-        if proc.info["name"] == "postgres" and str(pgdata) in (proc.info["cmdline"] or []):
-            found.append(proc)
-    return found
-
-
 def _running_postmaster(pgdata: Path) -> int | None:
     from pgserver.utils import PostmasterInfo
 
@@ -100,11 +91,11 @@ def test_stopping_run_after_the_postmaster_was_killed_leaves_no_postgres_behind(
             time.sleep(0.5)
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
-        _, left = psutil.wait_procs(_postmasters(pgdata), timeout=10)  # a server shutting down gets time to exit
+        _, left = psutil.wait_procs(postmasters(pgdata), timeout=10)  # a server shutting down gets time to exit
     finally:
         if proc.poll() is None:
             proc.kill()
-        for leftover in _postmasters(pgdata):  # never leak a server into the rest of the suite
+        for leftover in postmasters(pgdata):  # never leak a server into the rest of the suite
             leftover.kill()
     assert proc.returncode == 0, out
     assert left == [], f"postgres still running for {pgdata}: {left}\n{out}"
