@@ -161,7 +161,8 @@ class HermesSource:
             await self._raise_for_status(response)
             updates = parse_price_update_json(response.text)
         except httpx.HTTPError as exc:
-            raise SourceError(f"Hermes at {self._shown_url} unreachable: {type(exc).__name__}: {mask_url(str(exc))}") from exc
+            raise SourceError(f"Hermes at {self._shown_url} unreachable: "
+                              f"{type(exc).__name__}: {mask_url(str(exc))}") from exc
         except DecodeError as exc:
             raise SourceError(f"Hermes at {self._shown_url} sent an unreadable body: {exc}") from exc
         return [u for u in updates if u.feed_id in self._feeds]
@@ -192,7 +193,8 @@ class HermesSource:
                         if self._accept(update):
                             yield update
         except (httpx.HTTPError, SSEError) as exc:
-            raise SourceError(f"Hermes stream at {self._shown_url} failed: {type(exc).__name__}: {mask_url(str(exc))}") from exc
+            raise SourceError(f"Hermes stream at {self._shown_url} failed: "
+                              f"{type(exc).__name__}: {mask_url(str(exc))}") from exc
 
     async def aclose(self) -> None:
         if self._client is not None:

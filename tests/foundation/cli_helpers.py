@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 QUANTDESK = [sys.executable, "-m", "quantdesk"]
@@ -38,3 +40,17 @@ def postmasters(pgdata: Path) -> list:  # list[psutil.Process]
 
     return [proc for proc in psutil.process_iter(["name", "cmdline"])
             if proc.info["name"] == "postgres" and str(pgdata) in (proc.info["cmdline"] or [])]
+
+
+@contextmanager
+def started(data_dir: Path, *args: str, **env: str) -> Iterator[subprocess.Popen[str]]:
+    """`quantdesk ARGS` running in the background (stdout and stderr together), killed if the block
+    leaves it running."""
+    proc = subprocess.Popen([*QUANTDESK, *args], env=cli_env(data_dir, **env), cwd=data_dir.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

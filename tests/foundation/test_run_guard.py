@@ -16,7 +16,7 @@ import pytest
 
 from quantdesk.db import Database
 from tests.doubles.loopback import free_port
-from tests.foundation.cli_helpers import QUANTDESK, cli_env, url_form
+from tests.foundation.cli_helpers import QUANTDESK, cli_env, started, url_form
 from tests.foundation.test_run import _wait_http
 
 
@@ -47,9 +47,7 @@ def _run(data: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 def test_a_second_run_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "data"
     port = free_port()
-    first = subprocess.Popen([*QUANTDESK, "run", "--no-web"], env=cli_env(data, QUANTDESK_INGEST_PORT=str(port)),
-                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
+    with started(data, "run", "--no-web", QUANTDESK_INGEST_PORT=str(port)) as first:
         _wait_http(f"http://127.0.0.1:{port}/status", first)
         second = _run(data, "--no-web", QUANTDESK_INGEST_PORT=str(free_port()))
         line = _refused(second)
@@ -59,9 +57,6 @@ def test_a_second_run_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
         _wait_http(f"http://127.0.0.1:{port}/status", first, timeout_s=10)
         first.send_signal(signal.SIGINT)
         out, _ = first.communicate(timeout=60)
-    finally:
-        if first.poll() is None:
-            first.kill()
     assert first.returncode == 0, out
 
 
