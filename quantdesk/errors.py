@@ -18,10 +18,13 @@ Messages are for people: what failed, the limit, the value, what to do.
 
 from __future__ import annotations
 
+import errno
+
 __all__ = [
     "QuantDeskError",
     "ConfigError",
     "ResourceBusy",
+    "port_error",
     "DatabaseError",
     "MigrationError",
     "MarketDataError",
@@ -43,10 +46,14 @@ class ConfigError(QuantDeskError):
 class ResourceBusy(ConfigError):
     """Something this process must have to itself (a port, the data dir) is taken."""
 
-    @classmethod
-    def port(cls, host: str, port: int, setting: str) -> ResourceBusy:
-        return cls(f"port {port} on {host} is already in use ({setting}): stop whatever listens there, "
-                   f"or set {setting} to a free port")
+
+def port_error(host: str, port: int, setting: str, exc: OSError) -> ConfigError:
+    """The error for failing to listen on ``host:port`` (configured by ``setting``): ResourceBusy
+    when something else holds the port, else a ConfigError with the system's reason."""
+    if exc.errno == errno.EADDRINUSE:
+        return ResourceBusy(f"port {port} on {host} is already in use ({setting}): stop whatever listens there, "
+                            f"or set {setting} to a free port")
+    return ConfigError(f"cannot listen on {host}:{port} (QUANTDESK_HOST, {setting}): {exc.strerror or exc}")
 
 
 class DatabaseError(QuantDeskError):

@@ -14,7 +14,6 @@ so there is never a stale lock to clean up.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import socket
@@ -25,7 +24,7 @@ from dataclasses import replace
 
 from quantdesk.config import Settings
 from quantdesk.db import Database
-from quantdesk.errors import ConfigError, DatabaseError, ResourceBusy
+from quantdesk.errors import DatabaseError, ResourceBusy, port_error
 from quantdesk.supervisor import ServiceSpec
 
 __all__ = ["claim_run", "require_free_ports", "keep_embedded_up", "as_clients_of"]
@@ -63,10 +62,7 @@ def require_free_ports(host: str, ports: dict[str, int]) -> None:
             try:
                 probe.bind((host, port))
             except OSError as exc:
-                if exc.errno == errno.EADDRINUSE:
-                    raise ResourceBusy.port(host, port, setting) from None
-                raise ConfigError(f"cannot listen on {host}:{port} (QUANTDESK_HOST, {setting}): "
-                                  f"{exc.strerror or exc}") from None
+                raise port_error(host, port, setting, exc) from None
 
 
 def keep_embedded_up(db: Database, on_event: Callable[[str], None], *, retry_s: float = 1.0) -> Callable[[], None]:

@@ -4,7 +4,6 @@ numbers on both endpoints are the same numbers, counted once."""
 
 from __future__ import annotations
 
-import errno
 from collections.abc import Callable, Iterator
 
 from aiohttp import web
@@ -13,7 +12,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
-from quantdesk.errors import ConfigError, ResourceBusy
+from quantdesk.errors import port_error
 from quantdesk.ingest._status import IngestStatus
 
 __all__ = ["StatusServer", "metrics_registry"]
@@ -103,10 +102,7 @@ class StatusServer:
             await web.TCPSite(self._runner, self._host, self._port).start()
         except OSError as exc:
             await self.stop()
-            if exc.errno == errno.EADDRINUSE:
-                raise ResourceBusy.port(self._host, self._port, "QUANTDESK_INGEST_PORT") from None
-            raise ConfigError(f"cannot listen on {self._host}:{self._port} (QUANTDESK_HOST, QUANTDESK_INGEST_PORT): "
-                              f"{exc.strerror or exc}") from None
+            raise port_error(self._host, self._port, "QUANTDESK_INGEST_PORT", exc) from None
 
     async def stop(self) -> None:
         if self._runner is not None:
