@@ -25,6 +25,7 @@ from rich.table import Table
 from agent import ChatEvent, ChatSession
 from interfaces._assembly import open_mikey
 from quantdesk.config import Settings
+from quantdesk.db import DatabaseUnavailable
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -32,10 +33,13 @@ _MIN_HASH_PREFIX = 8
 
 def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
     """Run the chat (see the module doc); options come from interfaces._cli."""
+    from quantdesk.cli._input import InvalidCliInput
     from quantdesk.cli._state import state
 
     st = state(ctx)
     user_id = validate_user_name(user) if user is not None else local_user_name()
+    if thread is not None and not thread.strip():
+        raise InvalidCliInput("--thread must not be empty (leave it out for the default, <user>-terminal)")
     thread_id = thread or f"{user_id}-terminal"
     asyncio.run(_chat(st.settings, user_id, thread_id, as_json, st.console))
 
@@ -62,7 +66,11 @@ async def dispatch(session: ChatSession, user_id: str, thread_id: str, line: str
     words = line.strip().split()
     command = words[0].lower() if words else ""
     if command in ("/approve", "/reject"):
-        pending = await session.pending_ticket(thread_id)
+        try:
+            pending = await session.pending_ticket(thread_id)
+        except DatabaseUnavailable as exc:
+            yield ChatEvent("error", {"message": str(exc)})
+            return
         full = resolve_hash(words[1] if len(words) > 1 else "", pending)
         if full is None:
             yield ChatEvent("error", {"message": f"{command} needs the pending ticket's hash (at least "
@@ -149,15 +157,29 @@ def render(event: ChatEvent, console: Console) -> None:
         console.print(f"[red]error:[/] {data.get('message', data)}", highlight=False)
 
 
+def _figures(outcome: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ticket's fill rows; a resting order's are the fill it would get at its price, labelled so."""
+    detail = outcome.get("detail") or {}
+    if not detail.get("hypothetical"):
+        return [("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
+                ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price"))]
+    rests = f"reserving ${detail.get('reserved_usd')}"
+    if "distance_from_mark_pct" in detail:
+        rests += f"; {detail['distance_from_mark_pct']}% from the oracle {detail['oracle_price']}"
+        if detail.get("far_from_mark"):
+            rests += f" (far: more than {detail['far_from_mark_threshold_pct']}% from the market)"
+    verb = "fills" if detail.get("maker") else "triggers"
+    return [("rests", rests), (f"if it {verb}", f"at your {detail.get('fills_at')} (not a fill yet):"),
+            ("  fill price", outcome.get("fill_price")), ("  fees", outcome.get("fee_usd")),
+            ("  margin", outcome.get("margin_after_usd")), ("  liquidation", outcome.get("liquidation_price"))]
+
+
 def ticket_panel(ticket: dict[str, Any]) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    outcome = ticket.get("outcome", {})
     rows = [("order", ticket["summary"]), ("price bound", ticket.get("price_bound")),
-            ("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
-            ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price")),
-            ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
+            *_figures(ticket.get("outcome", {})), ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
     for label, value in rows:
         if value is not None:
             table.add_row(label, str(value))

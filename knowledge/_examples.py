@@ -11,7 +11,6 @@ examples; they are not market data.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from decimal import Decimal
 
 from quantdesk.exchange._markets import MarketSpec
@@ -39,27 +38,15 @@ from quantdesk.exchange.engine import (
 from quantdesk.exchange.engine._risk import base_unit, equity, requirement, value
 from quantdesk.market import FeedRegistry
 
-__all__ = ["Example", "Run", "engine_run", "usd", "units"]
+__all__ = ["Run", "engine_run", "replace_market", "units"]
 
 NOW = 1_790_000_000  # a fixed clock: the examples must not depend on when they are rendered
 ADMIN, TRADER, KEEPER = (bytes([n]) * 32 for n in (1, 2, 3))
 
 
-def usd(amount: int) -> Decimal:
-    """Engine money or price units (10^-6 USD) as dollars."""
-    return Decimal(amount).scaleb(-6)
-
-
 def units(amount: Decimal, decimals: int) -> int:
+    """A whole amount (dollars, coins) in the engine's integer units."""
     return int(amount.scaleb(decimals))
-
-
-@dataclass(frozen=True)
-class Example:
-    """A label and the engine's answer, already formatted for a trader."""
-
-    label: str
-    value: str
 
 
 class Run:

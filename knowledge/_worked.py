@@ -63,9 +63,9 @@ def liquidation(f: CodeFacts) -> str:
     if not isinstance(done, Ok):
         raise RuntimeError(f"the liquidation example no longer liquidates: {done}")
     ev = run.event(done, "Liquidated")
-    value = ev.realized_pnl + run_position_basis(outcome)
+    value = ev.realized_pnl + _basis(outcome)
     return _lines([
-        ("Position", f"long 10 SOL, 5x, entry {price(run_position_basis(outcome) // 10)}, margin "
+        ("Position", f"long 10 SOL, 5x, entry {price(_basis(outcome) // 10)}, margin "
                      f"{price(run.event(outcome, 'OrderFilled').position_margin)}"),
         ("Liquidation price", price(liq)),
         (f"At {price(liq + 1)} (one millionth of a dollar higher)",
@@ -79,7 +79,8 @@ def liquidation(f: CodeFacts) -> str:
     ])
 
 
-def run_position_basis(outcome: Ok) -> int:
+def _basis(outcome: Ok) -> int:
+    """The cost basis of the position an opening fill left."""
     fill = next(e for e in outcome.events if type(e).TYPE == "OrderFilled")
     return fill.position_quote_entry
 
@@ -150,7 +151,7 @@ def close_example(f: CodeFacts) -> str:
     closed = run.close(SOL)
     fill, done = run.event(closed, "OrderFilled"), run.event(closed, "PositionClosed")
     return _lines([
-        ("Position", f"long 10 SOL, 5x, entry {price(run_position_basis(outcome) // 10)}, margin "
+        ("Position", f"long 10 SOL, 5x, entry {price(_basis(outcome) // 10)}, margin "
                      f"{price(run.event(outcome, 'OrderFilled').position_margin)}"),
         ("Close at market, oracle", price(run.prices[SOL])),
         ("Fill price (oracle − spread, rounded down to the tick)", price(fill.price)),

@@ -1,6 +1,9 @@
 """PostgreSQL access: the embedded or external database, pools, migrations."""
 
+from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
+from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
 from quantdesk.db._database import Database, open_database
+from quantdesk.db._locks import advisory_lock
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -13,6 +16,10 @@ from quantdesk.db._migrate import (
 __all__ = [
     "Database",
     "open_database",
+    "POOL_RESILIENCE",
+    "DatabaseUnavailable",
+    "is_unavailable",
+    "advisory_lock",
     "Migration",
     "AppliedMigration",
     "MigrationStatus",

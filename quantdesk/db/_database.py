@@ -11,11 +11,19 @@ from typing import Literal
 import psycopg
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from quantdesk.config import Settings, mask_url
+from quantdesk.config import Settings
 from quantdesk.db._embedded import EmbeddedPostgres
 from quantdesk.errors import DatabaseError
+from quantdesk.masking import mask_url
 
 _CONNECT_TIMEOUT_S = 5
+# A database restart must not need a process restart. Every checkout checks the
+# connection (a stale one from before the restart is dropped and replaced); a
+# caller waits at most ``timeout`` for one while the pool reconnects with
+# psycopg_pool's own exponential backoff, then gets PoolTimeout. Each reconnect
+# series gives up after ``reconnect_timeout`` (default 300 s), so once the server
+# is back the next caller's fresh attempt is not stuck behind a long backoff delay.
+POOL_RESILIENCE: dict[str, float] = {"timeout": 5.0, "reconnect_timeout": 5.0}
 
 
 @dataclass
@@ -53,6 +61,8 @@ class Database:
                 open=True,
                 name="quantdesk",
                 kwargs={"connect_timeout": _CONNECT_TIMEOUT_S},
+                check=ConnectionPool.check_connection,
+                **POOL_RESILIENCE,
             )
         return self._pool
 
@@ -65,6 +75,8 @@ class Database:
                 open=False,
                 name="quantdesk-async",
                 kwargs={"connect_timeout": _CONNECT_TIMEOUT_S},
+                check=AsyncConnectionPool.check_connection,
+                **POOL_RESILIENCE,
             )
             await pool.open()
             self._async_pool = pool
@@ -109,4 +121,5 @@ def _connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
         return psycopg.connect(url, autocommit=autocommit, connect_timeout=_CONNECT_TIMEOUT_S)
     except psycopg.Error as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatabaseError(f"cannot reach the database at {mask_url(url)}: {reason}") from None
+        # libpq quotes parts of the connection string in some errors (a bad port, an unknown option).
+        raise DatabaseError(f"cannot reach the database at {mask_url(url)}: {mask_url(reason)}") from None

@@ -71,7 +71,7 @@ def test_a_renumbered_error_is_caught_by_the_heading_check() -> None:
     errors = tuple(dataclasses.replace(e, code=e.code + 100) if e.name == "SlippageExceeded" else e
                    for e in facts.errors)
     problems = heading_problems(dataclasses.replace(facts, errors=errors), _headings())
-    assert problems == [f"SlippageExceeded: heading in errors-orders.md gives code 6021, the program's is 6121"]
+    assert problems == ["SlippageExceeded: heading in errors-orders.md gives code 6021, the program's is 6121"]
 
 
 def test_a_new_risk_rule_without_docs_is_caught() -> None:

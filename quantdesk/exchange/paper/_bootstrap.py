@@ -1,6 +1,8 @@
 """Setting up the paper exchange on first run, with signed transactions through
 the executor like any client: initialize, list the markets, fund the liquidity
-vault and insurance fund from the admin's faucet money. Idempotent."""
+vault and insurance fund from the admin's faucet money. Idempotent, but
+check-then-act: concurrent callers must hold the set-up lock, as
+``open_paper`` does (quantdesk.exchange.paper._service)."""
 
 from __future__ import annotations
 
