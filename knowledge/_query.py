@@ -16,8 +16,9 @@ lists (k = 60, the constant of Cormack et al.'s RRF paper):
 Ranking every chunk that shares one common word with the question costs time in
 proportion to how many do; so the match uses the question's rarest words, adding
 words from the rarest up while the chunks they match stay within
-:data:`MATCH_BUDGET`, and ranks those by all the words. On the corpus itself every
-word fits the budget; at 100,000 chunks it bounds the work (benchmarks/bench_knowledge.py).
+:data:`MATCH_BUDGET` (or both of the two rarest, when even the rarest is too common),
+and ranks those by all the words. On the corpus itself every word fits the budget;
+at 100,000 chunks it bounds the work (benchmarks/bench_knowledge.py).
 
 ``vector`` mode is the semantic list alone, ``keyword`` the full-text and exact
 lists. Topic and version filter every list.
@@ -91,23 +92,25 @@ def words(question: str) -> str:
 
 
 def match_terms(lexemes: Sequence[str], chunks_with: Mapping[str, int]) -> tuple[str, str]:
-    """(the tsquery that selects chunks, the tsquery that ranks them), both OR queries of lexemes:
-    the selection keeps the rarest lexemes within MATCH_BUDGET matched chunks (at least one)."""
-    known = [lx for lx in dict.fromkeys(lexemes) if chunks_with.get(lx)]
+    """(the tsquery that selects chunks, the tsquery that ranks them). The ranking query is the OR of
+    every known lexeme; the selection is the OR of the rarest ones within MATCH_BUDGET matched chunks,
+    or, when even the rarest word is in more chunks than that, the AND of the two rarest."""
+    known = sorted(dict.fromkeys(lx for lx in lexemes if chunks_with.get(lx)), key=lambda lx: chunks_with[lx])
     if not known:
         return "", ""
-    chosen: list[str] = []
-    total = 0
-    for lexeme in sorted(known, key=lambda lx: chunks_with[lx]):
-        if chosen and total + chunks_with[lexeme] > MATCH_BUDGET:
+    if chunks_with[known[0]] > MATCH_BUDGET and len(known) > 1:
+        return f"{_quote(known[0])} & {_quote(known[1])}", " | ".join(map(_quote, known))
+    chosen, total = [known[0]], chunks_with[known[0]]
+    for lexeme in known[1:]:
+        total += chunks_with[lexeme]
+        if total > MATCH_BUDGET:
             break
         chosen.append(lexeme)
-        total += chunks_with[lexeme]
+    return " | ".join(map(_quote, chosen)), " | ".join(map(_quote, known))
 
-    def tsquery(items: Sequence[str]) -> str:
-        return " | ".join("'" + item.replace("'", "''") + "'" for item in items)
 
-    return tsquery(chosen), tsquery(known)
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("'", "''") + "'"
 
 
 def codes(question: str) -> tuple[list[str], list[int]]:

@@ -25,6 +25,14 @@ from knowledge._query import QUERIES, RRF_K, SearchMode, codes, match_terms, wor
 __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# HNSW search breadth: pgvector's default 40 found 0.67 of the exact top 5 at 100,000 chunks in the
+# benchmark; see README "Knowledge" for what this setting measures.
+EF_SEARCH = 100
+# One round trip before the search: this transaction's HNSW breadth, the newest chunk id (has the
+# corpus changed since the lexeme statistics were read?) and the question's lexemes.
+_PREPARE = ("SELECT (SELECT max(id) FROM knowledge_chunks), "
+            "array(SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))) "
+            "FROM set_config('hnsw.ef_search', %s, true)")
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,7 @@ class DocRecord:
 
 
 class KnowledgeStore:
-    def __init__(self, pool: ConnectionPool, *, candidates: int = 40, ef_search: int | None = None) -> None:
+    def __init__(self, pool: ConnectionPool, *, candidates: int = 40, ef_search: int = EF_SEARCH) -> None:
         self._pool = pool
         self._candidates = candidates
         self._ef_search = ef_search
@@ -117,9 +125,7 @@ class KnowledgeStore:
         return int(row[0]) if row else 0
 
     # --- search ---------------------------------------------------------------
-    def _chunks_with(self, conn: psycopg.Connection[Any]) -> dict[str, int]:
-        row = conn.execute("SELECT max(id) FROM knowledge_chunks").fetchone()
-        newest = row[0] if row else None
+    def _chunks_with(self, conn: psycopg.Connection[Any], newest: int | None) -> dict[str, int]:
         with self._lexemes_lock:
             if self._lexemes[0] != newest:
                 stats = conn.execute("SELECT word, ndoc FROM ts_stat('SELECT tsv FROM knowledge_chunks')").fetchall()
@@ -130,18 +136,15 @@ class KnowledgeStore:
                topic: str | None = None, version: str | None = None) -> list[Hit]:
         """The top ``k`` chunks for ``query`` (text) and ``vector`` (its embedding by ``model``)."""
         names, numbers = codes(query)
-        with self._pool.connection() as conn:
+        with self._pool.connection() as conn, conn.transaction():
             self._register(conn)
-            lexemes = [r[0] for r in conn.execute(
-                "SELECT unnest(tsvector_to_array(to_tsvector('english', %s)))", (words(query),))]
-            match, rank = match_terms(lexemes, self._chunks_with(conn))
+            row = conn.execute(_PREPARE, (words(query), str(self._ef_search))).fetchone()
+            newest, lexemes = (row[0], row[1]) if row else (None, [])
+            match, rank = match_terms(lexemes, self._chunks_with(conn, newest))
             params = {"vector": vector, "model": model, "match": match, "rank": rank, "codes": names,
                       "numbers": numbers, "topic": topic, "version": version,
                       "candidates": max(self._candidates, k), "rrf_k": RRF_K, "k": k}
-            with conn.transaction():
-                if self._ef_search is not None:
-                    conn.execute(f"SET LOCAL hnsw.ef_search = {int(self._ef_search)}")
-                rows = conn.execute(QUERIES[mode], params).fetchall()
+            rows = conn.execute(QUERIES[mode], params).fetchall()
         return [Hit(r[0], r[1], tuple(r[2]), r[3], float(r[6]), r[4], r[5]) for r in rows]
 
     def entry(self, code: str) -> list[Hit]:
