@@ -28,7 +28,8 @@ from quantdesk.exchange.paper._history import daily_pnl, read_history
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
-from tools import build_toolbox
+from knowledge import open_knowledge
+from tools import build_toolbox, knowledge_handlers
 from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
 
@@ -78,7 +79,9 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         trading = _trading(settings, db, prices, registry, tickets, audit, clock)
         history = partial(read_history, db.pool) if settings.venue == "paper" else None
         alerts = AlertStore(db.pool)
-        extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts)}
+        kb = open_knowledge(settings, db)
+        extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
+                 **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
         deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
                          executor=trading, llm=llm)
         try:

@@ -24,7 +24,8 @@ from quantdesk.masking import mask_url
 
 __all__ = ["Settings", "load_settings", "mask_url"]
 
-_SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret"})
+_SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret",
+                            "embed_api_key"})
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an HTTP header name (RFC 9110 token)
 
 
@@ -108,6 +109,17 @@ class Settings(BaseSettings):
     )
     llm_api_key: SecretStr | None = None
     llm_base_url: str | None = None
+
+    # --- knowledge base (knowledge/) --------------------------------------------
+    knowledge_dir: Path | None = Field(None, description="Folder of the corpus (*.md); unset means knowledge/docs.")
+    embedder: Literal["onnx", "api"] = Field(
+        "onnx", description="'onnx': the packaged all-MiniLM-L6-v2; 'api': an OpenAI-compatible /v1/embeddings.")
+    # fp32 vs int8 measured on evals/datasets/knowledge_questions.jsonl: see README "Knowledge".
+    embed_model: Literal["fp32", "int8"] = Field("fp32", description="Which packaged ONNX file embeds.")
+    embed_threads: int = Field(2, ge=1, le=64, description="onnxruntime intra-op threads.")
+    embed_api_url: str | None = Field(None, description="'api' embedder: base URL, e.g. https://api.openai.com/v1.")
+    embed_api_model: str = "text-embedding-3-small"
+    embed_api_key: SecretStr | None = None
 
     # --- services (ports from the seed architecture) --------------------------
     host: str = "127.0.0.1"

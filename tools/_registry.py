@@ -10,7 +10,8 @@ from tools._toolbox import Handler, Toolbox
 
 
 def build_toolbox(db: Database, prices: PostgresPrices, *, extra: dict[str, Handler] | None = None) -> Toolbox:
-    """Market-data and knowledge tools, plus ``extra`` handlers (account and trading tools)."""
+    """Market-data tools, plus ``extra`` handlers (account, trading and knowledge tools:
+    :func:`tools.knowledge_handlers`); without a knowledge base, search_knowledge says so."""
     handlers: dict[str, Handler] = {
         "get_price": get_price(prices),
         "get_candles": get_candles(prices),

@@ -8,6 +8,7 @@ Markets are canonical symbols such as ``SOL-PERP``.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -72,6 +73,26 @@ class HistoryArgs(_Args):
 class SearchKnowledgeArgs(_Args):
     query: str = Field(min_length=1, max_length=500)
     k: int = Field(4, ge=1, le=10)
+
+
+class ExplainEventArgs(_Args):
+    """One event of the trader's own history: an order number, a ticket hash (its first 8+ characters will
+    do) or ``which`` recent event."""
+
+    order_id: int | None = None
+    ticket: str | None = None
+    which: Literal["last_order", "last_rejection", "last_liquidation", "last_trigger"] | None = None
+
+    @model_validator(mode="after")
+    def _one_event(self) -> ExplainEventArgs:
+        given = [name for name in ("order_id", "ticket", "which") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of order_id, ticket or which")
+        if self.order_id is not None and self.order_id < 0:
+            raise ValueError("order ids are numbers from 0 (see `my orders`)")
+        if self.ticket is not None and not re.fullmatch(r"[0-9a-fA-F]{8,64}", self.ticket):
+            raise ValueError("a ticket is its hash, or at least its first 8 hex characters")
+        return self
 
 
 class OrderArgs(_Args):
@@ -180,6 +201,7 @@ TOOL_ARGS: dict[str, type[_Args]] = {
     "ingest_status": NoArgs,
     "get_history": HistoryArgs,
     "search_knowledge": SearchKnowledgeArgs,
+    "explain_event": ExplainEventArgs,
     "set_alert": AlertArgs,
     "list_alerts": NoArgs,
     "cancel_alert": AlertIdArgs,

@@ -3,8 +3,11 @@ interface, so the graph runs the same way with or without an LLM.
 
 * After a human message it emits the parser's tool calls (the same calls an LLM
   would make), or a question / the help text as plain text.
+* A question that is no command ("how is my liquidation price computed?", "why
+  was my order rejected?") becomes a search_knowledge or explain_event call.
 * After tool results it answers with those results' text: tools format their
-  own summaries, so nothing is invented here.
+  own summaries (search_knowledge its extractive, cited answer), so nothing is
+  invented here.
 
 It never derives a tool call from anything but the trader's own last message:
 text inside tool results or documents is data, never instructions.
@@ -21,7 +24,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
-from agent.parser import Ambiguous, NotUnderstood, parse_command
+from agent.parser import Ambiguous, NotUnderstood, parse_command, route_question
 
 
 def _text(message: BaseMessage) -> str:
@@ -58,11 +61,15 @@ class RulesChatModel(BaseChatModel):
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         parsed = parse_command(_text(last))
+        if isinstance(parsed, NotUnderstood):
+            question = route_question(_text(last))
+            if question is not None and all(self._bound(c.name) for c in question.calls):
+                parsed = question
         if isinstance(parsed, Ambiguous):
             return AIMessage(content=parsed.question)
         if isinstance(parsed, NotUnderstood):
             return AIMessage(content=f"I can't do that offline ({parsed.reason}).\n\n{parsed.help}")
-        unavailable = [c.name for c in parsed.calls if self.bound_tools is not None and c.name not in self.bound_tools]
+        unavailable = [c.name for c in parsed.calls if not self._bound(c.name)]
         if unavailable:
             return AIMessage(content=f"That needs {', '.join(unavailable)}, which is not available here.")
         return AIMessage(
@@ -74,11 +81,16 @@ class RulesChatModel(BaseChatModel):
             ],
         )
 
+    def _bound(self, name: str) -> bool:
+        return self.bound_tools is None or name in self.bound_tools
+
     @staticmethod
     def _summarize_tool_results(messages: Sequence[BaseMessage]) -> str:
         results: list[str] = []
         for message in reversed(messages):
             if not isinstance(message, ToolMessage):
                 break
-            results.append(_text(message))
+            answer = message.artifact.get("answer") if isinstance(message.artifact, dict) else None
+            # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
+            results.append(answer if message.name == "search_knowledge" and answer else _text(message))
         return "\n\n".join(reversed(results))

@@ -6,9 +6,12 @@ phrasing ("long 2 SOL 5x", "close half my BTC", "alert me if eth drops below
 typed (``Decimal``, never float). Text it cannot read with certainty is
 ``NotUnderstood`` (for the LLM) or ``Ambiguous`` (ask the trader ``question``).
 It never approves anything: approval comes only from the ticket's button.
+``route_question`` sends what is not a command but a question to the docs
+(``search_knowledge``) or to the trader's history (``explain_event``).
 """
 
 from agent.parser._parse import MAX_COMMAND_CHARS, is_unambiguous_command, parse_command
+from agent.parser._questions import route_question
 from agent.parser._result import HELP_TEXT, Ambiguous, NotUnderstood, Parsed, ToolCall, ToolCalls
 
 __all__ = [
@@ -21,4 +24,5 @@ __all__ = [
     "ToolCalls",
     "is_unambiguous_command",
     "parse_command",
+    "route_question",
 ]

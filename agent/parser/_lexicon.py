@@ -194,3 +194,25 @@ SEARCH_PHRASE: Final = ("look", "up")
 SEARCH_TRAILERS: Final = frozenset({"the", "in", "from"})  # "look up funding in the docs"
 SEARCH_SOURCES: Final = frozenset({"docs", "doc", "documentation", "knowledge", "kb", "wiki", "help", "base"})
 SEARCH_LINKS: Final = frozenset({"for", "about", "on"})
+
+# --- questions: how things work (the docs) and why something happened (the trader's history) -------
+# Read only after the command rules found no command (agent/parser/_questions.py).
+
+QUESTION_LEADS: Final = frozenset({
+    "how", "what", "whats", "why", "when", "where", "which", "can", "cant", "cannot", "does", "do", "is", "are",
+    "should", "explain", "define", "whys", "hows",
+})
+EXPLAIN_LEADS: Final = frozenset({"why", "whys", "explain"})
+EXPLAIN_PHRASES: Final = (("what", "happened"), ("how", "come"))
+EXPLAIN_REJECTED: Final = frozenset({
+    "rejected", "rejection", "rejections", "refused", "refusal", "declined", "denied", "failed", "fail",
+    "blocked",
+})
+EXPLAIN_TRIGGERED: Final = frozenset({"triggered", "trigger", "triggers", "stop", "stopped", "sl", "tp",
+                                      "stoploss", "takeprofit", "fire", "fired", "fires"})
+# "why did that stop fire?": a pointing word names the trader's own event as "my" does.
+EXPLAIN_OWN: Final = frozenset({"my", "i", "me", "that", "this", "im", "ive"})
+EXPLAIN_LIQUIDATED: Final = frozenset({"liquidated", "liquidation", "liquidations", "liquidate", "liqd", "rekt"})
+# "liquidation price" and friends are about how it works, not about a liquidation that happened.
+LIQUIDATION_CONCEPTS: Final = frozenset({"price", "prices", "distance", "level", "computed", "calculated"})
+EXPLAIN_ORDER: Final = frozenset({"order", "orders", "trade", "ticket", "fill", "filled"})

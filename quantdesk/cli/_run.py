@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import typer
@@ -31,6 +32,13 @@ def web_service(settings: Settings) -> ServiceSpec:
     return ServiceSpec(name="web", argv=argv, cwd=str(APP_FILE.parent))
 
 
+def startup_tasks(settings: Settings, db: object, console: object) -> None:
+    """Tasks of packages above the core that must finish before the services start (e.g. indexing
+    the knowledge base when its files changed), via the ``quantdesk.startup`` entry point group."""
+    for entry in entry_points(group="quantdesk.startup"):
+        entry.load()(settings, db, console)
+
+
 def run_command(
     ctx: typer.Context,
     web: bool = typer.Option(True, "--web/--no-web", help="Start the Chainlit web chat."),
@@ -49,6 +57,7 @@ def run_command(
         status = migration_status(db)
         st.console.print(f"[bold]database[/]: {db.kind} ({db.display_url}); "
                          f"{len(status.applied)} migrations applied, {len(applied)} just now")
+        startup_tasks(settings, db, st.console)
         specs: list[ServiceSpec] = []
         if ingest:
             specs.append(ingest_service(settings))

@@ -45,7 +45,7 @@ from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.locks import KeyedLocks
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
-from quantdesk.risk import RiskLimits, RiskReport, evaluate
+from quantdesk.risk import OrderRejectedByRisk, RiskLimits, RiskReport, evaluate
 from quantdesk.tickets import (
     DEFAULT_TTL,
     Approval,
@@ -149,7 +149,15 @@ class TradingService:
     async def prepare_order(self, user_id: str, thread_id: str, request: OrderRequest,
                             params: dict[str, Any]) -> OrderTicket:
         """A ticket for the order, if the program and the risk rules accept it."""
-        plan = await self.plan_order(user_id, request)
+        try:
+            plan = await self.plan_order(user_id, request)
+        except ProgramRejected as exc:
+            self._declined(user_id, thread_id, params, str(exc), error_name=exc.name)
+            raise
+        if not plan.report.passed:
+            self._declined(user_id, thread_id, params, str(OrderRejectedByRisk(plan.report)), summary=plan.summary,
+                           oracle_price=plan.outcome.detail.get("oracle_price"),
+                           risk=[vars(r) for r in plan.report.results])
         plan.report.raise_if_failed()
         return self._save_ticket(user_id, thread_id, "order", "prepare_order", params, plan.market, plan.summary,
                                  plan.bound, plan.outcome, plan.report, plan.message_bytes,
@@ -209,6 +217,13 @@ class TradingService:
                                 reduce_only, outcome)
         return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
                          order.client_order_id)
+
+    def _declined(self, user_id: str, thread_id: str, params: dict[str, Any], error: str, **detail: Any) -> None:
+        # An order refused before any ticket exists (by the program's simulation or the risk rules) is part
+        # of the trader's story too: explain_event answers "why was my order rejected?" from this record.
+        self._audit.append("error", user_id=user_id, thread_id=thread_id,
+                           detail={"stage": "prepare", "tool": "prepare_order", "params": params, "error": error,
+                                   **detail})
 
     def _save_ticket(self, user_id: str, thread_id: str, kind: TicketKind, tool: str, params: dict[str, Any],
                      market: str | None, summary: str, bound: Decimal | None, outcome: SimulatedOutcome,
