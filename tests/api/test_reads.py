@@ -42,6 +42,7 @@ def test_positions_orders_and_account_are_the_callers_own(api: ApiWorld) -> None
     assert position["liquidation_price"] and position["mark_price"] == "146.785000"
     assert (order["market"], order["kind"], order["side"], order["size"], order["price"], order["reduce_only"]) == (
         "SOL-PERP", "limit", "buy", "1", "100.000000", False)
+    assert order["trigger_price"] is None  # missing stays missing (not the text "None")
     assert set(account) >= {"equity", "free_collateral", "margin_locked", "margin_ratio_pct", "leverage"}
     with api.client(dave) as client:
         assert client.get("/v1/positions").json() == {"positions": []}
