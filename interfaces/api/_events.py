@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent import ChatEvent
-from interfaces.api._speech import SentenceStream, speak
+from interfaces.api._speech import SentenceStream, speak, spoken_sentences
 from interfaces.api._voice import spoken_code, voice_code
 
 Emitted = tuple[str, dict[str, Any]]  # (event name, data)
@@ -65,8 +65,8 @@ class Translator:
     _sentences: SentenceStream = field(default_factory=SentenceStream)
 
     def _say(self, text: str) -> list[Emitted]:
-        return [("text_delta", {"delta": s}) for s in (*self._sentences.flush(), *([speak(text)] if text else []))
-                if s]
+        """What speech still holds, then ``text``, as one ``text_delta`` per sentence."""
+        return [("text_delta", {"delta": s}) for s in (*self._sentences.flush(), *spoken_sentences(text))]
 
     def translate(self, event: ChatEvent) -> list[Emitted]:
         data = event.data
@@ -88,8 +88,7 @@ class Translator:
             if not self.speech:
                 return [("ticket", ticket_data(ticket))]
             spoken = spoken_ticket(ticket, voice_approval=self.voice_approval)
-            return [*self._say(""), ("text_delta", {"delta": spoken}), ("ticket", {**ticket_data(ticket),
-                                                                                 "speech": spoken})]
+            return [*self._say(spoken), ("ticket", {**ticket_data(ticket), "speech": spoken})]
         if event.type == "execution":
             text = str(data.get("text", ""))
             shown = {**data, "text": speak(text) if self.speech else text}

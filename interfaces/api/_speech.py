@@ -94,6 +94,11 @@ def speak(text: str) -> str:
     return text
 
 
+def spoken_sentences(text: str) -> list[str]:
+    """``text`` (raw, or already spoken) as the sentences to say, one by one."""
+    return [s for s in (speak(p) for p in _BOUNDARY.split(text)) if s]
+
+
 class SentenceStream:
     """Text arriving in pieces (a model's tokens) out as whole spoken sentences."""
 
