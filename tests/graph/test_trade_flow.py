@@ -57,7 +57,7 @@ async def test_another_user_and_a_wrong_hash_cannot_approve(trade: TradeWorld) -
     thread = _thread()
     ticket = await _ticket(trade, thread)
     bob = await collect(trade.session.approve(thread, "bob", ticket["ticket_hash"]))
-    assert any("belongs to another user" in e.data.get("text", "") for e in bob)
+    assert [(e.type, e.data.get("message")) for e in bob] == [("error", "this conversation belongs to another user")]
     wrong = await collect(trade.session.approve(thread, "alice", "0" * 64))
     assert any("still waiting" in e.data.get("text", "") for e in wrong)
     assert trade.tickets.get(ticket["ticket_hash"]).status == "pending"
