@@ -2,10 +2,11 @@
 resumes (``Last-Event-ID``) without the turn being run again.
 
 A run goes on in a task of its own, whatever happens to the connection that
-started it. Each event is stored in Postgres before anyone sees it, then handed
-to whoever follows the run in this process; a client that resumes on another API
-process reads the stored events and polls for the rest, so any worker serves any
-run. Event ids are ``<run id>:<sequence number>``.
+started it. Each event goes at once to whoever follows the run in this process,
+and is stored in Postgres right behind it (in batches, so storing costs the
+client no time); a client that resumes on another API process reads the stored
+events and polls for the rest, so any worker serves any run. Event ids are
+``<run id>:<sequence number>``.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ def parse_event_id(value: str) -> tuple[str, int] | None:
 
 
 class RunHub:
-    """Runs of this process (``pool`` in autocommit: each event is one INSERT, one round trip)."""
+    """Runs of this process. ``pool`` is in autocommit; each batch of a run's events is
+    stored in one round trip (a pipeline)."""
 
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
@@ -80,12 +82,6 @@ class RunHub:
     async def start(self, user_id: str, thread_id: str, turn: AsyncIterator[Emitted]) -> str:
         """Start the run (``turn`` yields its events, ``run_finished`` last); its id."""
         run = _LiveRun(uuid.uuid4().hex, user_id, thread_id)
-        async with self._pool.connection() as conn:
-            await conn.execute("INSERT INTO api_runs (run_id, user_id, thread_id) VALUES (%s, %s, %s)",
-                               (run.run_id, user_id, thread_id))
-            self._started += 1
-            if self._started % _CLEANUP_EVERY == 0:
-                await conn.execute(f"DELETE FROM api_runs WHERE created_at < now() - interval '{_KEPT}'")
         self._live[run.run_id] = run
         task = asyncio.create_task(self._run(run, turn))
         self._tasks.add(task)
@@ -93,38 +89,60 @@ class RunHub:
         return run.run_id
 
     async def _run(self, run: _LiveRun, turn: AsyncIterator[Emitted]) -> None:
+        writer = asyncio.create_task(self._store(run))
         try:
-            await self._record(run, "run_started", {"run_id": run.run_id})
-            finished = False
+            self._add(run, "run_started", {"run_id": run.run_id})
             try:
                 async for name, data in turn:
-                    await self._record(run, name, data if name != "run_finished" else {"run_id": run.run_id, **data})
-                    finished = finished or name == "run_finished"
+                    self._add(run, name, {"run_id": run.run_id, **data} if name == "run_finished" else data)
             except Exception as exc:  # the run's boundary: the client gets an error event, the log the traceback
                 log.exception("api.run_failed", run_id=run.run_id, error=type(exc).__name__)
-                await self._record(run, "error", {"message": f"the turn failed unexpectedly ({type(exc).__name__}); "
-                                                             "check the thread before trying again"})
-            if not finished:
-                await self._record(run, "run_finished", {"run_id": run.run_id, "outcome": "error"})
-        except Exception as exc:  # the database went away while recording: followers learn it, nothing hangs
-            log.warning("api.run_unrecorded", run_id=run.run_id, error=type(exc).__name__)
-            run.append(ApiEvent(f"{run.run_id}:{len(run.events) + 1}", "error",
-                                {"message": "the database became unavailable during this run; check the thread "
-                                            "once it is back"}))
-            run.append(ApiEvent(f"{run.run_id}:{len(run.events) + 1}", "run_finished",
-                                {"run_id": run.run_id, "outcome": "error"}))
+                self._add(run, "error", {"message": f"the turn failed unexpectedly ({type(exc).__name__}); "
+                                                    "check the thread before trying again"})
+            if not run.done:
+                self._add(run, "run_finished", {"run_id": run.run_id, "outcome": "error"})
         finally:
-            self._live.pop(run.run_id, None)
+            try:
+                await writer
+            finally:
+                self._live.pop(run.run_id, None)  # from now on, followers read the stored run
 
-    async def _record(self, run: _LiveRun, name: str, data: dict[str, Any]) -> None:
+    @staticmethod
+    def _add(run: _LiveRun, name: str, data: dict[str, Any]) -> None:
         data = json.loads(json.dumps(data, default=str))  # Decimals in tool arguments become their text
-        event = ApiEvent(f"{run.run_id}:{len(run.events) + 1}", name, data)
-        async with self._pool.connection() as conn:
-            await conn.execute("INSERT INTO api_run_events (run_id, seq, event) VALUES (%s, %s, %s)",
-                               (run.run_id, event.seq, Jsonb({"event": name, "data": data})))
-            if name == "run_finished":
-                await conn.execute("UPDATE api_runs SET finished_at = now() WHERE run_id = %s", (run.run_id,))
-        run.append(event)
+        run.append(ApiEvent(f"{run.run_id}:{len(run.events) + 1}", name, data))
+
+    async def _store(self, run: _LiveRun) -> None:
+        """Store the run's events as they come, in batches, off the path to the client: an event
+        is sent the moment it exists, and stored a round trip later for anyone who resumes."""
+        stored = 0
+        try:
+            while True:
+                while stored == len(run.events):
+                    changed = run.changed
+                    await changed.wait()
+                batch = run.events[stored:]
+                async with self._pool.connection() as conn, conn.pipeline():
+                    if stored == 0:
+                        await conn.execute("INSERT INTO api_runs (run_id, user_id, thread_id) VALUES (%s, %s, %s)",
+                                           (run.run_id, run.user_id, run.thread_id))
+                    cur = conn.cursor()
+                    await cur.executemany("INSERT INTO api_run_events (run_id, seq, event) VALUES (%s, %s, %s)",
+                                          [(run.run_id, e.seq, Jsonb({"event": e.event, "data": e.data}))
+                                           for e in batch])
+                    if batch[-1].event == "run_finished":
+                        await conn.execute("UPDATE api_runs SET finished_at = now() WHERE run_id = %s",
+                                           (run.run_id,))
+                stored += len(batch)
+                if run.done and stored == len(run.events):
+                    break
+            self._started += 1
+            if self._started % _CLEANUP_EVERY == 0:
+                async with self._pool.connection() as conn:
+                    await conn.execute(f"DELETE FROM api_runs WHERE created_at < now() - interval '{_KEPT}'")
+        except Exception as exc:  # the database went away: the client saw everything, a resume elsewhere may not
+            log.warning("api.run_unstored", run_id=run.run_id, stored=stored, events=len(run.events),
+                        error=type(exc).__name__)
 
     async def owner(self, run_id: str) -> tuple[str, str] | None:
         """The run's (user, thread), or ``None`` if there is no such run."""
