@@ -48,6 +48,9 @@ _NUMBERS = [
     (re.compile(rf"(leverage\s+)?(?<![\w.])({_NUMBER})\s?x\b(\s+leverage\b)?"),
      lambda m: f"leverage {spoken_number(m.group(2))} x" if m.group(1) else f"{spoken_number(m.group(2))} x leverage"),
     (re.compile(rf"(-?{_NUMBER})\s?%"), lambda m: f"{spoken_number(m.group(1))} percent"),
+    # A bare number after a price word is a price: "at 146.723" is about one hundred forty six dollars.
+    (re.compile(rf"\b(at|mark|price|fill|entry|oracle|bound|trigger)\s+({_NUMBER})(?![\d.,]*\s?(?:x\b|%|[A-Z]{{2}}))"),
+     lambda m: f"{m.group(1)} {spoken_money(m.group(2))}"),
     (re.compile(r"(?<![\w.])(\d+)\s?s\b"), lambda m: f"{spoken_number(m.group(1))} second"
      + ("" if m.group(1) == "1" else "s")),
     (re.compile(r"(?<![\w.])(\d+)(m|h|d)\b"), lambda m: f"{spoken_number(m.group(1))} "
@@ -80,6 +83,7 @@ def speak(text: str) -> str:
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Mn", "Cf") or ch in _SYMBOLS)
     text = text.replace("(s)", "s")
     text = re.sub(r"[*`~]+|(?<!\w)_+|_+(?!\w)", "", text).replace("_", " ")
+    text = text.replace("@", " at ")  # before the numbers: "@ 146.72" is a price
     for pattern, spoken in _WORDS:
         text = pattern.sub(spoken, text)
     for pattern, spoken in _NUMBERS:

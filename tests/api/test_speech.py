@@ -34,6 +34,9 @@ def assert_speakable(text: str) -> None:
 def test_numbers_are_said_as_a_trader_says_them() -> None:
     assert speak("Long 2.5 SOL-PERP at 5x") == "Long two point five SOL perp at five x leverage"
     assert spoken_money("146.72") == "one hundred forty six dollars and seventy two cents"
+    assert speak("bought 2 SOL-PERP @ 146.723000 (mark 146.6715)") == (
+        "bought two SOL perp at about one hundred forty six dollars and seventy two cents (mark about one hundred "
+        "forty six dollars and sixty seven cents)")
     assert spoken_money("1,000.00") == "one thousand dollars"
     assert spoken_money("0.01") == "one cent"
     assert spoken_money("0.146785") == "about fifteen cents"
