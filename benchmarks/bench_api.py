@@ -62,11 +62,12 @@ async def _in_process(settings: Any, n: int) -> dict[str, tuple[list[float], lis
         for label, text, _api_event, chat_event in TURNS:
             firsts, ends = [], []
             for i in range(n):
-                started, first = time.perf_counter(), None
+                started, first, seen = time.perf_counter(), None, []
                 async for event in mikey.session.send(f"in-process-{label}-{i}", "bench", text):
+                    seen.append(event.to_json())
                     if first is None and event.type == chat_event:
                         first = _ms(started)
-                assert first is not None, f"no {chat_event} event in an in-process {label} turn"
+                assert first is not None, f"no {chat_event} event in an in-process {label} turn: {seen}"
                 firsts.append(first)
                 ends.append(_ms(started))
             results[label] = (firsts, ends)
@@ -74,10 +75,11 @@ async def _in_process(settings: Any, n: int) -> dict[str, tuple[list[float], lis
 
 
 def _sse_turn(client: Any, thread: str, text: str, first_event: str) -> tuple[float, float]:
-    started, first, end, current = time.perf_counter(), None, None, None
+    started, first, end, current, lines = time.perf_counter(), None, None, None, []
     with client.stream("POST", f"/v1/threads/{thread}/runs", json={"message": text}, headers=SSE) as response:
         response.raise_for_status()
         for line in response.iter_lines():
+            lines.append(line)
             if line.startswith("event: "):
                 current = line[7:]
             elif line.startswith("data: "):
@@ -85,7 +87,7 @@ def _sse_turn(client: Any, thread: str, text: str, first_event: str) -> tuple[fl
                     first = _ms(started)
                 if current == "run_finished":
                     end = _ms(started)
-    assert first is not None and end is not None, f"no {first_event} or run_finished in an API {text!r} run"
+    assert first is not None and end is not None, f"no {first_event} or run_finished in an API {text!r} run: {lines}"
     return first, end
 
 
@@ -138,7 +140,7 @@ async def _store_prices(url: str) -> None:
 
     registry = FeedRegistry.load()
     ticks = [PriceUpdate(feed_id=registry.get(symbol).feed_id, price=price, conf=price // 10_000, expo=-8,
-                         publish_time=int(time.time()), source="hermes")
+                         publish_time=int(time.time()) + 3600, source="hermes")  # fresh for the whole run
              for symbol, price in (("SOL/USD", 15_000_000_000), ("BTC/USD", 9_500_000_000_000),
                                    ("ETH/USD", 350_000_000_000))]
     async with await psycopg.AsyncConnection.connect(url) as conn:

@@ -39,10 +39,12 @@ def wait_ready(base: str, proc: subprocess.Popen[str], timeout_s: float = 120) -
 
 @pytest.fixture(scope="module")
 def workers(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
-    """Two API processes on one database and one data dir (the traders' wallets); Alice's key."""
+    """Two API processes on one database and one data dir (the traders' wallets); Alice's key.
+    Prices are published an hour ahead: the processes' start-up may take longer than the
+    30 s the program allows an oracle price to age."""
     data = tmp_path_factory.mktemp("workers") / "data"
     with own_database(database) as db:
-        store_prices(db.url)
+        store_prices(db.url, publish_time=int(time.time()) + 3600)
         UserStore(db.pool).add("alice", None, by="test")
         key = ApiKeyStore(db.pool).create("alice").key
         ports = [free_port(), free_port()]
