@@ -29,7 +29,7 @@ from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from knowledge import open_knowledge
-from tools import build_toolbox, knowledge_handlers
+from tools import Toolbox, build_toolbox, knowledge_handlers
 from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
 
@@ -43,6 +43,11 @@ class Mikey:
     session: ChatSession
     db: Database
     settings: Settings
+    # What an adapter reads besides the conversation (the chat API's /v1/positions,
+    # /v1/tickets/…): the same tools the agent reads with, the tickets and the audit trail.
+    toolbox: Toolbox
+    tickets: TicketStore
+    audit: AuditLog
 
 
 def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
@@ -82,12 +87,12 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         kb = open_knowledge(settings, db)
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
                  **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
-        deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
-                         executor=trading, llm=llm)
+        toolbox = build_toolbox(db, prices, extra=extra)
+        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm)
         try:
             async with open_checkpointer(db) as saver:
                 session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
-                yield Mikey(session, db, settings)
+                yield Mikey(session, db, settings, toolbox, tickets, audit)
         finally:
             await trading.aclose()
     finally:
