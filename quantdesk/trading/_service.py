@@ -67,9 +67,14 @@ from quantdesk.trading._requests import (
 )
 from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome
 from quantdesk.trading._wallets import UserWallets
+from quantdesk.trading._what_if import distance_pct, position_facts, resting_fill, signed_distance_pct
 from quantdesk.wallet import Signer
 
 _KIND = {"market": "Market", "limit": "Limit", "stop_loss": "StopLoss", "take_profit": "TakeProfit"}
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
 
 
 class ProgramRejected(VenueError):
@@ -145,7 +150,7 @@ class TradingService:
     async def plan_order(self, user_id: str, request: OrderRequest) -> OrderPlan:
         """What the order would do (simulated) and what the risk rules say; nothing is saved or signed."""
         spec = market_spec(request.market)
-        owner, _state, user = await self._account(user_id)
+        owner, state, user = await self._account(user_id)
         oracle, gated = self.oracle_price(spec)
         position = next((p for p in user.positions if p.market_index == spec.index), None)
         side = request.side
@@ -195,7 +200,11 @@ class TradingService:
             **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
             "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps),
             **({"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
-               if size != asked else {})}})
+               if size != asked else {}),
+            **position_facts(spec, position, user.collateral, buy, size, request.leverage is not None),
+            **self._card_facts(state, owner, spec, base_outcome, oracle, buy=buy, size=size,
+                               kind=request.order_type, price=price, trigger=trigger, leverage=leverage,
+                               reduce_only=reduce_only)}})
         report = self._risk(user_id, spec, gated, outcome, leverage, reduces, price if price else None, buy)
         words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
                  "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
@@ -208,6 +217,22 @@ class TradingService:
                         f"{'long' if position.base > 0 else 'short'})")
         return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
                          order.client_order_id)
+
+    @staticmethod
+    def _card_facts(state: State, owner: Pubkey, spec: MarketSpec, outcome: SimulatedOutcome, oracle: int, *,
+                    buy: bool, size: int, kind: str, price: int, trigger: int, leverage: int,
+                    reduce_only: bool) -> dict[str, Any]:
+        """Liquidation distance from the expected fill; for a resting order, its distance from the
+        mark and the fill it would get once its price is reached."""
+        if outcome.fill_price is not None:
+            return {"liquidation_distance_pct": _text(distance_pct(outcome.fill_price, outcome.liquidation_price))}
+        at = price if kind == "limit" else trigger
+        fill = resting_fill(state, bytes(owner), spec, buy=buy, size=size, kind=kind, price=price, trigger=trigger,
+                            leverage=leverage, reduce_only=reduce_only)
+        liq = None if fill is None or fill["liquidation_price"] is None else Decimal(fill["liquidation_price"])
+        return {"mark_distance_pct": str(signed_distance_pct(usd(oracle), usd(at))), "if_filled": fill,
+                "liquidation_distance_pct": _text(distance_pct(None if fill is None else Decimal(fill["fill_price"]),
+                                                               liq))}
 
     def _save_ticket(self, user_id: str, thread_id: str, kind: TicketKind, tool: str, params: dict[str, Any],
                      market: str | None, summary: str, bound: Decimal | None, outcome: SimulatedOutcome,
@@ -266,7 +291,9 @@ class TradingService:
                                       0 if units == held else units, bound)
         message_bytes = await self._message(owner, [ix])
         outcome = order_outcome(spec, await self._simulate(message_bytes), units)
-        outcome = outcome.model_copy(update={"detail": {**outcome.detail, "leverage": 1, "reduces": True}})
+        outcome = outcome.model_copy(update={"detail": {
+            **outcome.detail, "leverage": 1, "reduces": True, "buys": closing_buy,
+            **position_facts(spec, position, user.collateral, closing_buy, units, True)}})
         what = "all" if units == held else f"{whole(units, spec.base_decimals)}"
         summary = f"Close {what} of the {spec.symbol} {'long' if position.base > 0 else 'short'} at market"
         return self._save_ticket(user_id, thread_id, "close", "prepare_close", params, spec.symbol, summary,
