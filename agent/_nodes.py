@@ -1,12 +1,15 @@
 """The graph's nodes: small functions of state that return updates.
 
     agent ──tool calls──▶ tools ──ticket──▶ confirm ──approved──▶ execute ─▶ END
-      ▲                     │                  │
-      └──────results────────┘                  └─ rejected / expired / new message ─▶ END or agent
+      ▲                     │                  │  ▲                   │
+      └──────results────────┘                  │  └──── new ticket ───┘ (the old one's order number was taken)
+                                               └─ rejected / expired / new message ─▶ END or agent
 
 The confirm node pauses the graph with ``interrupt``; only an approval naming the
 ticket's hash, from its user, before expiry, goes on to execute. Execution is
-the venue's (through a TicketExecutor): no LLM, no key, in this module.
+the venue's (through a TicketExecutor): no LLM, no key, in this module. Every
+refused approval or rejection is audited with its reason; the approval itself
+is audited by the executor when it claims the ticket (so it is recorded once).
 """
 
 from __future__ import annotations
@@ -126,21 +129,20 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any
         action = decision.get("action") if isinstance(decision, dict) else None
         now = deps.clock()
         if action in ("approve", "reject"):
-            approval = Approval(str(decision.get("ticket_hash", "")), str(decision.get("user_id", "")), now)
+            approval = Approval(str(decision.get("ticket_hash", "")), str(decision.get("user_id", "")), now,
+                                ticket.thread_id)
             try:
                 check_approval(ticket, approval)
-            except TicketExpired as exc:
-                return _close(deps, ticket, "expired", str(exc), now)
             except ApprovalError as exc:
+                deps.audit.refusal(action, user_id=approval.user_id, thread_id=ticket.thread_id, reason=str(exc),
+                                   named=approval.ticket_hash, ticket_hash=ticket.ticket_hash)
+                if isinstance(exc, TicketExpired):
+                    return _close(deps, ticket, "expired", str(exc), now)
                 # Not this ticket or not its owner: refuse, and keep waiting for the owner.
-                deps.audit.append("rejection", user_id=approval.user_id or "?", thread_id=ticket.thread_id,
-                                  ticket_hash=ticket.ticket_hash, detail={"refused": str(exc)})
                 note = AIMessage(f"That {action} was refused: {exc}. Ticket {ticket.short_hash} is still waiting.")
                 return Command(goto="confirm", update={"messages": [note]})
             if action == "reject":
                 return _close(deps, ticket, "rejected", "rejected by its owner", now)
-            deps.audit.append("approval", user_id=approval.user_id, thread_id=ticket.thread_id,
-                              ticket_hash=ticket.ticket_hash, detail={"at": now.isoformat()})
             return Command(goto="execute", update={"decision": {"ticket_hash": ticket.ticket_hash,
                                                                 "user_id": approval.user_id}})
         text = str(decision.get("text", "")) if isinstance(decision, dict) else ""
@@ -164,20 +166,38 @@ def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "ex
     return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
 
 
-def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-    async def execute(state: dict[str, Any]) -> dict[str, Any]:
+def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[Command[Any]]]:
+    async def execute(state: dict[str, Any]) -> Command[Any]:
         decision = state["decision"]
-        approval = Approval(decision["ticket_hash"], decision["user_id"], deps.clock())
+        approval = Approval(decision["ticket_hash"], decision["user_id"], deps.clock(), state["thread_id"])
         if deps.executor is None:
-            return {"messages": [AIMessage("Not executed: trading is not enabled here.")], "ticket": None,
-                    "decision": None}
+            return _done("Not executed: trading is not enabled here.")
         try:
             report = await deps.executor.execute(approval)
         except ApprovalError as exc:
-            return {"messages": [AIMessage(f"Not executed: {exc}")], "ticket": None, "decision": None}
+            return _done(f"Not executed: {exc}")
+        if report.rebuild:
+            return await _ask_again(deps, state, report.summary)
         message = AIMessage(report.summary, additional_kwargs={"execution": {
             "ok": report.ok, "ticket_hash": report.ticket_hash, "signature": report.signature,
             "data": json.loads(json.dumps(report.data, default=str))}})
-        return {"messages": [message], "ticket": None, "decision": None}
+        return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
 
     return execute
+
+
+def _done(text: str) -> Command[Any]:
+    return Command(goto=END, update={"messages": [AIMessage(text)], "ticket": None, "decision": None})
+
+
+async def _ask_again(deps: GraphDeps, state: dict[str, Any], why: str) -> Command[Any]:
+    """The ticket went stale before it could be sent: prepare the same request again and ask about the new one."""
+    old = OrderTicket.model_validate(state["ticket"])
+    ctx = ToolContext(user_id=state["user_id"], thread_id=state["thread_id"], now=deps.clock())
+    outcome = await deps.toolbox.call(old.tool, old.params, ctx)
+    if outcome.ticket is None:
+        return _done(f"{why} Preparing it again failed: {outcome.text}")
+    note = AIMessage(f"{why} I prepared the same request again as ticket {outcome.ticket.short_hash}; "
+                     f"approve that one to go on.")
+    return Command(goto="confirm", update={"messages": [note], "ticket": outcome.ticket.model_dump(mode="json"),
+                                           "decision": None})

@@ -5,10 +5,19 @@ read history; each returns a stream of :class:`ChatEvent`.
 Events: ``text`` (a chunk of MIKEY's answer), ``tool_call``, ``tool_result``,
 ``ticket`` (awaiting approval, with every field and the hash), ``execution``
 (what happened after an approval) and ``error``.
+
+A conversation takes one turn at a time (in this process): a second message or
+approval for the same thread waits until the first has finished, so five
+approvals at once are one approval and four refusals, never five runs of the
+graph over one paused checkpoint. A ticket event is sent only once the paused
+graph is stored, so an approval sent the instant it arrives finds it. If the
+database is away, a turn ends with one ``error`` event saying so; the pools
+reconnect by themselves and the next turn works once it is back.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +27,18 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, Too
 from langgraph.types import Command
 
 from quantdesk.audit import AuditLog
+from quantdesk.db import DatabaseUnavailable, is_unavailable
+from quantdesk.locks import KeyedLocks
 from quantdesk.logs import bind_ids, get_logger
 
 log = get_logger(__name__)
 
 EventType = Literal["text", "tool_call", "tool_result", "ticket", "execution", "error"]
 _MAX_AUDITED_TEXT = 2000
+_NOT_PROCESSED = "the database is unavailable; your {what} was not processed, try again"
+_MAYBE_PROCESSED = ("the database became unavailable while your {what} was being handled; check your positions "
+                    "and orders once it is back before trying again")
+_NO_TICKET = "no ticket is waiting for approval in this conversation"
 
 
 @dataclass(frozen=True)
@@ -42,23 +57,86 @@ class ChatSession:
         self._audit = audit
         self._clock = clock
         self._notifications = notifications
+        self._turns = KeyedLocks()
+        self._running: set[asyncio.Task[None]] = set()
 
     def notifications(self, thread_id: str) -> list[ChatEvent]:
         """Alerts that fired for this thread since last asked (interfaces push these)."""
         if self._notifications is None:
             return []
-        return [ChatEvent("text", {"role": "alert", "text": n.text}) for n in self._notifications(thread_id)]
+        try:
+            fired = self._notifications(thread_id)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            return []  # they stay stored and are delivered once the database is back
+        return [ChatEvent("text", {"role": "alert", "text": n.text}) for n in fired]
 
     @staticmethod
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
     async def pending_ticket(self, thread_id: str) -> dict[str, Any] | None:
-        """The ticket the thread is waiting on, if any."""
-        return _pending(await self._graph.aget_state(self._config(thread_id)))
+        """The ticket the thread is waiting on, if any. Raises DatabaseUnavailable when it cannot be read."""
+        try:
+            return _pending(await self._graph.aget_state(self._config(thread_id)))
+        except Exception as exc:
+            if is_unavailable(exc):
+                raise DatabaseUnavailable(_NOT_PROCESSED.format(what="request")) from exc
+            raise
 
     async def send(self, thread_id: str, user_id: str, text: str) -> AsyncIterator[ChatEvent]:
         """A trader's message. While a ticket waits, any message cancels it first (and is then answered)."""
+        async for event in self._one_turn(thread_id, self._send(thread_id, user_id, text), "message"):
+            yield event
+
+    async def approve(self, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
+        """An explicit approval (a button, /approve HASH, an API call) naming the ticket's hash."""
+        async for event in self._one_turn(thread_id, self._decide("approve", thread_id, user_id, ticket_hash),
+                                          "approval"):
+            yield event
+
+    async def reject(self, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
+        async for event in self._one_turn(thread_id, self._decide("reject", thread_id, user_id, ticket_hash),
+                                          "rejection"):
+            yield event
+
+    async def _one_turn(self, thread_id: str, turn: AsyncIterator[ChatEvent], what: str) -> AsyncIterator[ChatEvent]:
+        """Run ``turn`` after any other turn of the thread, passing its events on as they come.
+
+        The turn runs in a task of its own that holds the thread's lock, not in this
+        generator: a caller that approves from inside its loop over a message's events
+        (as a web page's button does) then waits for that message's turn to end
+        instead of deadlocking on it. A caller that goes away does not stop a turn
+        half way (say between signing and recording): it runs to its end.
+        """
+        queue: asyncio.Queue[ChatEvent | None] = asyncio.Queue()
+
+        async def run() -> None:
+            try:
+                async with self._turns(thread_id):
+                    async for event in turn:
+                        queue.put_nowait(event)
+            except Exception as exc:
+                if not is_unavailable(exc):
+                    raise
+                log.warning("chat.database_unavailable", thread_id=thread_id, error=type(exc).__name__)
+                # DatabaseUnavailable comes from the turn's first read, before anything was done;
+                # a message never signs anything, so sending it again is always safe.
+                settled = isinstance(exc, DatabaseUnavailable) or what == "message"
+                message = (_NOT_PROCESSED if settled else _MAYBE_PROCESSED).format(what=what)
+                queue.put_nowait(ChatEvent("error", {"message": message}))
+            finally:
+                queue.put_nowait(None)
+
+        task = asyncio.create_task(run())
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        while (event := await queue.get()) is not None:
+            yield event
+        await task  # anything but an outage is a bug: let it surface
+
+    async def _send(self, thread_id: str, user_id: str, text: str) -> AsyncIterator[ChatEvent]:
         with bind_ids(thread_id=thread_id, user_id=user_id):
             snapshot = await self._graph.aget_state(self._config(thread_id))
             owner = snapshot.values.get("user_id") if snapshot.values else None
@@ -77,19 +155,12 @@ class ChatSession:
             async for event in self._run(graph_input, thread_id):
                 yield event
 
-    async def approve(self, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
-        """An explicit approval (a button, /approve HASH, an API call) naming the ticket's hash."""
-        async for event in self._decide("approve", thread_id, user_id, ticket_hash):
-            yield event
-
-    async def reject(self, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
-        async for event in self._decide("reject", thread_id, user_id, ticket_hash):
-            yield event
-
     async def _decide(self, action: str, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
         with bind_ids(thread_id=thread_id, user_id=user_id, ticket=ticket_hash[:12]):
             if await self.pending_ticket(thread_id) is None:
-                yield ChatEvent("error", {"message": "no ticket is waiting for approval in this conversation"})
+                self._audit.refusal(action, user_id=user_id, thread_id=thread_id, reason=_NO_TICKET,
+                                    named=ticket_hash)
+                yield ChatEvent("error", {"message": _NO_TICKET})
                 return
             decision = {"action": action, "ticket_hash": ticket_hash, "user_id": user_id}
             async for event in self._run(Command(resume=decision), thread_id):
@@ -104,7 +175,7 @@ class ChatSession:
                 events.append(ChatEvent("text", {"role": "user", "text": message.content}))
             else:
                 events.extend(_message_events(message))
-        ticket = await self.pending_ticket(thread_id)
+        ticket = _pending(snapshot)
         if ticket is not None:
             events.append(ChatEvent("ticket", {"ticket": ticket}))
         return events
@@ -112,6 +183,7 @@ class ChatSession:
     async def _run(self, graph_input: Any, thread_id: str) -> AsyncIterator[ChatEvent]:
         config = self._config(thread_id)
         streamed_text = False
+        paused = False
         async for mode, payload in self._graph.astream(graph_input, config, stream_mode=["messages", "updates"]):
             if mode == "messages":
                 chunk, meta = payload
@@ -122,8 +194,7 @@ class ChatSession:
                 continue
             for node, update in payload.items():
                 if node == "__interrupt__":
-                    for pending in update:
-                        yield ChatEvent("ticket", {"ticket": pending.value["ticket"]})
+                    paused = True
                     continue
                 for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
                     for event in _message_events(message):
@@ -131,6 +202,12 @@ class ChatSession:
                             continue  # already streamed chunk by chunk
                         yield event
             streamed_text = False
+        if paused:
+            # The stream reports the interrupt before its checkpoint is written; the ticket is
+            # shown from the stored checkpoint, which is exactly what an approval will find.
+            ticket = _pending(await self._graph.aget_state(config))
+            if ticket is not None:
+                yield ChatEvent("ticket", {"ticket": ticket})
 
 
 def _pending(snapshot: Any) -> dict[str, Any] | None:

@@ -8,11 +8,13 @@ import typer
 
 def register(app: typer.Typer) -> None:
     """Entry point (group ``quantdesk.commands``): adds ``chat`` to the CLI."""
+    # Imported here: quantdesk.cli loads this module while it is itself being imported.
+    from quantdesk.cli._input import user_option
 
     @app.command("chat")
     def chat(
         ctx: typer.Context,
-        user: str = typer.Option(None, "--user", help="Who is chatting (default: your login name)."),
+        user: str = user_option(),
         thread: str = typer.Option(None, "--thread", help="Conversation id (default: <user>-terminal)."),
         as_json: bool = typer.Option(False, "--json", help="Read messages from stdin, write events as JSON lines."),
     ) -> None:

@@ -25,6 +25,7 @@ from rich.table import Table
 from agent import ChatEvent, ChatSession
 from interfaces._assembly import open_mikey
 from quantdesk.config import Settings
+from quantdesk.db import DatabaseUnavailable
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -32,10 +33,13 @@ _MIN_HASH_PREFIX = 8
 
 def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
     """Run the chat (see the module doc); options come from interfaces._cli."""
+    from quantdesk.cli._input import InvalidCliInput
     from quantdesk.cli._state import state
 
     st = state(ctx)
     user_id = validate_user_name(user) if user is not None else local_user_name()
+    if thread is not None and not thread.strip():
+        raise InvalidCliInput("--thread must not be empty (leave it out for the default, <user>-terminal)")
     thread_id = thread or f"{user_id}-terminal"
     asyncio.run(_chat(st.settings, user_id, thread_id, as_json, st.console))
 
@@ -62,7 +66,11 @@ async def dispatch(session: ChatSession, user_id: str, thread_id: str, line: str
     words = line.strip().split()
     command = words[0].lower() if words else ""
     if command in ("/approve", "/reject"):
-        pending = await session.pending_ticket(thread_id)
+        try:
+            pending = await session.pending_ticket(thread_id)
+        except DatabaseUnavailable as exc:
+            yield ChatEvent("error", {"message": str(exc)})
+            return
         full = resolve_hash(words[1] if len(words) > 1 else "", pending)
         if full is None:
             yield ChatEvent("error", {"message": f"{command} needs the pending ticket's hash (at least "

@@ -1,5 +1,8 @@
 """Paper-venue commands: `quantdesk faucet AMOUNT`, `quantdesk positions`,
-`quantdesk orders`, and the keepers service `quantdesk keepers`."""
+`quantdesk orders`, and the keepers service `quantdesk keepers`.
+
+faucet, positions and orders act on one trader's wallet (``--user``, by default the
+same user as `quantdesk chat`), the very wallet the chat signs with (UserWallets)."""
 
 from __future__ import annotations
 
@@ -8,10 +11,12 @@ import signal
 import sys
 import time
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
+from quantdesk.cli._input import cli_decimal, user_option
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
@@ -21,7 +26,12 @@ from quantdesk.exchange._views import account_view
 from quantdesk.exchange.paper._keepers import Keeper, run_keepers
 from quantdesk.exchange.paper._service import open_paper
 from quantdesk.supervisor import ServiceSpec
-from quantdesk.wallet import open_wallet
+
+if TYPE_CHECKING:
+    from quantdesk.trading import UserWallets
+
+USDC_PLACES = 6
+MAX_FAUCET_USDC = 1_000_000_000
 
 
 def _require_paper(settings: Settings) -> None:
@@ -29,22 +39,34 @@ def _require_paper(settings: Settings) -> None:
         raise VenueError("this command works on the paper venue only (QUANTDESK_VENUE=paper)")
 
 
-def faucet_command(ctx: typer.Context, amount: Decimal = typer.Argument(..., help="Paper USDC to credit.")) -> None:
-    """Credit paper USDC and deposit it as collateral (creating the trading account if needed)."""
+def _user_wallets(settings: Settings) -> UserWallets:
+    """The chat's own map of traders to wallets (imported here: the trading stack is
+    heavy, and every `quantdesk` command loads this module)."""
+    from quantdesk.trading import UserWallets
+
+    return UserWallets(settings)
+
+
+def faucet_command(
+    ctx: typer.Context,
+    amount: Decimal = typer.Argument(..., metavar="AMOUNT", help="Paper USDC to credit (up to 1,000,000,000).",
+                                     parser=cli_decimal("the faucet AMOUNT", 0, MAX_FAUCET_USDC, places=USDC_PLACES,
+                                                        above_low=True)),
+    user: str = user_option(),
+) -> None:
+    """Credit paper USDC to a trader and deposit it as collateral (creating their wallet and
+    trading account if needed: the same wallet their chat signs with)."""
     st = state(ctx)
     _require_paper(st.settings)
-    if amount <= 0 or amount > 1_000_000_000:
-        raise VenueError(f"faucet amount must be between 0 and 1,000,000,000 USDC (got {amount})")
-    units = int(amount * 10**6)
-    if Decimal(units) != amount * 10**6:
-        raise VenueError(f"USDC has 6 decimals; {amount} has more")
+    units = int(amount.scaleb(USDC_PLACES))  # exact: the parser allows at most USDC_PLACES places
     with open_database(st.settings) as db:
         migrate(db)
         parts = open_paper(st.settings, db)
-        wallet = open_wallet(st.settings)
-        if wallet.created:
-            st.console.print(f"created your paper wallet at {wallet.path}")
-        signer, ixs = wallet.signer, PerpInstructions(parts.executor.idl)
+        wallets = _user_wallets(st.settings)
+        signer, created = wallets.signer_for(user)
+        if created:
+            st.console.print(f"created the paper wallet of {user} at {wallets.path_for(user)}")
+        ixs = PerpInstructions(parts.executor.idl)
         token = parts.executor.faucet(signer.pubkey, units)
         instructions = []
         if not any(u.owner == bytes(signer.pubkey) for u in parts.executor.state().users):
@@ -57,30 +79,35 @@ def faucet_command(ctx: typer.Context, amount: Decimal = typer.Argument(..., hel
             raise VenueError(f"deposit failed: {outcome.failure.message}")
         view = account_view(parts.executor.state(), bytes(signer.pubkey), {})
         assert view is not None
-        st.console.print(f"deposited {amount} paper USDC for {signer.pubkey}; free collateral now "
+        st.console.print(f"deposited {amount} paper USDC for {user} ({signer.pubkey}); free collateral now "
                          f"{view.collateral:,} USDC (tx {outcome.signature[:16]}…)")
 
 
-def _account(ctx: typer.Context):  # noqa: ANN202
-    """(cli state, account view or None, signer); tells the trader how to start when there is no account."""
+def _account(ctx: typer.Context, user: str):  # noqa: ANN202
+    """(cli state, account view or None, signer or None); tells the trader how to start when
+    there is no wallet or account yet (without creating a wallet: see UserWallets.existing)."""
     st = state(ctx)
     _require_paper(st.settings)
+    start = f"run `quantdesk faucet 10000 --user {user}` or chat with MIKEY as {user}"
+    signer = _user_wallets(st.settings).existing(user)
+    if signer is None:
+        st.console.print(f"{user} has no paper wallet yet: {start}")
+        return st, None, None
     with open_database(st.settings) as db:
         migrate(db)
         parts = open_paper(st.settings, db)
-        signer = open_wallet(st.settings).signer
         view = account_view(parts.executor.state(), bytes(signer.pubkey), parts.executor.marks())
     if view is None:
-        st.console.print(f"{signer.pubkey} has no trading account yet: run `quantdesk faucet 10000`")
+        st.console.print(f"{user} ({signer.pubkey}) has no trading account yet: {start}")
     return st, view, signer
 
 
-def positions_command(ctx: typer.Context) -> None:
-    """Your open positions on the paper venue."""
-    st, view, signer = _account(ctx)
+def positions_command(ctx: typer.Context, user: str = user_option()) -> None:
+    """A trader's open positions on the paper venue (the ones their chat shows)."""
+    st, view, signer = _account(ctx, user)
     if view is None:
         return
-    table = Table(title=f"positions of {signer.pubkey}")
+    table = Table(title=f"positions of {user} ({signer.pubkey})")
     for col in ("market", "side", "size", "entry", "mark", "uPnL", "margin", "liq. price", "leverage"):
         table.add_column(col, justify="left" if col in ("market", "side") else "right")
     for p in view.positions:
@@ -91,12 +118,12 @@ def positions_command(ctx: typer.Context) -> None:
                      f"equity {_opt(view.equity)}")
 
 
-def orders_command(ctx: typer.Context) -> None:
-    """Your resting orders on the paper venue."""
-    st, view, signer = _account(ctx)
+def orders_command(ctx: typer.Context, user: str = user_option()) -> None:
+    """A trader's resting orders on the paper venue."""
+    st, view, signer = _account(ctx, user)
     if view is None:
         return
-    table = Table(title=f"open orders of {signer.pubkey}")
+    table = Table(title=f"open orders of {user} ({signer.pubkey})")
     for col in ("id", "market", "kind", "side", "size", "price", "trigger", "reduce-only", "client id"):
         table.add_column(col)
     for o in view.orders:
@@ -111,7 +138,8 @@ def _opt(value: object) -> str:
     return "—" if value is None else f"{value:,}" if isinstance(value, Decimal) else str(value)
 
 
-def keepers_command(ctx: typer.Context, interval: float = typer.Option(2.0, help="Seconds between passes.")) -> None:
+def keepers_command(ctx: typer.Context, interval: Decimal = typer.Option(
+        "2", help="Seconds between passes.", parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
     """Run the paper venue's keepers (funding, triggers, liquidations) until stopped."""
     st = state(ctx)
     _require_paper(st.settings)
@@ -126,7 +154,7 @@ def keepers_command(ctx: typer.Context, interval: float = typer.Option(2.0, help
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, stop.set)
-            await run_keepers(keeper, time.time, interval_s=interval, stop=stop)
+            await run_keepers(keeper, time.time, interval_s=float(interval), stop=stop)
 
         asyncio.run(main())
 

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from quantdesk.cli._input import cli_decimal, cli_integer, user_option
 from quantdesk.cli._state import state
 from quantdesk.db import migrate, open_database
 from quantdesk.errors import ConfigError
 from quantdesk.risk import RiskLimitStore
 
+# The CLI's bounds are sanity limits on what a person types (leverage far above any
+# market's own maximum, which caps a trader's anyway); RiskLimits has the exact rules.
+MAX_LEVERAGE = 1_000
+MAX_USD_LIMIT = 10**12
+
+
+def _usd(option: str) -> Any:
+    return typer.Option(None, option, parser=cli_decimal(option, 0, MAX_USD_LIMIT, places=6, above_low=True))
+
+
 risk_app = typer.Typer(help="Per-trader pre-trade risk limits.", no_args_is_help=True)
 
 
 @risk_app.command("show")
-def risk_show(ctx: typer.Context, user: str = typer.Option(..., "--user", help="The trader's user id.")) -> None:
+def risk_show(ctx: typer.Context, user: str = user_option(required=True)) -> None:
     """The trader's limits in effect."""
     st = state(ctx)
     with open_database(st.settings) as db:
@@ -35,13 +47,15 @@ def risk_show(ctx: typer.Context, user: str = typer.Option(..., "--user", help="
 @risk_app.command("set")
 def risk_set(
     ctx: typer.Context,
-    user: str = typer.Option(..., "--user"),
-    max_order_notional_usd: Decimal | None = typer.Option(None),
-    max_position_notional_usd: Decimal | None = typer.Option(None),
-    max_leverage: Decimal | None = typer.Option(None),
-    max_daily_loss_usd: Decimal | None = typer.Option(None),
-    min_liquidation_distance_pct: Decimal | None = typer.Option(None),
-    max_slippage_bps: int | None = typer.Option(None),
+    user: str = user_option(required=True),
+    max_order_notional_usd: Decimal | None = _usd("--max-order-notional-usd"),
+    max_position_notional_usd: Decimal | None = _usd("--max-position-notional-usd"),
+    max_leverage: Decimal | None = typer.Option(
+        None, parser=cli_decimal("--max-leverage", 0, MAX_LEVERAGE, places=2, above_low=True)),
+    max_daily_loss_usd: Decimal | None = _usd("--max-daily-loss-usd"),
+    min_liquidation_distance_pct: Decimal | None = typer.Option(
+        None, parser=cli_decimal("--min-liquidation-distance-pct", 0, 100, places=2)),
+    max_slippage_bps: int | None = typer.Option(None, parser=cli_integer("--max-slippage-bps", 0, 10_000)),
     kill_switch: bool | None = typer.Option(None, "--kill-switch/--no-kill-switch"),
 ) -> None:
     """Change some of the trader's limits (the rest stay as they are)."""

@@ -28,8 +28,12 @@ def wallet_new(
         if st.settings.wallet_passphrase is not None:
             passphrase = st.settings.wallet_passphrase.get_secret_value()
         else:
-            passphrase = getpass.getpass("new passphrase: ")
-            if getpass.getpass("repeat passphrase: ") != passphrase:
+            try:
+                passphrase = getpass.getpass("new passphrase: ")
+                repeated = getpass.getpass("repeat passphrase: ")
+            except EOFError:
+                raise WalletError("no passphrase given (input ended); nothing was written") from None
+            if repeated != passphrase:
                 raise WalletError("the two passphrases differ; nothing was written")
     signer = create_wallet(target, passphrase)
     st.console.print(f"created {'encrypted keystore' if encrypt else 'Solana CLI keypair'} {target}")
@@ -38,13 +42,25 @@ def wallet_new(
 
 @wallet_app.command("show")
 def wallet_show(ctx: typer.Context) -> None:
-    """The configured wallet's path, kind and public key."""
+    """The configured wallet's path, kind and public key.
+
+    A keypair file's public key is derived from its secret key. A keystore's stored one
+    is checked by decrypting the keystore with QUANTDESK_WALLET_PASSPHRASE (a mismatch is
+    an error); without that setting it is shown marked "unverified", since this command
+    never asks for a passphrase."""
     st = state(ctx)
     path = configured_wallet_path(st.settings)
     if not path.exists():
-        st.console.print(f"no wallet yet at {path}; the paper venue creates it on first use, "
-                         "or run `quantdesk wallet new`")
+        st.console.print(f"no wallet yet at {path}: run `quantdesk wallet new` (paper traders' own wallets "
+                         "are made by `quantdesk faucet --user U` or their first chat)")
         return
-    kind = wallet_kind(path)
-    pubkey = keystore_pubkey(path) if kind == "keystore" else load_signer(path).pubkey
-    st.console.print(f"path: {path}\nkind: {kind}\npublic key: [bold]{pubkey}[/]")
+    kind, checked = wallet_kind(path), ""
+    if kind == "solana-cli":
+        pubkey = load_signer(path).pubkey
+    elif st.settings.wallet_passphrase is not None:
+        pubkey = load_signer(path, st.settings.wallet_passphrase.get_secret_value()).pubkey
+        checked = " (verified: the keystore decrypts to this key)"
+    else:
+        pubkey = keystore_pubkey(path)
+        checked = " (unverified: set QUANTDESK_WALLET_PASSPHRASE to check it against the encrypted key)"
+    st.console.print(f"path: {path}\nkind: {kind}\npublic key: [bold]{pubkey}[/]{checked}")

@@ -1,6 +1,7 @@
 """PostgreSQL access: the embedded or external database, pools, migrations."""
 
-from quantdesk.db._database import Database, open_database
+from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
+from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -13,6 +14,9 @@ from quantdesk.db._migrate import (
 __all__ = [
     "Database",
     "open_database",
+    "POOL_RESILIENCE",
+    "DatabaseUnavailable",
+    "is_unavailable",
     "Migration",
     "AppliedMigration",
     "MigrationStatus",

@@ -16,6 +16,13 @@ from quantdesk.db._embedded import EmbeddedPostgres
 from quantdesk.errors import DatabaseError
 
 _CONNECT_TIMEOUT_S = 5
+# A database restart must not need a process restart. Every checkout checks the
+# connection (a stale one from before the restart is dropped and replaced); a
+# caller waits at most ``timeout`` for one while the pool reconnects with
+# psycopg_pool's own exponential backoff, then gets PoolTimeout. Each reconnect
+# series gives up after ``reconnect_timeout`` (default 300 s), so once the server
+# is back the next caller's fresh attempt is not stuck behind a long backoff delay.
+POOL_RESILIENCE: dict[str, float] = {"timeout": 5.0, "reconnect_timeout": 5.0}
 
 
 @dataclass
@@ -53,6 +60,8 @@ class Database:
                 open=True,
                 name="quantdesk",
                 kwargs={"connect_timeout": _CONNECT_TIMEOUT_S},
+                check=ConnectionPool.check_connection,
+                **POOL_RESILIENCE,
             )
         return self._pool
 
@@ -65,6 +74,8 @@ class Database:
                 open=False,
                 name="quantdesk-async",
                 kwargs={"connect_timeout": _CONNECT_TIMEOUT_S},
+                check=AsyncConnectionPool.check_connection,
+                **POOL_RESILIENCE,
             )
             await pool.open()
             self._async_pool = pool

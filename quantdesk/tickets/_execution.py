@@ -12,11 +12,16 @@ from quantdesk.tickets._gate import Approval
 
 @dataclass(frozen=True)
 class ExecutionReport:
+    """What happened. ``rebuild``: nothing was sent because the ticket was built on
+    an account state that has moved on (another order of the trader's landed
+    first); the same request prepared again makes a valid ticket to ask about."""
+
     ok: bool
     ticket_hash: str
     summary: str
     signature: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    rebuild: bool = False
 
 
 class TicketExecutor(Protocol):

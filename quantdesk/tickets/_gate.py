@@ -35,6 +35,7 @@ class Approval:
     ticket_hash: str
     user_id: str
     at: datetime
+    thread_id: str = ""  # the conversation it was given in (for the audit of a refused approval)
 
 
 def check_approval(ticket: OrderTicket, approval: Approval) -> None:

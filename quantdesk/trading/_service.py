@@ -8,9 +8,13 @@ signature needed) → pre-trade risk rules on the simulated outcome → an
 audited. Nothing is signed.
 
 execute (the confirmation gate's other half; implements TicketExecutor): claim
-the ticket with the approval (owner, full hash, before expiry, once) →
-re-simulate the same message (the price may have moved past the bound) → risk
-rules again → sign exactly the ticket's bytes → submit → audit and record.
+the ticket with the approval (owner, full hash, before expiry, once; the one
+claim is audited as the approval, every refused one as a refusal) → then, one
+ticket of a trader at a time: is an order's order number still the trader's
+next one → re-simulate the same message (the price may have moved past the
+bound) → risk rules again → sign exactly the ticket's bytes → submit → audit
+and record. A transaction that must fail is never signed: on a cluster a failed
+transaction still pays fees.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 
 from quantdesk.audit import AuditLog
-from quantdesk.errors import QuantDeskError, VenueError
+from quantdesk.errors import ApprovalError, QuantDeskError, VenueError
 from quantdesk.exchange._builder import OrderParams, PerpInstructions, build_message
 from quantdesk.exchange._spl import associated_token_address
 from quantdesk.exchange._markets import MarketSpec
@@ -39,6 +43,7 @@ from quantdesk.exchange._venue import Venue, VenueResult
 from quantdesk.exchange._views import usd, whole
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.locks import KeyedLocks
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
 from quantdesk.risk import OrderRisk, RiskLimits, RiskReport, evaluate
 from quantdesk.tickets import (
@@ -75,6 +80,10 @@ _KIND = {"market": "Market", "limit": "Limit", "stop_loss": "StopLoss", "take_pr
 
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
+
+
+class StaleTicket(VenueError):
+    """The ticket was built on an account state that has moved on; prepared again it would be valid."""
 
 
 class ProgramRejected(VenueError):
@@ -114,6 +123,10 @@ class TradingService:
         self._limits = limits
         self._daily_pnl = daily_pnl
         self._onboard = onboard
+        # Re-validation and submission of one trader's tickets must not interleave: two
+        # tickets built on the same account state would both simulate fine, and the second
+        # would then land as a failed transaction.
+        self._trader_turns = KeyedLocks()
 
     async def aclose(self) -> None:
         """Release the venue's connections (the Solana venue's RPC client)."""
@@ -370,19 +383,42 @@ class TradingService:
 
     # --- execute (TicketExecutor) --------------------------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:
-        ticket = self._tickets.claim(approval)  # raises ApprovalError: wrong hash/user, expired, already used
         try:
-            return await self._execute(ticket)
+            ticket = self._tickets.claim(approval)  # wrong hash/user, expired, already used: ApprovalError
+        except ApprovalError as exc:
+            self._audit.refusal("approve", user_id=approval.user_id, thread_id=approval.thread_id, reason=str(exc),
+                                named=approval.ticket_hash)
+            raise
+        self._audit.append("approval", user_id=approval.user_id, thread_id=ticket.thread_id,
+                           ticket_hash=ticket.ticket_hash, detail={"at": approval.at.isoformat()})
+        try:
+            async with self._trader_turns(ticket.user_id):
+                return await self._execute(ticket)
         except QuantDeskError as exc:
             self._tickets.finish(ticket.ticket_hash, ok=False, signature=None, result={"error": str(exc)})
             self._audit.append("error", user_id=ticket.user_id, thread_id=ticket.thread_id,
                                ticket_hash=ticket.ticket_hash, detail={"error": str(exc)})
-            return ExecutionReport(False, ticket.ticket_hash, f"Not executed: {exc}. Nothing was sent.")
+            return ExecutionReport(False, ticket.ticket_hash, f"Not executed: {exc}. Nothing was sent.",
+                                   rebuild=isinstance(exc, StaleTicket))
+
+    async def _check_order_number(self, ticket: OrderTicket, message: Any) -> None:
+        """An order ticket names the account of the trader's next order number at build time; once
+        another order of theirs has landed, that account is taken and the transaction must fail."""
+        owner, _state, user = await self._account(ticket.user_id)
+        if self._ixs.order(owner, user.next_order_id) not in message.account_keys:
+            raise StaleTicket(f"another order of yours landed after ticket {ticket.short_hash} was prepared, so the "
+                              f"order number it was built with is taken (your next is #{user.next_order_id})")
 
     async def _execute(self, ticket: OrderTicket) -> ExecutionReport:
         message_bytes = ticket.message_bytes
         if message_hash(message_bytes) != ticket.ticket_hash:
             raise VenueError("ticket bytes do not match its hash")  # defence in depth; OrderTicket checks too
+        signer, _ = self._wallets.signer_for(ticket.user_id)
+        message = from_bytes_versioned(message_bytes)
+        if message.account_keys[0] != signer.pubkey:
+            raise VenueError("the ticket's fee payer is not this trader's wallet; nothing was signed")
+        if ticket.kind == "order":
+            await self._check_order_number(ticket, message)
         spec = market_spec(ticket.market) if ticket.market else None
         gated = self.oracle_price(spec)[1] if spec else None  # refuses a stale or wide price at execution too
         result = await self._simulate(message_bytes)  # SlippageExceeded here = price moved past the bound
@@ -391,10 +427,6 @@ class TradingService:
             self._risk(ticket.user_id, spec, gated, order_outcome(spec, result, None),
                        int(ticket.outcome.detail["leverage"]), bool(ticket.outcome.detail["reduces"]),
                        price_units(bound) if bound else None, bool(ticket.outcome.detail["buys"])).raise_if_failed()
-        signer, _ = self._wallets.signer_for(ticket.user_id)
-        message = from_bytes_versioned(message_bytes)
-        if message.account_keys[0] != signer.pubkey:
-            raise VenueError("the ticket's fee payer is not this trader's wallet; nothing was signed")
         tx = VersionedTransaction.populate(message, [signer.sign_message(message_bytes)])
         signature = str(tx.signatures[0])
         self._audit.append("signature", user_id=ticket.user_id, thread_id=ticket.thread_id,

@@ -25,7 +25,8 @@ class UserWallets:
         self._settings = settings
         self._cache: dict[str, Signer] = {}
 
-    def _path(self, user_id: str) -> Path:
+    def path_for(self, user_id: str) -> Path:
+        """Where the paper trader's wallet file is, or will be once created."""
         # A readable name plus a hash, so distinct ids never collide after sanitising.
         digest = hashlib.sha256(user_id.encode()).hexdigest()[:10]
         return self._settings.data_dir / "wallets" / "users" / f"{_SAFE.sub('_', user_id)[:40]}-{digest}.json"
@@ -39,10 +40,17 @@ class UserWallets:
             opened = open_wallet(self._settings)
             signer = opened.signer
         else:
-            path = self._path(user_id)
+            path = self.path_for(user_id)
             if path.exists():
                 signer = load_signer(path)
             else:
                 signer, created = create_wallet(path), True
         self._cache[user_id] = signer
         return signer, created
+
+    def existing(self, user_id: str) -> Signer | None:
+        """The trader's signer if their wallet exists; never creates one. A wallet made
+        here would skip the welcome the chat gives a trader whose wallet it creates."""
+        if self._settings.venue == "paper" and not self.path_for(user_id).exists():
+            return None
+        return self.signer_for(user_id)[0]

@@ -50,8 +50,16 @@ def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where a folder should be, no permission, /proc…
+        raise WalletError(f"cannot write wallet file {path}: {exc.strerror or 'cannot create its folder'}") from None
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # created since the caller looked
+        raise WalletError(f"{path} already exists; refusing to overwrite a wallet") from None
+    except OSError as exc:
+        raise WalletError(f"cannot write wallet file {path}: {exc.strerror}") from None
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
 
@@ -73,18 +81,32 @@ def _read_json(path: Path) -> object:
         raise WalletError(f"wallet file {path} does not exist") from None
     except OSError as exc:
         raise WalletError(f"cannot read wallet file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise WalletError(f"{path}: not a wallet file (not UTF-8 text)") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise WalletError(f"{path}: not valid JSON (line {exc.lineno})") from None
+    except RecursionError:
+        raise WalletError(f"{path}: not a wallet file (JSON nested too deeply)") from None
+
+
+def _stored_pubkey(doc: dict[str, object], path: Path) -> Pubkey:
+    if not isinstance(doc.get("pubkey"), str):
+        raise WalletError(f"{path}: keystore has no public key")
+    try:
+        return Pubkey.from_string(doc["pubkey"])  # type: ignore[arg-type]
+    except ValueError:
+        raise WalletError(f"{path}: the keystore's public key is not a base58 Solana address") from None
 
 
 def keystore_pubkey(path: Path) -> Pubkey:
-    """The public key recorded in a keystore (no passphrase needed)."""
+    """The public key recorded in a keystore (no passphrase needed, so not checked
+    against the encrypted key: :func:`load_signer` does that)."""
     doc = _read_json(path)
-    if not isinstance(doc, dict) or "pubkey" not in doc:
+    if not isinstance(doc, dict):
         raise WalletError(f"{path}: keystore has no public key")
-    return Pubkey.from_string(str(doc["pubkey"]))
+    return _stored_pubkey(doc, path)
 
 
 def load_signer(path: Path, passphrase: str | None = None) -> Signer:
@@ -98,9 +120,9 @@ def load_signer(path: Path, passphrase: str | None = None) -> Signer:
         raise WalletError(f"{path}: neither a Solana CLI keypair (JSON array) nor a QuantDesk keystore")
     if passphrase is None:
         raise WalletError(f"{path} is an encrypted keystore: set QUANTDESK_WALLET_PASSPHRASE or run interactively")
+    pubkey = _stored_pubkey(doc, path)
     try:
         kdf, cipher = doc["kdf"], doc["cipher"]
-        pubkey = Pubkey.from_string(doc["pubkey"])
         key = _derive(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
         secret = AESGCM(key).decrypt(bytes.fromhex(cipher["nonce"]), bytes.fromhex(doc["ciphertext"]), bytes(pubkey))
     except InvalidTag:

@@ -21,3 +21,13 @@ def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
 def quantdesk(data_dir: Path, *args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*QUANTDESK, *args], env=cli_env(data_dir, **env), cwd=cwd or data_dir.parent,
                           capture_output=True, text=True, timeout=120)
+
+
+def assert_refused(out: subprocess.CompletedProcess[str], expected: str) -> None:
+    """A refusal as the CLI promises it: exit code 2, one `error:` line naming
+    `expected`, no traceback, nothing on stdout."""
+    assert out.returncode == 2, (out.returncode, out.stdout, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("error: ") and expected in lines[0], lines[0]
+    assert "Traceback" not in out.stderr and out.stdout == ""

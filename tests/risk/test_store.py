@@ -33,4 +33,6 @@ def test_cli_sets_and_shows_limits(tmp_path: Path) -> None:
     shown = quantdesk(data, "risk", "show", "--user", "erin", COLUMNS="200")
     assert "max_leverage" in shown.stdout and " 3 " in shown.stdout and "True" in shown.stdout
     bad = quantdesk(data, "risk", "set", "--user", "erin", "--max-leverage", "-1", COLUMNS="200")
-    assert bad.returncode == 2 and "invalid limit" in bad.stderr
+    assert bad.returncode == 2 and "--max-leverage must be more than 0" in bad.stderr
+    edge = quantdesk(data, "risk", "set", "--user", "erin", "--min-liquidation-distance-pct", "100", COLUMNS="200")
+    assert edge.returncode == 2 and "invalid limit: min_liquidation_distance_pct" in edge.stderr
