@@ -3,9 +3,10 @@
 Every message and button acts for the signed-in QuantDesk user only (a password
 checked against the users table, or the user an auth proxy names: see
 QUANTDESK_WEB_AUTH), in a thread of that user's own; with no signed-in user
-nothing is answered. Messages go to ChatSession.send; a ticket is shown with its
-exact fields and two buttons; Approve sends an approval carrying the ticket's
-full hash for the signed-in user, Reject a rejection. No trading logic lives here.
+nothing is answered. Messages go to ChatSession.send; a ticket is shown as a card
+(interfaces/_web_render.py, public/elements/TicketCard.jsx) whose Approve sends an
+approval carrying the ticket's full hash for the signed-in user, Reject a
+rejection, Refresh quote the same request again. No trading logic lives here.
 
 Chainlit has no dependency injection, so settings are read once at import (the
 session secret and the origin guard must be in place before Chainlit serves) and
@@ -20,8 +21,8 @@ from typing import Any
 
 import chainlit as cl
 
-from agent import ChatEvent
 from interfaces._assembly import Mikey, open_mikey
+from interfaces._web_render import CardBoard, Turn
 from interfaces._web_auth import chainlit_user, secure_chainlit, web_thread_id
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
@@ -81,7 +82,28 @@ async def _identity() -> tuple[str, str] | None:
 @cl.on_chat_start
 async def on_chat_start() -> None:
     if await _identity() is not None:
+        _board()
         await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
+
+
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    board = cl.user_session.get("cards")
+    if board is not None:
+        board.close()
+
+
+def _board() -> CardBoard:
+    """This browser session's ticket cards."""
+    board = cl.user_session.get("cards")
+    if board is None:
+        board = CardBoard(_mikey[0].tickets, _mikey[0].clock)
+        cl.user_session.set("cards", board)
+    return board
+
+
+async def _show(events: Any) -> None:
+    await Turn(_board()).show(events)
 
 
 @cl.on_message
@@ -96,64 +118,26 @@ async def on_message(message: cl.Message | None) -> None:
 
 @cl.action_callback("approve")
 async def on_approve(action: cl.Action) -> None:
-    await _decide(action, approve=True)
+    await _decide(action, "approve")
 
 
 @cl.action_callback("reject")
 async def on_reject(action: cl.Action) -> None:
-    await _decide(action, approve=False)
+    await _decide(action, "reject")
 
 
-async def _decide(action: cl.Action, *, approve: bool) -> None:
-    """A button press, for the signed-in user on their own thread only; the hash the
+@cl.action_callback("refresh")
+async def on_refresh(action: cl.Action) -> None:
+    await _decide(action, "refresh")
+
+
+async def _decide(action: cl.Action, what: str) -> None:
+    """A card's button, for the signed-in user on their own thread only; the hash the
     browser sends back is checked against the thread's pending ticket by the gate."""
     identity = await _identity()
     if identity is None:
         return
     user_id, thread_id = identity
-    await action.remove()
-    decide = _mikey[0].session.approve if approve else _mikey[0].session.reject
+    session = _mikey[0].session
+    decide = {"approve": session.approve, "reject": session.reject, "refresh": session.refresh}[what]
     await _show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))
-
-
-async def _show(events: Any) -> None:
-    answer = cl.Message(content="")
-    async for event in events:
-        await _render(event, answer)
-    if answer.content:
-        await answer.send()
-
-
-async def _render(event: ChatEvent, answer: cl.Message) -> None:
-    data = event.data
-    if event.type == "text":
-        await answer.stream_token(data["text"])
-    elif event.type == "tool_call":
-        async with cl.Step(name=data["name"], type="tool") as step:
-            step.input = data["args"]
-    elif event.type == "tool_result":
-        async with cl.Step(name=f"{data['name']} result", type="tool") as step:
-            step.output = data["text"]
-    elif event.type == "ticket":
-        ticket = data["ticket"]
-        payload = {"ticket_hash": ticket["ticket_hash"]}
-        await cl.Message(content=_ticket_markdown(ticket), actions=[
-            cl.Action(name="approve", payload=payload, label="Approve"),
-            cl.Action(name="reject", payload=payload, label="Reject"),
-        ]).send()
-    elif event.type == "execution":
-        await cl.Message(content=("✅ " if data.get("ok") else "❌ ") + str(data.get("text", ""))).send()
-    else:
-        await cl.Message(content=f"⚠️ {data.get('message', data)}").send()
-
-
-def _ticket_markdown(ticket: dict[str, Any]) -> str:
-    outcome = ticket.get("outcome", {})
-    rows = [("Order", ticket["summary"]), ("Price bound", ticket.get("price_bound")),
-            ("Expected fill", outcome.get("fill_price")), ("Fees (USD)", outcome.get("fee_usd")),
-            ("Margin after (USD)", outcome.get("margin_after_usd")),
-            ("Liquidation price", outcome.get("liquidation_price")), ("Expires", ticket["expires_at"]),
-            ("Ticket hash", f"`{ticket['ticket_hash']}`")]
-    lines = ["**Ticket — approve to sign and send exactly this**", "", "| | |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in rows if value is not None]
-    return "\n".join(lines)

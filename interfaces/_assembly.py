@@ -42,6 +42,8 @@ class Mikey:
     session: ChatSession
     db: Database
     settings: Settings
+    tickets: TicketStore
+    clock: Callable[[], datetime]
 
 
 def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
@@ -84,7 +86,7 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         try:
             async with open_checkpointer(db) as saver:
                 session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
-                yield Mikey(session, db, settings)
+                yield Mikey(session, db, settings, tickets, clock)
         finally:
             await trading.aclose()
     finally:

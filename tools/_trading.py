@@ -175,7 +175,7 @@ def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
         orders = [] if view is None else [o for o in view.orders if args.market in (None, o.market)]
         if args.status not in ("open", "all"):
             return ToolOutcome(f"Only open orders are kept on the exchange; {args.status} orders are in your "
-                               "history (get_history).", {"orders": []})
+                               "history (say `history`).", {"orders": []})
         if not orders:
             return ToolOutcome("No open orders.", {"orders": []})
         lines = [f"#{o.order_id} {o.market} {o.kind} {o.side} {o.size}"

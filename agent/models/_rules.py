@@ -22,6 +22,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent.parser import Ambiguous, NotUnderstood, parse_command
+from tools import tool_label
 
 
 def _text(message: BaseMessage) -> str:
@@ -64,7 +65,8 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content=f"I can't do that offline ({parsed.reason}).\n\n{parsed.help}")
         unavailable = [c.name for c in parsed.calls if self.bound_tools is not None and c.name not in self.bound_tools]
         if unavailable:
-            return AIMessage(content=f"That needs {', '.join(unavailable)}, which is not available here.")
+            return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
+                                     "which is not available here.")
         return AIMessage(
             content="",
             tool_calls=[

@@ -1,0 +1,121 @@
+"""The web page in a real browser, as a trader uses it: `quantdesk run` started
+once for the module (embedded Postgres, replayed prices, the paper venue), one
+headless Chromium, explicit waits on what the page shows (never fixed sleeps).
+The tests run in order and build on each other, like one trader's session."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.interfaces.browser import PHONE, last_card, launch, new_page, say, screenshot, sign_in
+from tests.interfaces.test_web_identity import add_user
+from tests.interfaces.web_page import FIRST_RUN, QuantdeskRun
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Desk:
+    run: QuantdeskRun
+    browser: Browser
+    alice: str
+    alice_password: str
+    bob_password: str
+    page: Page  # alice's tab, signed in
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+    tmp: Path = tmp_path_factory.mktemp("browser")
+    run = QuantdeskRun(tmp / "data", tmp)
+    try:
+        run.wait_until_serving()
+        first = FIRST_RUN.search(run.output)
+        assert first, run.output
+        bob_password = "bob-" + uuid.uuid4().hex
+        add_user(tmp / "data", "bob", bob_password, tmp)
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            context, page = new_page(browser, run.base)
+            try:
+                yield Desk(run, browser, first.group(1), first.group(2), bob_password, page)
+            finally:
+                context.close()
+                browser.close()
+    finally:
+        run.stop()
+
+
+def test_a_page_without_login_gets_nothing(desk: Desk) -> None:
+    context, page = new_page(desk.browser, desk.run.base)
+    try:
+        page.goto("/")
+        expect(page.get_by_role("button", name="Sign In")).to_be_visible()
+        expect(page.locator("#chat-input")).to_have_count(0)
+        for path in ("/user", "/project/threads"):
+            response = page.request.post(path, data={"pagination": {"first": 20}, "filter": {}}) \
+                if path.endswith("threads") else page.request.get(path)
+            assert response.status == 401, (path, response.status)
+    finally:
+        context.close()
+
+
+def test_a_trader_signs_in_and_asks_a_price(desk: Desk) -> None:
+    page = desk.page
+    sign_in(page, desk.alice, desk.alice_password)
+    expect(page.get_by_text("MIKEY here")).to_be_visible()
+    say(page, "what's SOL doing?")
+    expect(page.get_by_text(re.compile(r"SOL-PERP: \$[\d,]+\.\d+"))).to_be_visible()
+
+
+def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
+    page = desk.page
+    say(page, "long 1 SOL 2x")
+    card = last_card(page)
+    expect(card).to_have_attribute("data-status", "PENDING")
+    expect(card.get_by_test_id("ticket-side")).to_have_text("LONG")
+    countdown = card.get_by_test_id("ticket-countdown")
+    expect(countdown).to_have_text(re.compile(r"expires in \d+s"))
+    first = int(re.search(r"\d+", countdown.inner_text()).group())
+    expect(countdown).not_to_have_text(f"expires in {first}s", timeout=5_000)  # it counts down
+    expect(card).to_contain_text("$10,000.00 free")
+    screenshot(page, "ticket-card", card)
+    card.get_by_test_id("ticket-approve").click()  # at once: the ticket is stored before it is shown
+    expect(card.get_by_test_id("ticket-stamp")).to_have_text("FILLED")
+    expect(card.get_by_test_id("ticket-approve")).to_have_count(0)
+    expect(card.get_by_test_id("ticket-reject")).to_have_count(0)
+    expect(page.get_by_text(re.compile(r"Filled: bought 1 SOL-PERP at \$[\d,]+\.\d{3}"))).to_be_visible()
+
+
+def test_another_order_can_be_rejected(desk: Desk) -> None:
+    page = desk.page
+    say(page, "short 0.5 SOL 3x")
+    card = last_card(page)
+    expect(card).to_have_attribute("data-status", "PENDING")
+    expect(card.get_by_test_id("ticket-effect")).to_have_text("This reduces your 1 SOL long to 0.5 SOL")
+    card.get_by_test_id("ticket-reject").click()
+    expect(card.get_by_test_id("ticket-stamp")).to_have_text("REJECTED")
+    expect(card.get_by_test_id("ticket-approve")).to_have_count(0)
+    expect(page.get_by_text("was rejected: rejected by its owner. Nothing was sent.")).to_be_visible()
+
+
+def test_the_card_is_readable_on_a_phone(desk: Desk) -> None:
+    page = desk.page
+    page.set_viewport_size(PHONE)
+    try:
+        card = last_card(page)
+        card.scroll_into_view_if_needed()
+        box = card.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+    finally:
+        page.set_viewport_size({"width": 1180, "height": 860})
+
