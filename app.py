@@ -23,7 +23,9 @@ import chainlit as cl
 
 from interfaces._assembly import Mikey, open_mikey
 from interfaces._web_render import CardBoard, Turn
-from interfaces._web_auth import chainlit_user, secure_chainlit, web_thread_id
+from interfaces._desk import account_summary, desk_context
+from interfaces._web_auth import chainlit_user, secure_chainlit, signed_epoch, web_thread_id
+from interfaces._web_context import install_context_route
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
 from quantdesk.users import SignIn, UserStore
@@ -67,7 +69,8 @@ async def _identity() -> tuple[str, str] | None:
     user = cl.context.session.user
     if user is None:
         return None
-    record = await asyncio.to_thread(_signin[0].still_valid, user.identifier, (user.metadata or {}).get("epoch"))
+    epoch = signed_epoch(cl.context.session.token, user)
+    record = await asyncio.to_thread(_signin[0].still_valid, user.identifier, epoch)
     if record is None:
         await cl.ErrorMessage(content="Your sign-in has ended (user removed or password changed): "
                                       "sign in again.").send()
@@ -77,6 +80,20 @@ async def _identity() -> tuple[str, str] | None:
         await cl.ErrorMessage(content="This conversation's id is not valid here: start a new chat.").send()
         return None
     return record.name, thread_id
+
+
+async def _desk(user_name: str, epoch: Any) -> dict[str, Any] | None:
+    """The header's contents for a signed-in user (None once their sign-in has ended)."""
+    mikey = _mikey[0]
+    record = await asyncio.to_thread(_signin[0].still_valid, user_name, epoch)
+    if record is None:
+        return None
+    now = mikey.clock()
+    context = await asyncio.to_thread(desk_context, _settings, mikey.db, now)
+    return {**context.to_json(), "user": record.name, "account": await account_summary(mikey.toolbox, record.name, now)}
+
+
+install_context_route(_desk)
 
 
 @cl.on_chat_start

@@ -28,7 +28,7 @@ from quantdesk.exchange.paper._history import daily_pnl, read_history
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
-from tools import build_toolbox
+from tools import Toolbox, build_toolbox
 from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
 
@@ -44,6 +44,7 @@ class Mikey:
     settings: Settings
     tickets: TicketStore
     clock: Callable[[], datetime]
+    toolbox: Toolbox  # read-only lookups for what surfaces show around the chat (the header's account)
 
 
 def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
@@ -81,12 +82,12 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         history = partial(read_history, db.pool) if settings.venue == "paper" else None
         alerts = AlertStore(db.pool)
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts)}
-        deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
-                         executor=trading, llm=llm)
+        toolbox = build_toolbox(db, prices, extra=extra)
+        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm)
         try:
             async with open_checkpointer(db) as saver:
                 session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
-                yield Mikey(session, db, settings, tickets, clock)
+                yield Mikey(session, db, settings, tickets, clock, toolbox)
         finally:
             await trading.aclose()
     finally:

@@ -71,6 +71,17 @@ def test_a_trader_signs_in_and_asks_a_price(desk: Desk) -> None:
     page = desk.page
     sign_in(page, desk.alice, desk.alice_password)
     expect(page.get_by_text("MIKEY here")).to_be_visible()
+    # The desk header: paper or live, the venue, who is signed in, money, the replay label.
+    expect(page.get_by_test_id("desk-mode")).to_have_text("PAPER")
+    expect(page.get_by_test_id("desk-venue")).to_have_text("paper venue")
+    expect(page.get_by_test_id("desk-user")).to_have_text(desk.alice)
+    expect(page.get_by_test_id("desk-equity")).to_have_text("Equity $10,000.00")
+    expect(page.get_by_test_id("desk-free")).to_have_text("Free $10,000.00")
+    expect(page.get_by_test_id("desk-replay")).to_contain_text("Replayed prices")
+    expect(page.get_by_test_id("desk-prices")).to_have_count(0)  # prices flow
+    # No LLM is configured: no "LLMs can make mistakes" line; nothing to upload.
+    expect(page.get_by_text("LLMs can make mistakes")).to_have_count(0)
+    expect(page.locator("#upload-button, #upload-button-input")).to_have_count(0)
     say(page, "what's SOL doing?")
     expect(page.get_by_text(re.compile(r"SOL-PERP: \$[\d,]+\.\d+"))).to_be_visible()
 
@@ -92,6 +103,7 @@ def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
     expect(card.get_by_test_id("ticket-approve")).to_have_count(0)
     expect(card.get_by_test_id("ticket-reject")).to_have_count(0)
     expect(page.get_by_text(re.compile(r"Filled: bought 1 SOL-PERP at \$[\d,]+\.\d{3}"))).to_be_visible()
+    expect(page.get_by_test_id("desk-free")).not_to_have_text("Free $10,000.00", timeout=15_000)  # margin taken
 
 
 def test_another_order_can_be_rejected(desk: Desk) -> None:
