@@ -39,6 +39,7 @@ _MAX_AUDITED_TEXT = 2000
 _NOT_PROCESSED = "the database is unavailable; your {what} was not processed, try again"
 _MAYBE_PROCESSED = ("the database became unavailable while your {what} was being handled; check your positions "
                     "and orders once it is back before trying again")
+_NOT_YOURS = "this conversation belongs to another user"
 _NO_TICKET = "no ticket is waiting for approval in this conversation"
 
 
@@ -79,11 +80,15 @@ class ChatSession:
 
     async def pending_ticket(self, thread_id: str) -> dict[str, Any] | None:
         """The ticket the thread is waiting on, if any. Raises DatabaseUnavailable when it cannot be read."""
+        return _pending(await self._state(thread_id, "request"))
+
+    async def _state(self, thread_id: str, what: str) -> Any:
+        """The thread's stored state; DatabaseUnavailable (nothing was done) when it cannot be read."""
         try:
-            return _pending(await self._graph.aget_state(self._config(thread_id)))
+            return await self._graph.aget_state(self._config(thread_id))
         except Exception as exc:
             if is_unavailable(exc):
-                raise DatabaseUnavailable(_NOT_PROCESSED.format(what="request")) from exc
+                raise DatabaseUnavailable(_NOT_PROCESSED.format(what=what)) from exc
             raise
 
     async def send(self, thread_id: str, user_id: str, text: str) -> AsyncIterator[ChatEvent]:
@@ -148,7 +153,7 @@ class ChatSession:
             snapshot = await self._graph.aget_state(self._config(thread_id))
             owner = snapshot.values.get("user_id") if snapshot.values else None
             if owner is not None and owner != user_id:
-                yield ChatEvent("error", {"message": "this conversation belongs to another user"})
+                yield ChatEvent("error", {"message": _NOT_YOURS})
                 return
             for event in self.notifications(thread_id):
                 yield event
@@ -164,10 +169,15 @@ class ChatSession:
 
     async def _decide(self, action: str, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
         with bind_ids(thread_id=thread_id, user_id=user_id, ticket=ticket_hash[:12]):
-            if await self.pending_ticket(thread_id) is None:
-                self._audit.refusal(action, user_id=user_id, thread_id=thread_id, reason=_NO_TICKET,
+            snapshot = await self._state(thread_id, "approval" if action == "approve" else "rejection")
+            owner = snapshot.values.get("user_id") if snapshot.values else None
+            # Another user's decision never reaches the graph: the owner's thread stays as it was.
+            refused = _NOT_YOURS if owner is not None and owner != user_id else (
+                _NO_TICKET if _pending(snapshot) is None else None)
+            if refused is not None:
+                self._audit.refusal(action, user_id=user_id, thread_id=thread_id, reason=refused,
                                     named=ticket_hash)
-                yield ChatEvent("error", {"message": _NO_TICKET})
+                yield ChatEvent("error", {"message": refused})
                 return
             decision = {"action": action, "ticket_hash": ticket_hash, "user_id": user_id}
             async for event in self._run(Command(resume=decision), thread_id):

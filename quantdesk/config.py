@@ -9,16 +9,18 @@ Secrets are ``SecretStr``: they print as ``**********`` and never reach logs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 import re
-from typing import Annotated, Literal
-from urllib.parse import urlsplit, urlunsplit
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from quantdesk.errors import ConfigError
+from quantdesk.masking import mask_url
 
 __all__ = ["Settings", "load_settings", "mask_url"]
 
@@ -140,6 +142,9 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value().strip()
         parts = urlsplit(raw)
+        if "://" not in raw and "=" in raw:
+            raise ValueError(f"must be a postgresql:// URL, not a libpq keyword string (got {mask_url(raw)}); "
+                             "write it as postgresql://user:password@host:port/dbname")
         if parts.scheme not in ("postgresql", "postgres"):
             raise ValueError(
                 f"must be a postgresql:// URL (got scheme {parts.scheme or 'none'!r}: {mask_url(raw)})"
@@ -197,7 +202,7 @@ class Settings(BaseSettings):
         return self.data_dir / "pg"
 
     def display(self) -> dict[str, str]:
-        """Every setting as text for people: secrets masked, URLs without passwords."""
+        """Every setting as text for people: secrets masked, URLs without passwords or keys."""
         shown: dict[str, str] = {}
         for name in type(self).model_fields:
             value = getattr(self, name)
@@ -208,20 +213,13 @@ class Settings(BaseSettings):
             elif value is None:
                 shown[name] = "(not set)"
             else:
-                shown[name] = str(value)
+                shown[name] = mask_url(str(value))  # RPC/Hermes/LLM URLs may carry user:pass@ or ?api-key=
         return shown
 
-
-def mask_url(url: str) -> str:
-    """The URL with any password replaced by ``***`` (safe to print)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    userinfo = f"{parts.username}:***" if parts.username else ":***"
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, f"{userinfo}@{host}", parts.path, parts.query, parts.fragment))
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # repr()/str() of the settings (tracebacks, debuggers) show URLs masked like display().
+        for name, value in super().__repr_args__():
+            yield name, mask_url(value) if isinstance(value, str) else value
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -239,6 +237,6 @@ def load_settings(**overrides: object) -> Settings:
             env = f"QUANTDESK_{field.upper()}" if not field.isupper() else field
             msg = err["msg"].removeprefix("Value error, ")
             if field not in _SECRET_FIELDS and err["type"] != "value_error":
-                msg = f"{msg} (got {err['input']!r})"
+                msg = f"{msg} (got {mask_url(repr(err['input']))})"
             lines.append(f"{env}: {msg}")
         raise ConfigError("invalid configuration: " + "; ".join(lines)) from None

@@ -3,6 +3,7 @@
 
     QuantDeskError
     ├── ConfigError            settings are malformed or point at something missing
+    │   └── ResourceBusy       a port or the data dir is already in use by another process
     ├── DatabaseError          the database cannot be reached or is in a bad state
     │   └── MigrationError     a migration failed or an applied one was edited
     ├── MarketDataError        prices unavailable or of the wrong quality
@@ -17,9 +18,13 @@ Messages are for people: what failed, the limit, the value, what to do.
 
 from __future__ import annotations
 
+import errno
+
 __all__ = [
     "QuantDeskError",
     "ConfigError",
+    "ResourceBusy",
+    "port_error",
     "DatabaseError",
     "MigrationError",
     "MarketDataError",
@@ -36,6 +41,19 @@ class QuantDeskError(Exception):
 
 class ConfigError(QuantDeskError):
     """Settings are invalid or refer to something that does not exist."""
+
+
+class ResourceBusy(ConfigError):
+    """Something this process must have to itself (a port, the data dir) is taken."""
+
+
+def port_error(host: str, port: int, setting: str, exc: OSError) -> ConfigError:
+    """The error for failing to listen on ``host:port`` (configured by ``setting``): ResourceBusy
+    when something else holds the port, else a ConfigError with the system's reason."""
+    if exc.errno == errno.EADDRINUSE:
+        return ResourceBusy(f"port {port} on {host} is already in use ({setting}): stop whatever listens there, "
+                            f"or set {setting} to a free port")
+    return ConfigError(f"cannot listen on {host}:{port} (QUANTDESK_HOST, {setting}): {exc.strerror or exc}")
 
 
 class DatabaseError(QuantDeskError):

@@ -3,7 +3,9 @@ console lines when it is. Context ids (request, thread, ticket, order) are bound
 with :func:`bind_ids` and appear on every line logged inside that context.
 
 A redaction processor drops the value of any key that looks like key material
-or a credential, as a second line of defence behind ``SecretStr``.
+or a credential, as a second line of defence behind ``SecretStr``; then every
+text value (and every stdlib log line, e.g. httpx's "HTTP Request: GET <url>")
+has the credentials inside URLs masked by :func:`quantdesk.masking.mask_url`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import structlog
 from pydantic import SecretStr
 
 from quantdesk.config import Settings
+from quantdesk.masking import mask_url
 
 __all__ = ["configure_logging", "bind_ids", "get_logger", "new_request_id"]
 
@@ -34,6 +37,20 @@ def _redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Muta
     return event
 
 
+def _mask_urls(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key, value in event.items():
+        if isinstance(value, str):
+            event[key] = mask_url(value)
+    return event
+
+
+class _MaskingFormatter(logging.Formatter):
+    """Stdlib lines (libraries' own logs, tracebacks included) with URL credentials masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_url(super().format(record))
+
+
 def configure_logging(settings: Settings, *, stream: Any = None) -> None:
     """Configure structlog and the stdlib root logger once per process."""
     stream = stream or sys.stderr
@@ -47,13 +64,16 @@ def configure_logging(settings: Settings, *, stream: Any = None) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             _redact,
             structlog.processors.format_exc_info,
+            _mask_urls,  # after format_exc_info, so tracebacks are masked too
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(file=stream),
         cache_logger_on_first_use=False,
     )
-    logging.basicConfig(level=level, stream=stream, format="%(levelname)s %(name)s: %(message)s", force=True)
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(_MaskingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
 
 
 def get_logger(name: str) -> Any:

@@ -3,6 +3,7 @@ exit with code 2; ``--debug`` shows the traceback instead."""
 
 from __future__ import annotations
 
+import signal
 import sys
 from importlib.metadata import entry_points
 
@@ -57,9 +58,22 @@ def _root(ctx: typer.Context, debug: bool = typer.Option(False, "--debug", help=
     ctx.obj = CliState(settings=settings, debug=debug, console=Console())
 
 
+def _exit_on_termination() -> None:
+    """SIGTERM and SIGHUP end a command like Ctrl-C does: `with` blocks unwind, so an
+    embedded PostgreSQL this process owns is stopped instead of left running.
+    (Services and the supervisor install their own handlers while they run.)"""
+    def handler(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_DFL:  # an ignored SIGHUP (nohup) stays ignored
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _exit_on_termination()
     try:
         # standalone mode: typer handles usage errors (exit 2), --help and Ctrl-C itself.
         app(args=args, prog_name="quantdesk")

@@ -12,10 +12,12 @@ import typer
 from quantdesk.cli._alerts import alerts_service
 from quantdesk.cli._ingest import ingest_service
 from quantdesk.cli._paper import keepers_service
+from quantdesk.cli._run_guard import as_clients_of, claim_run, keep_embedded_up
 from quantdesk.cli._state import state
 from quantdesk.cli._user import first_run_sign_in
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
+from quantdesk.exchange.paper._service import open_paper
 from quantdesk.supervisor import ServiceSpec, Supervisor
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
@@ -37,7 +39,12 @@ def run_command(
     """Start MIKEY: database up and migrated, then the services, until Ctrl-C."""
     st = state(ctx)
     settings = st.settings
-    with open_database(settings) as db:
+    ports = {"QUANTDESK_INGEST_PORT": settings.ingest_port} if ingest else {}
+    if web and importlib.util.find_spec("chainlit") is not None:
+        ports["QUANTDESK_WEB_PORT"] = settings.web_port
+    # The only run on this data dir, its ports free; then this process owns the embedded
+    # database: its services connect to it by URL, it restarts it, it stops it on the way out.
+    with claim_run(settings, ports), open_database(settings) as db:
         applied = migrate(db)
         status = migration_status(db)
         st.console.print(f"[bold]database[/]: {db.kind} ({db.display_url}); "
@@ -49,6 +56,7 @@ def run_command(
                              f"http://{settings.host}:{settings.ingest_port}/status")
         specs.append(alerts_service(settings))
         if settings.venue == "paper":
+            open_paper(settings, db)  # bootstrap once here, before the services that use it start
             specs.append(keepers_service(settings))
             st.console.print("[bold]paper venue[/]: keepers settle funding, trigger orders and liquidate")
         if web:
@@ -59,6 +67,7 @@ def run_command(
                 specs.append(web_service(settings))
                 st.console.print(f"[bold]web chat[/]: http://{settings.host}:{settings.web_port}")
         st.console.print("MIKEY is up. Press Ctrl-C to stop.")
-        code = Supervisor(specs, on_event=st.console.print).run()
+        code = Supervisor(as_clients_of(db, specs), on_event=st.console.print,
+                          on_tick=keep_embedded_up(db, st.console.print)).run()
     st.console.print("stopped")
     raise typer.Exit(code)

@@ -2,6 +2,8 @@
 
 from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
 from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
+from quantdesk.db._database import Database, open_database
+from quantdesk.db._locks import advisory_lock
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -17,6 +19,7 @@ __all__ = [
     "POOL_RESILIENCE",
     "DatabaseUnavailable",
     "is_unavailable",
+    "advisory_lock",
     "Migration",
     "AppliedMigration",
     "MigrationStatus",

@@ -11,9 +11,10 @@ from typing import Literal
 import psycopg
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
-from quantdesk.config import Settings, mask_url
+from quantdesk.config import Settings
 from quantdesk.db._embedded import EmbeddedPostgres
 from quantdesk.errors import DatabaseError
+from quantdesk.masking import mask_url
 
 _CONNECT_TIMEOUT_S = 5
 # A database restart must not need a process restart. Every checkout checks the
@@ -120,4 +121,5 @@ def _connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
         return psycopg.connect(url, autocommit=autocommit, connect_timeout=_CONNECT_TIMEOUT_S)
     except psycopg.Error as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DatabaseError(f"cannot reach the database at {mask_url(url)}: {reason}") from None
+        # libpq quotes parts of the connection string in some errors (a bad port, an unknown option).
+        raise DatabaseError(f"cannot reach the database at {mask_url(url)}: {mask_url(reason)}") from None

@@ -3,6 +3,14 @@
 pgserver ships PostgreSQL 16 and pgvector in its wheel, so nothing is installed
 by hand. The server keeps running while any process holds a handle to it and
 stops when the last one exits; its data stays in the folder across restarts.
+
+pgserver stops, at the last handle's release, only the postmaster *it* started
+and only if no other pid is on its handle list. A postmaster started again by
+another process after a crash, or a handle holder killed by SIGKILL, would leave
+PostgreSQL running for good; :meth:`EmbeddedPostgres.release` corrects both, so
+whoever releases last stops whatever server runs in the folder. Under
+`quantdesk run` the parent is the only handle holder (its services connect by
+URL) and :meth:`EmbeddedPostgres.ensure_running` lets it start the server again.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import subprocess
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from quantdesk.errors import DatabaseError
 
@@ -48,8 +57,43 @@ class EmbeddedPostgres:
         self._server = server
         return server.get_uri()
 
+    def ensure_running(self) -> bool:
+        """Start the server again if its postmaster has died; True if it had to.
+
+        For the process that owns the server (the `quantdesk run` parent).
+        Raises :class:`DatabaseError` if it cannot start (e.g. the killed
+        server's backends still hold its shared memory): call again later.
+        """
+        from pgserver.utils import PostmasterInfo
+
+        server: Any = self._server
+        assert server is not None, "ensure_running() after start()"
+        info = PostmasterInfo.read_from_pgdata(self.pgdata)
+        if info is not None and info.is_running():
+            return False
+        try:
+            with server._lock:  # pgserver's inter-process lock; ensure_postgres_running requires it
+                server.ensure_postgres_running()
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, AssertionError) as exc:
+            raise DatabaseError(f"embedded PostgreSQL in {self.pgdata} stopped and could not be started "
+                                f"again ({type(exc).__name__}); see {self.pgdata / 'log'}") from exc
+        return True
+
     def release(self) -> None:
-        """Drop this process's handle; the server stops if no other process holds one."""
-        if self._server is not None:
-            self._server.cleanup()  # type: ignore[attr-defined]
-            self._server = None
+        """Drop this process's handle; if it was the last live one, stop the server running in pgdata."""
+        if self._server is None:
+            return
+        import psutil
+        from pgserver.utils import PostmasterInfo
+
+        server: Any = self._server
+        self._server = None
+        with server._lock:
+            # Hand pgserver the postmaster running now (it may have been started by someone else
+            # after a crash), and forget handles of processes that died without releasing theirs.
+            info = PostmasterInfo.read_from_pgdata(self.pgdata)
+            if info is not None and info.is_running():
+                server._postmaster_info = info
+            handles = server.global_process_id_list
+            handles.put([pid for pid in handles.get() if psutil.pid_exists(pid)])
+        server.cleanup()

@@ -12,6 +12,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
+from quantdesk.errors import port_error
 from quantdesk.ingest._status import IngestStatus
 
 __all__ = ["StatusServer", "metrics_registry"]
@@ -97,7 +98,11 @@ class StatusServer:
                         web.get("/healthz", self._get_health)])
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
+        try:
+            await web.TCPSite(self._runner, self._host, self._port).start()
+        except OSError as exc:
+            await self.stop()
+            raise port_error(self._host, self._port, "QUANTDESK_INGEST_PORT", exc) from None
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -30,6 +30,7 @@ from httpx_sse import SSEError, aconnect_sse
 from pydantic import SecretStr
 
 from quantdesk.logs import get_logger
+from quantdesk.masking import mask_url
 from quantdesk.market._errors import DecodeError, RateLimited, SourceAuthError, SourceError
 from quantdesk.market._hermes_parse import parse_price_update_json
 from quantdesk.market._registry import Feed
@@ -76,6 +77,7 @@ class HermesSource:
         if not feeds:
             raise ValueError("HermesSource needs at least one feed")
         self._base_url = base_url.rstrip("/")
+        self._shown_url = mask_url(self._base_url)  # for descriptions, errors and logs: no ?api-key=
         self._feeds = {f.feed_id: f for f in feeds}
         self._api_key = api_key
         # Hermes sends a keep-alive comment every 15 s, so a silent socket for longer than this is dead.
@@ -90,7 +92,7 @@ class HermesSource:
 
     @property
     def description(self) -> str:
-        return f"Pyth Hermes SSE stream at {self._base_url}"
+        return f"Pyth Hermes SSE stream at {self._shown_url}"
 
     def stats(self) -> dict[str, int]:
         return dict(self._stats)
@@ -126,7 +128,7 @@ class HermesSource:
             return
         await response.aread()
         text = response.text.strip()[:300]
-        where = f"Hermes at {self._base_url}"
+        where = f"Hermes at {self._shown_url}"
         code = response.status_code
         if code in (401, 403):
             hint = ("no API key is configured: set QUANTDESK_HERMES_API_KEY" if "Authorization" not in
@@ -159,9 +161,10 @@ class HermesSource:
             await self._raise_for_status(response)
             updates = parse_price_update_json(response.text)
         except httpx.HTTPError as exc:
-            raise SourceError(f"Hermes at {self._base_url} unreachable: {type(exc).__name__}: {exc}") from exc
+            raise SourceError(f"Hermes at {self._shown_url} unreachable: "
+                              f"{type(exc).__name__}: {mask_url(str(exc))}") from exc
         except DecodeError as exc:
-            raise SourceError(f"Hermes at {self._base_url} sent an unreadable body: {exc}") from exc
+            raise SourceError(f"Hermes at {self._shown_url} sent an unreadable body: {exc}") from exc
         return [u for u in updates if u.feed_id in self._feeds]
 
     async def session(self) -> AsyncIterator[PriceUpdate]:
@@ -190,7 +193,8 @@ class HermesSource:
                         if self._accept(update):
                             yield update
         except (httpx.HTTPError, SSEError) as exc:
-            raise SourceError(f"Hermes stream at {self._base_url} failed: {type(exc).__name__}: {exc}") from exc
+            raise SourceError(f"Hermes stream at {self._shown_url} failed: "
+                              f"{type(exc).__name__}: {mask_url(str(exc))}") from exc
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from solders.pubkey import Pubkey
 
 from quantdesk.logs import get_logger
+from quantdesk.masking import mask_url
 from quantdesk.market._errors import DecodeError, RateLimited, SourceError
 from quantdesk.market._pyth_accounts import decode_price_account
 from quantdesk.market._registry import Feed
@@ -72,6 +73,7 @@ class OnchainSource:
         if not accounts:
             raise ValueError("OnchainSource needs at least one feed with a price account")
         self._rpc_url = rpc_url
+        self._shown_url = mask_url(rpc_url)  # for descriptions, errors and logs: no user:pass@ or ?api-key=
         self._accounts = list(accounts.items())
         # Validate every address now (a typo fails at start-up, not on the first poll).
         self._keys = [str(Pubkey.from_string(address)) for _, address in self._accounts]
@@ -82,19 +84,19 @@ class OnchainSource:
 
     @property
     def description(self) -> str:
-        return f"Pyth price accounts via Solana RPC at {self._rpc_url}"
+        return f"Pyth price accounts via Solana RPC at {self._shown_url}"
 
     def stats(self) -> dict[str, int]:
         return dict(self._stats)
 
     async def _fetch(self, client: httpx.AsyncClient) -> tuple[int, list[bytes | None]]:
-        where = f"Solana RPC at {self._rpc_url}"
+        where = f"Solana RPC at {self._shown_url}"
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": "getMultipleAccounts",
                    "params": [self._keys, {"encoding": "base64", "commitment": "confirmed"}]}
         try:
             response = await client.post(self._rpc_url, json=request)
         except httpx.HTTPError as exc:
-            raise SourceError(f"{where} unreachable: {type(exc).__name__}: {exc}") from exc
+            raise SourceError(f"{where} unreachable: {type(exc).__name__}: {mask_url(str(exc))}") from exc
         if response.status_code == 429:
             raw = response.headers.get("retry-after", "").strip()
             raise RateLimited(f"{where} is rate limiting us (429)", retry_after_s=float(raw) if raw.isdigit() else 10.0)
@@ -147,7 +149,7 @@ class OnchainSource:
                 slot, datas = await self._fetch(client)
                 self._stats["polls"] += 1
                 if all(d is None for d in datas):
-                    raise SourceError(f"none of the {len(datas)} price accounts exist at {self._rpc_url} "
+                    raise SourceError(f"none of the {len(datas)} price accounts exist at {self._shown_url} "
                                       "(wrong cluster?)", permanent=True)
                 for (feed, address), data in zip(self._accounts, datas, strict=True):
                     update = self._decode(feed, address, data, slot)

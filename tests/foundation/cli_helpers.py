@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 QUANTDESK = [sys.executable, "-m", "quantdesk"]
@@ -31,3 +33,32 @@ def assert_refused(out: subprocess.CompletedProcess[str], expected: str) -> None
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith("error: ") and expected in lines[0], lines[0]
     assert "Traceback" not in out.stderr and out.stdout == ""
+def url_form(conninfo: str, **query: str) -> str:
+    """A database's libpq conninfo as a postgresql:// URL (DATABASE_URL must be a URL)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(conninfo)
+    extra = "".join(f"&{k}={v}" for k, v in query.items())
+    return f"postgresql://{params['user']}@/{params['dbname']}?host={params['host']}{extra}"
+
+
+def postmasters(pgdata: Path) -> list:  # list[psutil.Process]
+    """Every PostgreSQL server process running on ``pgdata`` (its command line names the folder)."""
+    import psutil
+
+    return [proc for proc in psutil.process_iter(["name", "cmdline"])
+            if proc.info["name"] == "postgres" and str(pgdata) in (proc.info["cmdline"] or [])]
+
+
+@contextmanager
+def started(data_dir: Path, *args: str, **env: str) -> Iterator[subprocess.Popen[str]]:
+    """`quantdesk ARGS` running in the background (stdout and stderr together), killed if the block
+    leaves it running."""
+    proc = subprocess.Popen([*QUANTDESK, *args], env=cli_env(data_dir, **env), cwd=data_dir.parent,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()

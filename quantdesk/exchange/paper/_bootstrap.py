@@ -1,6 +1,8 @@
 """Setting up the paper exchange on first run, with signed transactions through
 the executor like any client: initialize, list the markets, fund the liquidity
-vault and insurance fund from the admin's faucet money. Idempotent."""
+vault and insurance fund from the admin's faucet money. Idempotent, but
+check-then-act: concurrent callers must hold the set-up lock, as
+``open_paper`` does (quantdesk.exchange.paper._service)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from quantdesk.wallet import Signer
 
 LIQUIDITY_FUNDING = 10_000_000 * 10**6  # 10M paper USDC backs the vault's side of trades
 INSURANCE_FUNDING = 1_000_000 * 10**6
+# The exchange-wide parameters: a 1 % liquidation fee, half of it to the liquidator, and
+# 20 % of every trading fee to the insurance fund. Named so the trader docs render them.
+EXCHANGE_PARAMS = {"liquidation_fee_ppm": 10_000, "liquidator_share_ppm": 500_000, "insurance_fee_share_ppm": 200_000}
 
 
 def paper_mint(executor: PaperExecutor) -> Pubkey:
@@ -39,7 +44,7 @@ def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry) ->
     changed = False
     mint = paper_mint(executor)
     if state.exchange is None:
-        send(executor, admin, [ixs.initialize_exchange(admin.pubkey, mint, 10_000, 500_000, 200_000)])
+        send(executor, admin, [ixs.initialize_exchange(admin.pubkey, mint, **EXCHANGE_PARAMS)])
         changed = True
     for spec in MARKETS[len(executor.state().markets):]:
         send(executor, admin, [ixs.add_market(admin.pubkey, spec.index, spec.params(registry))])

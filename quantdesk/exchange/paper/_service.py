@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quantdesk.config import Settings
-from quantdesk.db import Database
+from quantdesk.db import Database, advisory_lock
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange.paper._bootstrap import bootstrap
 from quantdesk.exchange.paper._executor import PaperExecutor
@@ -19,6 +19,9 @@ from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer, create_wallet, load_signer
 
 log = get_logger(__name__)
+
+# Arbitrary constant naming "paper venue set-up" in pg_advisory_lock's key space.
+PAPER_SETUP_LOCK_KEY = 0x5144_5041_5045_52
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,22 @@ def _local_signer(path: Path, role: str) -> Signer:
 
 
 def open_paper(settings: Settings, db: Database) -> PaperVenueParts:
-    """The paper venue, bootstrapped (idempotent; safe in every process)."""
+    """The paper venue, bootstrapped (idempotent; safe in every process at once).
+
+    Set-up is check-then-act (does the wallet file / the exchange exist?), so
+    processes starting together (keepers and alerts under `quantdesk run`, or
+    standalone) take turns under an advisory lock: the first creates the wallets
+    and bootstraps, the others find everything done. Without it, two would sign
+    the same initialize transaction and one would die with AlreadyProcessed.
+    """
     registry = FeedRegistry.load()
     executor = PaperExecutor(db.pool, PerpIdl.load(), registry)
     wallets = settings.data_dir / "wallets"
-    admin = _local_signer(wallets / "paper-admin.json", "admin")
-    keeper = _local_signer(wallets / "paper-keeper.json", "keeper")
-    if bootstrap(executor, admin, registry):
-        log.info("paper.bootstrapped", markets=len(executor.state().markets))
+    with advisory_lock(db, PAPER_SETUP_LOCK_KEY):
+        admin = _local_signer(wallets / "paper-admin.json", "admin")
+        keeper = _local_signer(wallets / "paper-keeper.json", "keeper")
+        if bootstrap(executor, admin, registry):
+            log.info("paper.bootstrapped", markets=len(executor.state().markets))
     return PaperVenueParts(executor, registry, admin, keeper)
 
 

@@ -24,6 +24,7 @@ from solana.rpc.commitment import Commitment
 from solders.rpc.requests import Body
 
 from quantdesk.exchange.solana._errors import RpcError, RpcUnavailable
+from quantdesk.masking import mask_url
 
 T = TypeVar("T")
 
@@ -52,7 +53,9 @@ class Rpc:
         except httpx.HTTPStatusError as exc:
             raise RpcUnavailable(method, f"HTTP {exc.response.status_code}") from None
         except httpx.HTTPError as exc:
-            raise RpcUnavailable(method, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+            # httpx quotes the request URL in some errors; the endpoint's ?api-key= must not reach a message.
+            raise RpcUnavailable(method, f"{type(exc).__name__}: {mask_url(str(exc))}" if str(exc)
+                                 else type(exc).__name__) from None
         try:
             envelope = json.loads(text)
         except ValueError:
