@@ -22,9 +22,11 @@ from typing import Any
 import chainlit as cl
 
 from interfaces._assembly import Mikey, open_mikey
+from interfaces._ticket_card import ticket_card
+from interfaces._web_data import WebDataLayer
 from interfaces._web_render import CardBoard, Turn
 from interfaces._desk import account_summary, desk_context
-from interfaces._web_auth import chainlit_user, secure_chainlit, signed_epoch, web_thread_id
+from interfaces._web_auth import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
 from interfaces._web_context import install_context_route
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
@@ -96,11 +98,37 @@ async def _desk(user_name: str, epoch: Any) -> dict[str, Any] | None:
 install_context_route(_desk)
 
 
+def _card_props(ticket_hash: str, owner: str) -> dict[str, Any] | None:
+    """A stored card, rebuilt from the ticket store: only a ticket of the thread's owner."""
+    mikey = _mikey[0]
+    stored = mikey.tickets.get(ticket_hash)
+    return None if stored is None or stored.ticket.user_id != owner else ticket_card(stored, mikey.clock())
+
+
+@cl.data_layer
+def _data_layer() -> WebDataLayer:
+    """Conversation history in our PostgreSQL (interfaces/_web_data.py)."""
+    return WebDataLayer(lambda: _mikey[0].db.pool, lambda name: UserStore(_mikey[0].db.pool).get(name) is not None,
+                        _card_props, root_path=chainlit_root_path())
+
+
 @cl.on_chat_start
 async def on_chat_start() -> None:
     if await _identity() is not None:
         _board()
         await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict[str, Any]) -> None:
+    """A reopened conversation: its cards (already rebuilt from the ticket store) stay true to it from here on."""
+    if await _identity() is None:
+        return
+    board = _board()
+    for element in thread.get("elements") or []:
+        if element.get("type") == "custom" and element.get("name") == "TicketCard":
+            board.adopt(cl.CustomElement(id=element["id"], for_id=element.get("forId"), name="TicketCard",
+                                         props=element.get("props") or {}, display="inline"))
 
 
 @cl.on_chat_end

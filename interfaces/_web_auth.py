@@ -34,6 +34,13 @@ def secure_chainlit(settings: Settings) -> None:
                        login_path=f"{config.run.root_path}/login")
 
 
+def chainlit_root_path() -> str:
+    """The path the page is served under ('' at the root)."""
+    from chainlit.config import config
+
+    return config.run.root_path or ""
+
+
 def chainlit_user(record: UserRecord, method: str) -> Any:
     """The Chainlit user a sign-in yields; the epoch lets a later password change end the session."""
     import chainlit as cl

@@ -42,9 +42,12 @@ class CardBoard:
         self._timers: set[asyncio.Task[None]] = set()
 
     async def show(self, ticket_hash: str) -> None:
-        """Send the card of a stored ticket (again, if this page shows it already: it moves to the end)."""
+        """Send the card of a stored ticket (once: a card this page shows already is only brought up to date)."""
         import chainlit as cl
 
+        if ticket_hash in self._cards:  # the same ticket again (say, after a refused approval): one card
+            await self.refresh()
+            return
         stored = await asyncio.to_thread(self._tickets.get, ticket_hash)
         if stored is None:
             log.warning("web.card_without_ticket", ticket=ticket_hash[:12])
@@ -55,6 +58,15 @@ class CardBoard:
         self._cards[ticket_hash] = card
         if props["status"] == "pending":
             self._stamp_at_expiry(ticket_hash, props["expires_in_s"])
+
+    def adopt(self, card: Any) -> None:
+        """A card a reopened thread already shows (its props rebuilt from the store): keep it true from now on."""
+        ticket_hash = str(card.props.get("hash", ""))
+        if not ticket_hash:
+            return
+        self._cards[ticket_hash] = card
+        if card.props.get("status") == "pending":
+            self._stamp_at_expiry(ticket_hash, int(card.props.get("expires_in_s", 0)))
 
     async def refresh(self) -> None:
         """Re-read every card's ticket and update the cards whose state changed."""

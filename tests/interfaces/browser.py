@@ -37,11 +37,15 @@ def sign_in(page: Page, name: str, password: str) -> None:
 
 
 def say(page: Page, text: str) -> None:
-    """Type a message into the composer and send it, as a trader does."""
-    composer = page.locator("#chat-input")
-    composer.fill(text)
-    composer.press("Enter")
-    expect(page.get_by_text(text, exact=True).last).to_be_visible()
+    """Type a message into the composer and send it, as a trader does: once the page is idle
+    (while MIKEY is still answering, Chainlit shows a stop button instead of sending)."""
+    expect(page.locator("#stop-button")).to_have_count(0)
+    sent = page.locator('[data-step-type="user_message"]').get_by_text(text, exact=True)
+    before = sent.count()
+    page.locator("#chat-input").fill(text)
+    expect(page.locator("#chat-submit")).to_be_enabled()
+    page.locator("#chat-submit").click()
+    expect(sent).to_have_count(before + 1)
 
 
 def last_card(page: Page):  # noqa: ANN201

@@ -29,6 +29,8 @@ class Desk:
     alice_password: str
     bob_password: str
     page: Page  # alice's tab, signed in
+    thread: str = ""  # alice's conversation (its Chainlit thread id)
+    pending: str = ""  # the hash of a ticket left waiting in it
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +133,60 @@ def test_the_card_is_readable_on_a_phone(desk: Desk) -> None:
     finally:
         page.set_viewport_size({"width": 1180, "height": 860})
 
+
+
+def _thread_id(page: Page) -> str:
+    found = re.search(r"/thread/([0-9a-f-]{36})", page.url)
+    assert found, page.url
+    return found.group(1)
+
+
+def test_a_reload_and_another_browser_find_the_thread_and_its_pending_ticket(desk: Desk) -> None:
+    page = desk.page
+    say(page, "long 0.5 SOL 2x")
+    card = last_card(page)
+    expect(card).to_have_attribute("data-status", "PENDING")
+    ticket_hash = card.get_attribute("data-hash")
+    desk.thread = _thread_id(page)
+    page.reload()
+    expect(page.get_by_text("long 1 SOL 2x", exact=True)).to_be_visible()  # the conversation is back
+    resumed = page.locator(f'[data-testid="ticket-card"][data-hash="{ticket_hash}"]')
+    expect(resumed).to_have_attribute("data-status", "PENDING")  # live: rebuilt from the ticket store
+    expect(resumed.get_by_test_id("ticket-approve")).to_be_visible()
+    expect(resumed.get_by_test_id("ticket-countdown")).to_have_text(re.compile(r"expires in \d+s"))
+    expect(page.locator('[data-testid="ticket-card"][data-status="FILLED"]')).to_have_count(1)  # still stamped
+
+    context, other = new_page(desk.browser, desk.run.base)
+    try:
+        sign_in(other, desk.alice, desk.alice_password)
+        other.get_by_text("what's SOL doing?", exact=True).first.click()  # the conversation list
+        card = other.locator(f'[data-testid="ticket-card"][data-hash="{ticket_hash}"]')
+        expect(card).to_have_attribute("data-status", "PENDING")
+        card.get_by_test_id("ticket-refresh").click()  # the same ticket again, on today's prices
+        expect(card.get_by_test_id("ticket-stamp")).to_have_text("CANCELLED")
+        fresh = last_card(other)
+        expect(fresh).to_have_attribute("data-status", "PENDING")
+        assert fresh.get_attribute("data-hash") != ticket_hash
+        desk.pending = fresh.get_attribute("data-hash") or ""
+    finally:
+        context.close()
+
+
+def test_a_second_user_sees_none_of_the_first_users_threads_positions_or_tickets(desk: Desk) -> None:
+    context, page = new_page(desk.browser, desk.run.base)
+    try:
+        sign_in(page, "bob", desk.bob_password)
+        expect(page.get_by_test_id("desk-user")).to_have_text("bob")
+        expect(page.get_by_text("what's SOL doing?", exact=True)).to_have_count(0)  # not in his list
+        assert page.request.get(f"/project/thread/{desk.thread}").status in (401, 404)
+        page.goto(f"/thread/{desk.thread}")
+        page.locator("#chat-input").wait_for()
+        expect(page.get_by_text("long 1 SOL 2x", exact=True)).to_have_count(0)
+        expect(page.get_by_test_id("ticket-card")).to_have_count(0)
+        page.goto("/")
+        expect(page.get_by_text("MIKEY here")).to_be_visible()
+        say(page, "my positions")
+        expect(page.get_by_text("No open positions.")).to_be_visible()
+        expect(page.get_by_test_id("ticket-card")).to_have_count(0)
+    finally:
+        context.close()
