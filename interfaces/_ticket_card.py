@@ -18,11 +18,11 @@ from quantdesk import display as show
 from quantdesk.exchange._markets import MarketSpec, market_by_symbol
 from quantdesk.tickets import OrderTicket, StoredTicket
 
-FAR_FROM_MARK_PCT = Decimal(5)  # a resting order further than this from the mark gets a warning
 NEAR_LIQUIDATION_PCT = Decimal(10)  # a liquidation price closer than this to the fill gets a warning
 
 _STAMPS = {"rejected": "REJECTED", "expired": "EXPIRED", "cancelled": "CANCELLED", "failed": "FAILED",
            "executing": "SENDING"}
+_PLAIN = frozenset({"Size", "Leverage", "Limit price", "Trigger price"})  # the same whether or not it fills
 _ORDER_WORDS = {"market": "at market", "limit": "limit", "stop_loss": "stop-loss at", "take_profit": "take-profit at"}
 
 
@@ -124,53 +124,47 @@ def _rows(ticket: OrderTicket, spec: MarketSpec | None) -> tuple[list[dict[str, 
 
 
 def _order_rows(ticket: OrderTicket, spec: MarketSpec) -> tuple[list[dict[str, str]], list[str]]:
+    """Size, leverage, prices, fees, margin, PnL, liquidation. For a resting order the outcome is
+    the fill the keeper would give it at its price (``hypothetical``), labelled as such."""
     outcome, detail = ticket.outcome, ticket.outcome.detail
-    resting = outcome.fill_price is None
-    filled: dict[str, Any] = (detail.get("if_filled") or {}) if resting else {}
-    notional = outcome.notional_usd if not resting else show.as_decimal(filled.get("notional_usd"))
+    resting = bool(detail.get("hypothetical"))
+    prefix = "If filled: " if resting else ""
     rows: list[dict[str, str]] = []
     warnings: list[str] = []
-    rows.append({"label": "Size", "value": f"{show.size(spec, outcome.size)} · {show.money(notional)}"})
+
+    def row(label: str, value: str) -> None:
+        rows.append({"label": f"{prefix}{label.lower()}" if prefix and label not in _PLAIN else label, "value": value})
+
+    row("Size", f"{show.size(spec, outcome.size)} · {show.money(outcome.notional_usd)}")
     if ticket.kind == "order":
-        leverage = f"{detail.get('leverage')}x" + (" (default)" if detail.get("leverage_defaulted") else "")
-        rows.append({"label": "Leverage", "value": leverage})
+        row("Leverage", f"{detail.get('leverage')}x" + (" (default)" if detail.get("leverage_defaulted") else ""))
     mark = show.as_decimal(detail.get("oracle_price"))
     if resting:
-        distance = show.as_decimal(detail.get("mark_distance_pct"))
-        at = show.as_decimal(filled.get("fill_price"))
-        label = "Limit price" if ticket.params.get("order_type") == "limit" else "Trigger price"
+        distance = show.as_decimal(detail.get("distance_from_mark_pct"))
         where = "" if distance is None else f" · {show.pct(abs(distance))} {'above' if distance > 0 else 'below'} mark"
-        rows.append({"label": label, "value": f"{show.price(spec, ticket.price_bound or ticket.params.get('price'))}"
-                                              f"{where} {show.price(spec, mark)}"})
-        if distance is not None and abs(distance) > FAR_FROM_MARK_PCT:
+        label = "Limit price" if detail.get("maker") else "Trigger price"
+        row(label, f"{show.price(spec, detail.get('resting_price'))}{where} {show.price(spec, mark)}")
+        if detail.get("far_from_mark") and distance is not None:
             warnings.append(f"Far from the mark ({show.pct(abs(distance))}): it fills only if "
                             f"{spec.symbol.removesuffix('-PERP')} moves that far.")
-        if not filled:
-            warnings.append("This order would be refused by the program at its price on today's account.")
-        prefix, fill_at = "If filled: ", at
+        row("Fill", show.price(spec, outcome.fill_price))
     else:
-        fill_at = outcome.fill_price
-        rows.append({"label": "Expected fill", "value": f"{show.price(spec, fill_at)} (mark {show.price(spec, mark)})"})
+        row("Expected fill", f"{show.price(spec, outcome.fill_price)} (mark {show.price(spec, mark)})")
         if ticket.price_bound is not None:
-            rows.append({"label": "Price bound", "value": f"{show.price(spec, ticket.price_bound)} worst fill"})
-        prefix = ""
-    fee = outcome.fee_usd if not resting else show.as_decimal(filled.get("fee_usd"))
-    rows.append({"label": f"{prefix}fee".capitalize() if prefix else "Fees",
-                 "value": f"{show.money(fee)} · {show.bps(fee, notional)}"})
-    margin = outcome.margin_after_usd if not resting else show.as_decimal(filled.get("margin_after_usd"))
-    free = show.as_decimal(detail.get("free_collateral_usd"))
-    if detail.get("effect") in ("opens", "adds", None):
-        rows.append({"label": f"{prefix}margin".capitalize() if prefix else "Margin",
-                     "value": f"{show.money(margin)} of {show.money(free)} free"})
-    realized = detail.get("realized_pnl_usd") if not resting else filled.get("realized_pnl_usd")
-    if detail.get("effect") in ("reduces", "closes") and realized is not None:
-        rows.append({"label": "Realized PnL", "value": show.signed_money(realized) + " (before fees)"})
-    liq = outcome.liquidation_price if not resting else show.as_decimal(filled.get("liquidation_price"))
+            row("Price bound", f"{show.price(spec, ticket.price_bound)} worst fill")
+    row("Fees", f"{show.money(outcome.fee_usd)} · {show.bps(outcome.fee_usd, outcome.notional_usd)}")
+    effect = detail.get("effect")
+    if effect in ("opens", "adds", None):
+        row("Margin", f"{show.money(outcome.margin_after_usd)} of "
+                      f"{show.money(detail.get('free_collateral_usd'))} free")
+    realized = detail.get("realized_pnl_usd")
+    if effect in ("reduces", "closes") and realized is not None:
+        row("Realized PnL", show.signed_money(realized) + " (before fees)")
     distance = show.as_decimal(detail.get("liquidation_distance_pct"))
-    if detail.get("effect") != "closes":
+    if effect != "closes":
         away = "" if distance is None else f" · {show.pct(distance)} away"
-        rows.append({"label": f"{prefix}liquidation".capitalize() if prefix else "Liquidation",
-                     "value": "none" if liq is None else f"{show.price(spec, liq)}{away}"})
+        liq = outcome.liquidation_price
+        row("Liquidation", "none" if liq is None else f"{show.price(spec, liq)}{away}")
         if distance is not None and distance < NEAR_LIQUIDATION_PCT:
             warnings.append(f"Liquidation is only {show.pct(distance)} from the fill.")
     failed = [r for r in ticket.risk if not r.get("passed")]

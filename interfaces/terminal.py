@@ -157,15 +157,29 @@ def render(event: ChatEvent, console: Console) -> None:
         console.print(f"[red]error:[/] {data.get('message', data)}", highlight=False)
 
 
+def _figures(outcome: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ticket's fill rows; a resting order's are the fill it would get at its price, labelled so."""
+    detail = outcome.get("detail") or {}
+    if not detail.get("hypothetical"):
+        return [("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
+                ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price"))]
+    rests = f"reserving ${detail.get('reserved_usd')}"
+    if "distance_from_mark_pct" in detail:
+        rests += f"; {detail['distance_from_mark_pct']}% from the oracle {detail['oracle_price']}"
+        if detail.get("far_from_mark"):
+            rests += f" (far: more than {detail['far_from_mark_threshold_pct']}% from the market)"
+    verb = "fills" if detail.get("maker") else "triggers"
+    return [("rests", rests), (f"if it {verb}", f"at your {detail.get('fills_at')} (not a fill yet):"),
+            ("  fill price", outcome.get("fill_price")), ("  fees", outcome.get("fee_usd")),
+            ("  margin", outcome.get("margin_after_usd")), ("  liquidation", outcome.get("liquidation_price"))]
+
+
 def ticket_panel(ticket: dict[str, Any]) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    outcome = ticket.get("outcome", {})
     rows = [("order", ticket["summary"]), ("price bound", ticket.get("price_bound")),
-            ("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
-            ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price")),
-            ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
+            *_figures(ticket.get("outcome", {})), ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
     for label, value in rows:
         if value is not None:
             table.add_row(label, str(value))

@@ -138,7 +138,8 @@ RULE_LIMITS: dict[str, Callable[[CodeFacts], str]] = {
     "max_position_notional": lambda f: f"${plain(f.risk_limits.max_position_notional_usd)} per position after the fill",
     "max_leverage": lambda f: f"{plain(f.risk_limits.max_leverage)}x (or the market's maximum if lower)",
     "max_daily_loss": lambda f: f"${plain(f.risk_limits.max_daily_loss_usd)} over the last 24 hours",
-    "min_liquidation_distance": lambda f: f"{plain(f.risk_limits.min_liquidation_distance_pct)}% from the oracle",
+    "min_liquidation_distance": lambda f: (f"{plain(f.risk_limits.min_liquidation_distance_pct)}% from the oracle "
+                                           "(a resting order: from its limit price)"),
     "max_slippage": lambda f: f"{f.risk_limits.max_slippage_bps} bps from the oracle",
 }
 

@@ -92,3 +92,16 @@ async def until_listening(url: str, channel: str, since: datetime, timeout_s: fl
             return bool(row and row[0] > 0)
 
         await until(listening, timeout_s, what=f"a LISTEN on {channel}")
+
+
+async def write_sol_tick(db: Database, *, ahead_s: int = 0) -> None:
+    """One SOL/USD tick at $150 ± $0.05, published now (+ ``ahead_s``), as the ingest service
+    writes it: enough for a chat in another process to quote and prepare SOL orders."""
+    from quantdesk.ingest import TickWriter
+    from quantdesk.market import FeedRegistry, PriceUpdate
+
+    registry = FeedRegistry.load()
+    async with await psycopg.AsyncConnection.connect(db.url) as conn:
+        await TickWriter(registry).write(conn, [PriceUpdate(
+            feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
+            publish_time=int(time.time()) + ahead_s, source="hermes")])

@@ -97,7 +97,26 @@ def _request(args: OrderArgs) -> OrderRequest:
                         slippage_bps=args.slippage_bps)
 
 
+def _if_it_fills(o: SimulatedOutcome) -> str:
+    """A resting order's figures, said as what they are: the fill it would get, not one that happened."""
+    d = o.detail
+    text = f"it would rest on the book until its price is reached, reserving {_money(Decimal(d['reserved_usd']))}"
+    if "distance_from_mark_pct" in d:
+        distance = Decimal(d["distance_from_mark_pct"])
+        text += (f"; your {d['fills_at']} {d['resting_price']} is {abs(distance)}% "
+                 f"{'above' if distance > 0 else 'below'} the oracle {d['oracle_price']}")
+        if d.get("far_from_mark"):
+            text += (f" (warning: more than {d['far_from_mark_threshold_pct']}% from the market, so it may not fill "
+                     "for a long time; check the price)")
+    verb = "fills" if d.get("maker") else "triggers"
+    return (text + f". If it {verb} at your {d['fills_at']}: fill {o.fill_price} "
+            f"({'maker' if d.get('maker') else 'taker'}), notional {_money(o.notional_usd)}, fee {_money(o.fee_usd)}, "
+            f"margin {_money(o.margin_after_usd)}, liquidation price {o.liquidation_price or 'none'}")
+
+
 def _expected(o: SimulatedOutcome) -> str:
+    if o.detail.get("hypothetical"):
+        return _if_it_fills(o)
     if o.fill_price is None:
         return "it would rest on the book until its price is reached"
     impact = o.detail.get("price_impact_bps")
@@ -110,7 +129,8 @@ def _expected(o: SimulatedOutcome) -> str:
 def _ticket_outcome(ticket: OrderTicket) -> ToolOutcome:
     text = f"Ticket {ticket.short_hash}: {ticket.summary}. "
     if ticket.kind in ("order", "close"):
-        text += _expected(ticket.outcome).capitalize() + ". "
+        expected = _expected(ticket.outcome)
+        text += expected[:1].upper() + expected[1:] + ". "  # not capitalize(): it lowercases "If it fills"
     text += "Approve or reject it; it expires in 60 s."
     return ToolOutcome(text, {"ticket": ticket.model_dump(mode="json")}, ticket=ticket)
 

@@ -1,7 +1,14 @@
 """Pre-trade risk rules: pure functions of (limits, what the order would do).
 
 Every rule is evaluated (not just the first failure) so the trader sees the
-whole picture; each result names the rule, the limit and the value.
+whole picture; each result names the rule, the limit and the value, and a value
+measured at a price names that price ("at the oracle price", "from your limit price").
+
+An order that fills now is measured on its simulated fill (notional) and at the
+oracle (position after, liquidation distance). An order that rests is measured on
+the fill the keeper would make (quantdesk.trading._hypothetical): a limit order's
+notional, position after and liquidation distance all at its limit price, where it
+would fill; otherwise a $1M resting limit would pass every size rule with nothing.
 
 Decision (the issue is silent): the kill switch and the daily-loss limit block
 every order that opens or increases exposure, but not reduce-only orders and
@@ -55,6 +62,18 @@ class OrderRisk:
     liquidation_price_after: Decimal | None
     daily_pnl_usd: Decimal
     buys: bool = True  # which way is adverse for the price bound
+    # An order that rests has no simulated fill; it is measured on the fill the keeper would make,
+    # at this price (a limit's own limit price), named in the rule texts by ``fill_price_name``.
+    # None: it fills now, measured on the simulated fill, its position and liquidation at the oracle.
+    resting_fill_price: Decimal | None = None
+    fill_price_name: str = "your limit price"
+
+    @property
+    def measured_at(self) -> tuple[Decimal, str]:
+        """The price the position after and the liquidation distance are measured at, and its name."""
+        if self.resting_fill_price is None:
+            return self.oracle_price, "the oracle price"
+        return self.resting_fill_price, self.fill_price_name
 
 
 @dataclass(frozen=True)
@@ -126,13 +145,15 @@ def _rule_oracle(_lim: RiskLimits, o: OrderRisk) -> RuleResult:
 
 def _rule_order_notional(lim: RiskLimits, o: OrderRisk) -> RuleResult:
     ok = o.reduces_exposure or o.order_notional_usd <= lim.max_order_notional_usd
-    return RuleResult("max_order_notional", ok, _usd(lim.max_order_notional_usd), _usd(o.order_notional_usd))
+    at = "the simulated fill price" if o.resting_fill_price is None else o.fill_price_name
+    return RuleResult("max_order_notional", ok, _usd(lim.max_order_notional_usd),
+                      f"{_usd(o.order_notional_usd)} at {at}")
 
 
 def _rule_position_notional(lim: RiskLimits, o: OrderRisk) -> RuleResult:
     ok = o.reduces_exposure or o.position_notional_after_usd <= lim.max_position_notional_usd
     return RuleResult("max_position_notional", ok, _usd(lim.max_position_notional_usd),
-                      _usd(o.position_notional_after_usd))
+                      f"{_usd(o.position_notional_after_usd)} at {o.measured_at[1]}")
 
 
 def _rule_leverage(lim: RiskLimits, o: OrderRisk) -> RuleResult:
@@ -151,9 +172,11 @@ def _rule_daily_loss(lim: RiskLimits, o: OrderRisk) -> RuleResult:
 def _rule_liquidation_distance(lim: RiskLimits, o: OrderRisk) -> RuleResult:
     if o.liquidation_price_after is None:
         return RuleResult("min_liquidation_distance", True, _pct(lim.min_liquidation_distance_pct), "no liquidation")
-    distance = abs(o.oracle_price - o.liquidation_price_after) / o.oracle_price * 100
+    price, name = o.measured_at
+    distance = abs(price - o.liquidation_price_after) / price * 100
     ok = o.reduces_exposure or distance >= lim.min_liquidation_distance_pct
-    return RuleResult("min_liquidation_distance", ok, _pct(lim.min_liquidation_distance_pct), _pct(distance))
+    return RuleResult("min_liquidation_distance", ok, _pct(lim.min_liquidation_distance_pct),
+                      f"{_pct(distance)} from {name}")
 
 
 def _rule_slippage(lim: RiskLimits, o: OrderRisk) -> RuleResult:

@@ -26,7 +26,29 @@ def message_hash(message: bytes) -> str:
 
 
 class SimulatedOutcome(BaseModel):
-    """What the venue's simulation says the transaction will do (USD values as Decimal)."""
+    """What the venue's simulation says the transaction will do (USD values as Decimal).
+
+    For an order that fills now: ``fill_price``, ``size``, ``notional_usd``, ``fee_usd``,
+    ``margin_after_usd`` (the position's margin after the fill) and ``liquidation_price``
+    (after the fill; None when none) are that fill's.
+
+    For an order that rests (a limit away from the market, a stop-loss, a take-profit) the
+    same fields hold the fill the keeper would make later, computed on the engine now: a
+    limit as maker at its limit price, a stop as taker at the vault's price when the oracle
+    is at its trigger. They are not a fill that happened; ``detail`` says so:
+
+    - ``hypothetical``: True — show these as "if it fills at your <fills_at>", never as filled
+    - ``resting``: True; ``reserved_usd``: collateral set aside now for the margin and fee
+    - ``fills_at``: "limit price" or "trigger price"; ``resting_price``: that price
+    - ``maker``: True for a limit (maker fee), False for a stop (taker fee)
+    - ``distance_from_mark_pct``: the resting price's distance from ``oracle_price`` in %,
+      signed (negative below the oracle); ``far_from_mark``: beyond
+      ``far_from_mark_threshold_pct`` either way (10)
+
+    Both kinds: ``position_base_after`` (base units), ``realized_pnl_usd``, and on order
+    tickets ``oracle_price``, ``price_impact_bps`` (fills only; None when resting),
+    ``leverage``, ``reduces``, ``buys``.
+    """
 
     model_config = ConfigDict(frozen=True)
 

@@ -45,7 +45,7 @@ from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.locks import KeyedLocks
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
-from quantdesk.risk import OrderRisk, RiskLimits, RiskReport, evaluate
+from quantdesk.risk import RiskLimits, RiskReport, evaluate
 from quantdesk.tickets import (
     DEFAULT_TTL,
     Approval,
@@ -70,16 +70,12 @@ from quantdesk.trading._requests import (
     slippage_bound,
     usdc_units,
 )
-from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome
+from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome, order_risk, order_summary
 from quantdesk.trading._wallets import UserWallets
-from quantdesk.trading._what_if import distance_pct, position_facts, resting_fill, signed_distance_pct
+from quantdesk.trading._facts import position_facts, with_liquidation_distance
 from quantdesk.wallet import Signer
 
 _KIND = {"market": "Market", "limit": "Limit", "stop_loss": "StopLoss", "take_profit": "TakeProfit"}
-
-
-def _text(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 class StaleTicket(VenueError):
@@ -206,46 +202,16 @@ class TradingService:
         ix = self._ixs.place_order(owner, owner, spec.index, user.next_order_id, self._price_account(spec), order)
         message_bytes = await self._message(owner, [ix])
         result = await self._simulate(message_bytes)
-        base_outcome = order_outcome(spec, result, size)
-        impact_bps = None if base_outcome.fill_price is None else (
-            (base_outcome.fill_price - usd(oracle)) / usd(oracle) * 10_000).quantize(Decimal("0.1"))
-        outcome = base_outcome.model_copy(update={"detail": {
-            **base_outcome.detail, "leverage": leverage, "reduces": reduces, "buys": buy,
-            "oracle_price": str(usd(oracle)), "price_impact_bps": None if impact_bps is None else str(impact_bps),
-            **({"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
-               if size != asked else {}),
-            **position_facts(spec, position, user.collateral, buy, size, request.leverage is not None),
-            **self._card_facts(state, owner, spec, base_outcome, oracle, buy=buy, size=size,
-                               kind=request.order_type, price=price, trigger=trigger, leverage=leverage,
-                               reduce_only=reduce_only)}})
-        report = self._risk(user_id, spec, gated, outcome, leverage, reduces, price if price else None, buy)
-        words = {"market": "at market", "limit": f"limit {usd(price)}", "stop_loss": f"stop-loss at {usd(trigger)}",
-                 "take_profit": f"take-profit at {usd(trigger)}"}[request.order_type]
-        summary = (f"{'Long' if buy else 'Short'} {whole(size, spec.base_decimals)} {spec.symbol} {words}, {leverage}x"
-                   + (", reduce-only" if reduce_only else ""))
-        if size != asked:
-            assert position is not None
-            summary += (f" (asked {whole(asked, spec.base_decimals)}; capped by your "
-                        f"{whole(abs(position.base), spec.base_decimals)} {base_name(spec)} "
-                        f"{'long' if position.base > 0 else 'short'})")
+        capped = {"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
+        outcome = order_outcome(spec, result, state, oracle, leverage=leverage, reduces=reduces, buys=buy,
+                                **(capped if size != asked else {}),
+                                **position_facts(spec, position, user.collateral, buy, size, request.leverage is not None))
+        outcome = with_liquidation_distance(outcome)
+        report = self._risk(user_id, spec, gated, outcome, price if price else None)
+        summary = order_summary(spec, request.order_type, buy, size, asked, position, price or trigger, leverage,
+                                reduce_only, outcome)
         return OrderPlan(spec.symbol, summary, usd(price) if price else None, outcome, report, message_bytes,
                          order.client_order_id)
-
-    @staticmethod
-    def _card_facts(state: State, owner: Pubkey, spec: MarketSpec, outcome: SimulatedOutcome, oracle: int, *,
-                    buy: bool, size: int, kind: str, price: int, trigger: int, leverage: int,
-                    reduce_only: bool) -> dict[str, Any]:
-        """Liquidation distance from the expected fill; for a resting order, its distance from the
-        mark and the fill it would get once its price is reached."""
-        if outcome.fill_price is not None:
-            return {"liquidation_distance_pct": _text(distance_pct(outcome.fill_price, outcome.liquidation_price))}
-        at = price if kind == "limit" else trigger
-        fill = resting_fill(state, bytes(owner), spec, buy=buy, size=size, kind=kind, price=price, trigger=trigger,
-                            leverage=leverage, reduce_only=reduce_only)
-        liq = None if fill is None or fill["liquidation_price"] is None else Decimal(fill["liquidation_price"])
-        return {"mark_distance_pct": str(signed_distance_pct(usd(oracle), usd(at))), "if_filled": fill,
-                "liquidation_distance_pct": _text(distance_pct(None if fill is None else Decimal(fill["fill_price"]),
-                                                               liq))}
 
     def _save_ticket(self, user_id: str, thread_id: str, kind: TicketKind, tool: str, params: dict[str, Any],
                      market: str | None, summary: str, bound: Decimal | None, outcome: SimulatedOutcome,
@@ -254,8 +220,7 @@ class TradingService:
         ticket = OrderTicket(
             ticket_hash=message_hash(message_bytes), user_id=user_id, thread_id=thread_id, kind=kind, tool=tool,
             params=params, market=market, summary=summary, price_bound=bound, outcome=outcome,
-            risk=[] if report is None else [{"rule": r.rule, "passed": r.passed, "limit": r.limit, "value": r.value}
-                                            for r in report.results],
+            risk=[] if report is None else [dict(vars(r)) for r in report.results],
             message_b64=base64.b64encode(message_bytes).decode(), created_at=now, expires_at=now + DEFAULT_TTL)
         self._tickets.save(ticket)
         self._audit.append("ticket", user_id=user_id, thread_id=thread_id, ticket_hash=ticket.ticket_hash,
@@ -281,7 +246,7 @@ class TradingService:
                             size: Decimal | None, params: dict[str, Any]) -> OrderTicket:
         """Close a position in full or in part at market (bounded by the default slippage)."""
         spec = market_spec(market)
-        owner, _state, user = await self._account(user_id)
+        owner, state, user = await self._account(user_id)
         position = next((p for p in user.positions if p.market_index == spec.index), None)
         if position is None:
             raise TradeRequestError(f"no open {spec.symbol} position to close")
@@ -303,10 +268,9 @@ class TradingService:
         ix = self._ixs.close_position(owner, owner, spec.index, self._price_account(spec),
                                       0 if units == held else units, bound)
         message_bytes = await self._message(owner, [ix])
-        outcome = order_outcome(spec, await self._simulate(message_bytes), units)
-        outcome = outcome.model_copy(update={"detail": {
-            **outcome.detail, "leverage": 1, "reduces": True, "buys": closing_buy,
-            **position_facts(spec, position, user.collateral, closing_buy, units, True)}})
+        outcome = order_outcome(spec, await self._simulate(message_bytes), state, leverage=1, reduces=True,
+                                buys=closing_buy, **position_facts(spec, position, user.collateral, closing_buy,
+                                                                   units, True))
         what = "all" if units == held else f"{whole(units, spec.base_decimals)}"
         summary = f"Close {what} of the {spec.symbol} {'long' if position.base > 0 else 'short'} at market"
         return self._save_ticket(user_id, thread_id, "close", "prepare_close", params, spec.symbol, summary,
@@ -365,21 +329,13 @@ class TradingService:
                                                                 f"{result.error_message}")
         return result
 
-    def _risk(self, user_id: str, spec: MarketSpec, gated: Any, outcome: SimulatedOutcome, leverage: int,
-              reduces: bool, bound: int | None, buys: bool) -> RiskReport:
+    def _risk(self, user_id: str, spec: MarketSpec, gated: Any, outcome: SimulatedOutcome,
+              bound: int | None) -> RiskReport:
         """The risk rules on the same gated price the order was built and simulated with."""
-        oracle = normalize_price(gated.update.price, gated.update.expo)
         signer, _ = self._wallets.signer_for(user_id)
         # Realized PnL net of fees and funding since 24 h ago; venues without a history report none.
         daily = Decimal(0) if self._daily_pnl is None else self._daily_pnl(signer.pubkey, self._clock())
-        position_after = outcome.detail.get("position_base_after", 0)
-        return evaluate(self._limits(user_id), OrderRisk(
-            market=spec.symbol, market_max_leverage=Decimal(spec.max_leverage), reduces_exposure=reduces,
-            order_notional_usd=outcome.notional_usd or Decimal(0),
-            position_notional_after_usd=abs(Decimal(position_after).scaleb(-spec.base_decimals)) * usd(oracle),
-            leverage=Decimal(leverage), oracle_price=usd(oracle), oracle_quality=gated.quality.value,
-            oracle_quality_detail=gated.reason, worst_fill_price=usd(bound) if bound else None,
-            liquidation_price_after=outcome.liquidation_price, daily_pnl_usd=daily, buys=buys))
+        return evaluate(self._limits(user_id), order_risk(spec, outcome, gated, bound, daily))
 
     # --- execute (TicketExecutor) --------------------------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:
@@ -401,13 +357,14 @@ class TradingService:
             return ExecutionReport(False, ticket.ticket_hash, f"Not executed: {exc}. Nothing was sent.",
                                    rebuild=isinstance(exc, StaleTicket))
 
-    async def _check_order_number(self, ticket: OrderTicket, message: Any) -> None:
-        """An order ticket names the account of the trader's next order number at build time; once
-        another order of theirs has landed, that account is taken and the transaction must fail."""
-        owner, _state, user = await self._account(ticket.user_id)
+    async def _check_order_number(self, ticket: OrderTicket, message: Any) -> State:
+        """An order ticket names the account of the trader's next order number at build time; once another
+        order of theirs has landed, that account is taken and the transaction must fail. Returns the state read."""
+        owner, state, user = await self._account(ticket.user_id)
         if self._ixs.order(owner, user.next_order_id) not in message.account_keys:
             raise StaleTicket(f"another order of yours landed after ticket {ticket.short_hash} was prepared, so the "
                               f"order number it was built with is taken (your next is #{user.next_order_id})")
+        return state
 
     async def _execute(self, ticket: OrderTicket) -> ExecutionReport:
         message_bytes = ticket.message_bytes
@@ -417,16 +374,16 @@ class TradingService:
         message = from_bytes_versioned(message_bytes)
         if message.account_keys[0] != signer.pubkey:
             raise VenueError("the ticket's fee payer is not this trader's wallet; nothing was signed")
-        if ticket.kind == "order":
-            await self._check_order_number(ticket, message)
+        state = await self._check_order_number(ticket, message) if ticket.kind == "order" else None
         spec = market_spec(ticket.market) if ticket.market else None
         gated = self.oracle_price(spec)[1] if spec else None  # refuses a stale or wide price at execution too
         result = await self._simulate(message_bytes)  # SlippageExceeded here = price moved past the bound
-        if ticket.kind == "order" and spec is not None:
-            bound = ticket.price_bound
-            self._risk(ticket.user_id, spec, gated, order_outcome(spec, result, None),
-                       int(ticket.outcome.detail["leverage"]), bool(ticket.outcome.detail["reduces"]),
-                       price_units(bound) if bound else None, bool(ticket.outcome.detail["buys"])).raise_if_failed()
+        if state is not None and spec is not None:
+            # The same measures as at preparation, on today's state: a resting order's would-be fill included.
+            kept = {k: ticket.outcome.detail[k] for k in ("leverage", "reduces", "buys")}
+            bound = price_units(ticket.price_bound) if ticket.price_bound else None
+            report = self._risk(ticket.user_id, spec, gated, order_outcome(spec, result, state, **kept), bound)
+            report.raise_if_failed()
         tx = VersionedTransaction.populate(message, [signer.sign_message(message_bytes)])
         signature = str(tx.signatures[0])
         self._audit.append("signature", user_id=ticket.user_id, thread_id=ticket.thread_id,

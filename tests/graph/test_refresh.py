@@ -49,7 +49,7 @@ async def test_another_users_refresh_is_refused_and_the_ticket_keeps_waiting(tra
     old = await _ticket(trade, thread)
     events = await collect(trade.session.refresh(thread, "bob", old["ticket_hash"]))
     assert {t["ticket_hash"] for t in _tickets(events)} <= {old["ticket_hash"]}  # no new ticket
-    assert any("belongs to another user" in e.data.get("text", "") for e in events)
+    assert any("belongs to another user" in e.data.get("message", e.data.get("text", "")) for e in events)
     assert trade.tickets.get(old["ticket_hash"]).status == "pending"
     assert (await trade.session.pending_ticket(thread))["ticket_hash"] == old["ticket_hash"]
     assert any(r.event == "refusal" for r in trade.audit.for_ticket(old["ticket_hash"]))

@@ -49,13 +49,15 @@ async def test_a_market_order_card_shows_every_number_formatted(trade: TradeWorl
 
 
 async def test_a_far_limit_order_card_warns_and_shows_its_fill_at_the_limit(trade: TradeWorld) -> None:
-    _, card = await _card(trade, "long 1 sol 4x limit 120")
+    _, card = await _card(trade, "long 1 sol 2x limit 120")
     rows = _rows(card)
     assert card["title"] == "Long 1 SOL-PERP limit $120.000"
+    assert rows["Size"] == "1 SOL · $120.00"
     assert rows["Limit price"] == "$120.000 · 20.0% below mark $150.000"
-    assert rows["If filled: fee"] == "$0.02 · 2.0 bps"
-    assert rows["If filled: margin"] == "$30.00 of $10,000.00 free"
-    assert rows["If filled: liquidation"].startswith("$") and "away" in rows["If filled: liquidation"]
+    assert rows["If filled: fill"] == "$120.000"
+    assert rows["If filled: fees"] == "$0.02 · 2.0 bps"  # maker
+    assert rows["If filled: margin"] == "$60.00 of $10,000.00 free"
+    assert re.fullmatch(r"\$\d+\.\d{3} · \d+\.\d% away", rows["If filled: liquidation"]), rows
     assert any(w.startswith("Far from the mark (20.0%)") for w in card["warnings"])
     _no_raw_numbers(card)
 

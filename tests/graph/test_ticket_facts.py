@@ -1,7 +1,7 @@
 """What a ticket carries for the trader's card beyond the simulation: the account
 before the order (free collateral, position, default leverage), what the order
-does to the position, the liquidation distance, and for a resting order its
-distance from the mark and the fill it would get at its price."""
+does to the position, and the liquidation distance from its (expected or, for a
+resting order, hypothetical) fill."""
 
 from __future__ import annotations
 
@@ -51,18 +51,13 @@ async def test_orders_against_a_position_say_they_reduce_or_close_it(trade: Trad
     assert "realized_pnl_usd" in detail
 
 
-async def test_a_limit_order_carries_its_mark_distance_and_the_fill_it_would_get(trade: TradeWorld) -> None:
-    _, ticket = await _ticket(trade, "long 1 sol 4x limit 120")
+async def test_a_resting_order_measures_its_liquidation_distance_from_its_fill_at_the_limit(
+        trade: TradeWorld) -> None:
+    _, ticket = await _ticket(trade, "long 1 sol 2x limit 120")
     outcome, detail = ticket["outcome"], ticket["outcome"]["detail"]
-    assert outcome["fill_price"] is None and detail["resting"] is True
-    oracle = Decimal(detail["oracle_price"])
-    assert Decimal(detail["mark_distance_pct"]) == ((Decimal(120) - oracle) / oracle * 100).quantize(Decimal("0.01"))
-    filled = detail["if_filled"]
-    assert Decimal(filled["fill_price"]) == 120
-    assert Decimal(filled["margin_after_usd"]) == Decimal(30)  # $120 notional at 4x
-    assert Decimal(filled["fee_usd"]) == Decimal("0.024")  # maker fee, 2 bps of $120
-    liq = Decimal(filled["liquidation_price"])
-    assert 90 < liq < 120
+    assert detail["hypothetical"] is True and Decimal(outcome["fill_price"]) == 120
+    assert detail["effect"] == "opens" and detail["leverage_defaulted"] is False
+    liq = Decimal(outcome["liquidation_price"])
     assert Decimal(detail["liquidation_distance_pct"]) == ((120 - liq) / 120 * 100).quantize(Decimal("0.01"))
 
 

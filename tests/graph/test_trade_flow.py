@@ -57,7 +57,7 @@ async def test_another_user_and_a_wrong_hash_cannot_approve(trade: TradeWorld) -
     thread = _thread()
     ticket = await _ticket(trade, thread)
     bob = await collect(trade.session.approve(thread, "bob", ticket["ticket_hash"]))
-    assert any("belongs to another user" in e.data.get("text", "") for e in bob)
+    assert [(e.type, e.data.get("message")) for e in bob] == [("error", "this conversation belongs to another user")]
     wrong = await collect(trade.session.approve(thread, "alice", "0" * 64))
     assert any("still waiting" in e.data.get("text", "") for e in wrong)
     assert trade.tickets.get(ticket["ticket_hash"]).status == "pending"
@@ -153,7 +153,9 @@ async def test_close_half_then_cancel_and_withdraw_each_go_through_a_ticket(trad
     assert (await _approve(trade, thread, close))["ok"]
     positions = await collect(trade.session.send(thread, "alice", "my positions"))
     assert "SOL-PERP long 1 @" in positions[-1].data["text"]
-    rest = await _ticket(trade, thread, text="buy 1 sol at 100")  # a limit far below the market rests
+    # A limit below the market rests. (At 100 it would be refused: filled there, the long held from 150 would
+    # sit 4.2% above its liquidation price, and a resting limit is measured at its limit price.)
+    rest = await _ticket(trade, thread, text="buy 1 sol at 140")
     assert (await _approve(trade, thread, rest))["ok"]
     cancel = await _ticket(trade, thread, text="cancel all orders")
     assert cancel["summary"].startswith("Cancel order(s)")

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from pathlib import Path
 
-import psycopg
-
 from quantdesk.db import migrate, open_database
-from quantdesk.ingest import TickWriter
-from quantdesk.market import FeedRegistry, PriceUpdate
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_sol_tick
 from tests.foundation.cli_helpers import QUANTDESK, cli_env
 
 
@@ -26,13 +21,9 @@ def _chat(data: Path, tmp: Path, stdin: str) -> list[dict]:
 
 async def test_a_ticket_prepared_before_a_restart_is_approved_after_it(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    registry = FeedRegistry.load()
     with open_database(make_settings(data)) as db:
         migrate(db)
-        async with await psycopg.AsyncConnection.connect(db.url) as conn:
-            await TickWriter(registry).write(conn, [PriceUpdate(
-                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
-                publish_time=int(time.time()), source="hermes")])
+        await write_sol_tick(db)
         first = _chat(data, tmp_path, "long 2 SOL 5x\n")
         ticket = next(e for e in first if e["type"] == "ticket")["ticket"]
         assert ticket["summary"] == "Long 2 SOL-PERP at market, 5x"

@@ -14,7 +14,7 @@ from interfaces.terminal import resolve_hash
 from quantdesk.db import migrate, open_database
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_sol_tick
 from tests.foundation.cli_helpers import QUANTDESK, cli_env
 
 
@@ -44,13 +44,9 @@ async def test_json_chat_answers_prices_and_refuses_typed_approvals(tmp_path: Pa
 async def test_json_chat_refuses_oversized_numbers_with_their_limit_and_answers_the_next_line(
         tmp_path: Path) -> None:
     data = tmp_path / "data"
-    registry = FeedRegistry.load()
     with open_database(make_settings(data)) as db:
         migrate(db)
-        async with await psycopg.AsyncConnection.connect(db.url) as conn:
-            await TickWriter(registry).write(conn, [PriceUpdate(
-                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
-                publish_time=int(time.time()), source="hermes")])
+        await write_sol_tick(db)
         stdin = "long 99999999999999999999999 SOL\nlong 0.1 sol at 99999999999999999\nwhat's SOL doing?\n"
         out = subprocess.run([*QUANTDESK, "chat", "--json", "--user", "alice", "--thread", "t-big"], input=stdin,
                              env=cli_env(data), capture_output=True, text=True, timeout=180, cwd=tmp_path)

@@ -11,12 +11,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import psycopg
-
 from quantdesk.db import migrate, open_database
-from quantdesk.ingest import TickWriter
-from quantdesk.market import FeedRegistry, PriceUpdate
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_sol_tick
 from tests.foundation.cli_helpers import QUANTDESK, cli_env
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]")
@@ -51,13 +47,9 @@ class Terminal:
 
 async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_commands(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    registry = FeedRegistry.load()
     with open_database(make_settings(data)) as db:
         migrate(db)
-        async with await psycopg.AsyncConnection.connect(db.url) as conn:
-            await TickWriter(registry).write(conn, [PriceUpdate(
-                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
-                publish_time=int(time.time()) + 600, source="hermes")])
+        await write_sol_tick(db, ahead_s=600)
         term = Terminal([*QUANTDESK, "chat", "--user", "alice", "--thread", "t-tty"], cli_env(data), tmp_path)
         try:
             term.read_until("you ›")

@@ -16,6 +16,7 @@ from quantdesk.config import Settings
 from quantdesk.exchange._markets import market_by_symbol
 from quantdesk.exchange._views import whole
 from quantdesk.exchange.engine import MAX_PRICE
+from quantdesk.trading._outcomes import FAR_FROM_MARK_PCT
 from quantdesk.trading._requests import max_size
 from quantdesk.users._signin import NAME_FAILURES, NAME_WINDOW_S
 from tools._market import REPLAY_NOTE
@@ -40,6 +41,8 @@ PHRASES = [
     ("errors-orders.md", f"(prices up to {MAX_PRICE_USD})"),
     ("errors-exchange.md", f"(at most {SOL_MAX};\nprices up to {MAX_PRICE_USD})"),
     ("paper-vs-live.md", f'labelled "{REPLAY_NOTE}"'),
+    ("limit-orders.md", f"warns when it\nis more than {FAR_FROM_MARK_PCT}% away either way"),
+    ("reading-a-ticket.md", f"with a warning when that is more than {FAR_FROM_MARK_PCT}% either way"),
     ("web-sign-in.md", f"http://{SETTINGS['host'].default}:{SETTINGS['web_port'].default} by default"),
     ("web-sign-in.md", f"(`{SETTINGS['web_auth_header'].default}` by default)"),
 ]

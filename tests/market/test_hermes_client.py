@@ -158,7 +158,10 @@ async def test_client_paces_itself_under_the_rate_limit(registry: FeedRegistry) 
             await source.latest()
         await source.aclose()
     assert time.monotonic() - started >= 0.45
-    assert hermes.seen[2].at - hermes.seen[0].at >= 0.45
+    # The server sees the third request held back too. Its clock stamps arrivals, and the
+    # first arrival also waited for the TCP connect (slow on a loaded machine), so the
+    # gap it sees can be shorter than the client's pacing; unpaced, it would be ~10 ms.
+    assert hermes.seen[2].at - hermes.seen[0].at >= 0.3
 
 
 async def test_a_stream_closed_without_updates_counts_as_a_failure(registry: FeedRegistry) -> None:

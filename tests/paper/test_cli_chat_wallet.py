@@ -7,18 +7,14 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-import psycopg
-
 from quantdesk.db import migrate, open_database
-from quantdesk.ingest import TickWriter
-from quantdesk.market import FeedRegistry, PriceUpdate
-from tests.conftest import make_settings
+from tests.conftest import make_settings, write_sol_tick
 from tests.foundation.cli_helpers import QUANTDESK, cli_env, quantdesk
+
 
 class Chat:
     """`quantdesk chat --json` as a script drives it: one line in, events out."""
@@ -53,13 +49,9 @@ class Chat:
 
 
 async def _fresh_sol_price(data: Path) -> None:
-    registry = FeedRegistry.load()
     with open_database(make_settings(data)) as db:
         migrate(db)
-        async with await psycopg.AsyncConnection.connect(db.url) as conn:
-            await TickWriter(registry).write(conn, [PriceUpdate(
-                feed_id=registry.get("SOL/USD").feed_id, price=15_000_000_000, conf=5_000_000, expo=-8,
-                publish_time=int(time.time()) + 600, source="hermes")])
+        await write_sol_tick(db, ahead_s=600)
 
 
 def _chat_account(chat: Chat) -> tuple[Decimal, Decimal]:

@@ -38,12 +38,15 @@ def test_a_safe_order_passes_every_rule() -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"order_notional_usd": D("10000.01")}, ("max_order_notional", "$10,000.00", "$10,000.01")),
-        ({"position_notional_after_usd": D(25_000)}, ("max_position_notional", "$20,000.00", "$25,000.00")),
+        ({"order_notional_usd": D("10000.01")}, ("max_order_notional", "$10,000.00",
+                                                    "$10,000.01 at the simulated fill price")),
+        ({"position_notional_after_usd": D(25_000)}, ("max_position_notional", "$20,000.00",
+                                                             "$25,000.00 at the oracle price")),
         ({"leverage": D(12)}, ("max_leverage", "10x (your limit)", "12x")),
         ({"leverage": D(6), "market_max_leverage": D(5)}, ("max_leverage", "5x (market max)", "6x")),
         ({"daily_pnl_usd": D(-1_000)}, ("max_daily_loss", "$1,000.00", "$1,000.00")),
-        ({"liquidation_price_after": D(144)}, ("min_liquidation_distance", "5.00%", "4.00%")),
+        ({"liquidation_price_after": D(144)}, ("min_liquidation_distance", "5.00%",
+                                                           "4.00% from the oracle price")),
         ({"worst_fill_price": D("150.90")}, ("max_slippage", "50 bps", "60.0 bps")),
         ({"market": "DOGE-PERP"}, ("allowed_markets", "BTC-PERP, ETH-PERP, SOL-PERP", "DOGE-PERP")),
         ({"oracle_quality": "stale", "oracle_quality_detail": "price is 95s old, max 60s"},
@@ -83,7 +86,8 @@ def test_several_failures_are_all_reported_in_the_exception() -> None:
     assert isinstance(err.value, OrderRejectedByRisk) and err.value.report is report
     assert "max_leverage: FAILED (limit 10x (your limit), value 20x)" in str(err.value)
     assert "max_order_notional: FAILED (limit $25,000.00" not in str(err.value)
-    assert "max_order_notional: FAILED (limit $10,000.00, value $50,000.00)" in str(err.value)
+    assert "max_order_notional: FAILED (limit $10,000.00, value $50,000.00 at the simulated fill price)" in \
+        str(err.value)
 
 
 def test_a_bound_on_the_favourable_side_is_no_slippage() -> None:
@@ -92,6 +96,26 @@ def test_a_bound_on_the_favourable_side_is_no_slippage() -> None:
     resting_ask = replace(SAFE, buys=False, worst_fill_price=D(200))
     assert evaluate(LIMITS, resting_ask).passed
     assert _only_failure(replace(SAFE, buys=False, worst_fill_price=D("149.1")))[0] == "max_slippage"
+
+
+# A resting buy limit at 140 (oracle 150): the keeper would fill it at 140, so it is measured there.
+RESTING = replace(SAFE, resting_fill_price=D(140), worst_fill_price=D(140), liquidation_price_after=D("129.50"))
+
+
+def test_a_resting_order_is_measured_at_its_limit_price_and_the_texts_say_so() -> None:
+    report = evaluate(LIMITS, RESTING)
+    values = {r.rule: r.value for r in report.results}
+    assert values["max_order_notional"] == "$3,000.00 at your limit price"
+    assert values["max_position_notional"] == "$3,000.00 at your limit price"
+    assert values["min_liquidation_distance"] == "7.50% from your limit price"  # (140 - 129.5) / 140
+
+
+def test_a_resting_orders_liquidation_distance_is_taken_from_its_limit_not_the_oracle() -> None:
+    # 132 is 12% under the oracle but only 5.71% under the limit where the position would open.
+    limits = LIMITS.model_copy(update={"min_liquidation_distance_pct": D(10)})
+    assert evaluate(limits, replace(SAFE, liquidation_price_after=D(132))).passed
+    assert _only_failure(replace(RESTING, liquidation_price_after=D(132)), limits) == (
+        "min_liquidation_distance", "10.00%", "5.71% from your limit price")
 
 
 def test_limits_reject_nonsense_values() -> None:
