@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import chainlit as cl
+from chainlit.server import sio
+from chainlit.session import WebsocketSession
 
+from agent import ChatEvent
 from interfaces._assembly import Mikey, open_mikey
+from interfaces._push import Pushes
 from interfaces._ticket_card import ticket_card
 from interfaces._web_data import WebDataLayer
+from interfaces._web_push import push_to_page
 from interfaces._web_render import CardBoard, Turn
 from interfaces._desk import account_summary, desk_context
 from interfaces._web_auth import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
@@ -114,28 +120,45 @@ def _data_layer() -> WebDataLayer:
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    if await _identity() is not None:
+    identity = await _identity()
+    if identity is not None:
         _board()
+        _start_pushes(*identity)
         await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
+
+
+def _start_pushes(user_id: str, thread_id: str) -> None:
+    """Alerts and keeper fills appear on this page as they happen, until the session ends."""
+    if cl.user_session.get("pushes") is not None:
+        return
+    mikey, session = _mikey[0], cl.context.session
+    pushes = Pushes(mikey.session, mikey.activity, user_id, thread_id, mikey.clock())
+
+    async def show(event: ChatEvent) -> None:
+        await Turn(_board()).show(_once(event))
+
+    task = asyncio.create_task(push_to_page(
+        pushes, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
+        connected=lambda: sio.manager.is_connected(session.socket_id, "/")))
+    cl.user_session.set("pushes", task)
+
+
+async def _once(event: ChatEvent) -> AsyncIterator[ChatEvent]:
+    yield event
 
 
 @cl.on_chat_resume
 async def on_chat_resume(thread: dict[str, Any]) -> None:
     """A reopened conversation: its cards (already rebuilt from the ticket store) stay true to it from here on."""
-    if await _identity() is None:
+    identity = await _identity()
+    if identity is None:
         return
+    _start_pushes(*identity)
     board = _board()
     for element in thread.get("elements") or []:
         if element.get("type") == "custom" and element.get("name") == "TicketCard":
             board.adopt(cl.CustomElement(id=element["id"], for_id=element.get("forId"), name="TicketCard",
                                          props=element.get("props") or {}, display="inline"))
-
-
-@cl.on_chat_end
-async def on_chat_end() -> None:
-    board = cl.user_session.get("cards")
-    if board is not None:
-        board.close()
 
 
 def _board() -> CardBoard:

@@ -90,11 +90,6 @@ class CardBoard:
         self._timers.add(task)
         task.add_done_callback(self._timers.discard)
 
-    def close(self) -> None:
-        """The session ended: no more timers."""
-        for task in list(self._timers):
-            task.cancel()
-
 
 class Turn:
     """Renders the events of one turn (a message, a button press) onto the page."""

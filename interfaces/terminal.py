@@ -23,9 +23,10 @@ from rich.panel import Panel
 from rich.table import Table
 
 from agent import ChatEvent, ChatSession
-from interfaces._assembly import open_mikey
+from interfaces._assembly import Mikey, open_mikey
+from interfaces._push import PUSH_EVERY_S, Pushes
 from quantdesk.config import Settings
-from quantdesk.db import DatabaseUnavailable
+from quantdesk.db import DatabaseUnavailable, is_unavailable
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -49,7 +50,7 @@ async def _chat(settings: Settings, user_id: str, thread_id: str, as_json: bool,
         if as_json:
             await _json_loop(mikey.session, user_id, thread_id)
         else:
-            await _interactive_loop(mikey.session, user_id, thread_id, console)
+            await _interactive_loop(mikey, user_id, thread_id, console)
 
 
 def resolve_hash(typed: str, pending: dict[str, Any] | None) -> str | None:
@@ -100,25 +101,32 @@ async def _json_loop(session: ChatSession, user_id: str, thread_id: str) -> None
             sys.stdout.flush()
 
 
-async def _interactive_loop(session: ChatSession, user_id: str, thread_id: str, console: Console) -> None:
+async def _interactive_loop(mikey: Mikey, user_id: str, thread_id: str, console: Console) -> None:
+    session = mikey.session
     console.print(f"[bold]MIKEY[/] — thread {thread_id} as {user_id}. Try `what's SOL doing?`; /quit to leave.")
     pending = await session.pending_ticket(thread_id)
     if pending is not None:
         render(ChatEvent("ticket", {"ticket": pending}), console)
     loop = asyncio.get_running_loop()
-    pusher = asyncio.create_task(_push_notifications(session, thread_id, console))
+    pushes = Pushes(session, mikey.activity, user_id, thread_id, mikey.clock())
+    pusher = asyncio.create_task(_push_notifications(pushes, console))
     try:
         await _read_loop(session, user_id, thread_id, console, loop)
     finally:
         pusher.cancel()
 
 
-async def _push_notifications(session: ChatSession, thread_id: str, console: Console,
-                              every_s: float = 2.0) -> None:
-    """Alerts that fire while the trader is idle appear without waiting for their next message."""
+async def _push_notifications(pushes: Pushes, console: Console) -> None:
+    """Alerts and keeper fills that happen while the trader is idle appear without waiting for their next message."""
     while True:
-        await asyncio.sleep(every_s)
-        for event in await asyncio.to_thread(session.notifications, thread_id):
+        await asyncio.sleep(PUSH_EVERY_S)
+        try:
+            events = await asyncio.to_thread(pushes.take)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            continue  # the database is away for a moment: nothing is lost, it is read again
+        for event in events:
             render(event, console)
 
 

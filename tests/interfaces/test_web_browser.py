@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,25 @@ def test_another_order_can_be_rejected(desk: Desk) -> None:
     expect(page.get_by_text("was rejected: rejected by its owner. Nothing was sent.")).to_be_visible()
 
 
+def test_alerts_and_keeper_fills_appear_without_the_trader_typing(desk: Desk) -> None:
+    page = desk.page
+    say(page, "alert me when sol goes above 1")
+    alert = page.locator('[data-step-type="assistant_message"]').filter(has_text=re.compile(r"^🔔 Alert #\d+"))
+    expect(alert).to_have_count(1, timeout=30_000)  # fired by the alert service on the next price
+    expect(alert).to_contain_text("SOL-PERP is at")
+    # A stop-loss above the market triggers at the keepers' next pass: its fill is pushed too.
+    say(page, "sol price")
+    answer = page.get_by_text(re.compile(r"SOL-PERP: \$[\d,]+\.\d+")).last.inner_text()
+    price = Decimal(re.search(r"\$([\d,]+\.\d+)", answer).group(1).replace(",", ""))
+    say(page, f"stop loss 0.5 sol at {(price * Decimal('1.02')).quantize(Decimal('0.01'))}")
+    card = last_card(page)
+    expect(card.get_by_test_id("ticket-side")).to_have_text("SHORT")
+    card.get_by_test_id("ticket-approve").click()
+    expect(card.get_by_test_id("ticket-stamp")).to_have_text("PLACED")
+    pushed = page.get_by_text(re.compile(r"Your stop-loss #\d+ triggered and filled: sold 0\.5 SOL-PERP at \$"))
+    expect(pushed).to_be_visible(timeout=30_000)
+
+
 def test_the_card_is_readable_on_a_phone(desk: Desk) -> None:
     page = desk.page
     page.set_viewport_size(PHONE)
@@ -159,7 +179,7 @@ def test_a_reload_and_another_browser_find_the_thread_and_its_pending_ticket(des
     context, other = new_page(desk.browser, desk.run.base)
     try:
         sign_in(other, desk.alice, desk.alice_password)
-        other.get_by_text("what's SOL doing?", exact=True).first.click()  # the conversation list
+        other.locator(f"#thread-{desk.thread}").click()  # the conversation list
         card = other.locator(f'[data-testid="ticket-card"][data-hash="{ticket_hash}"]')
         expect(card).to_have_attribute("data-status", "PENDING")
         card.get_by_test_id("ticket-refresh").click()  # the same ticket again, on today's prices
@@ -177,7 +197,8 @@ def test_a_second_user_sees_none_of_the_first_users_threads_positions_or_tickets
     try:
         sign_in(page, "bob", desk.bob_password)
         expect(page.get_by_test_id("desk-user")).to_have_text("bob")
-        expect(page.get_by_text("what's SOL doing?", exact=True)).to_have_count(0)  # not in his list
+        expect(page.locator("#thread-history")).to_contain_text("No threads found")  # none of hers in his list
+        expect(page.locator(f"#thread-{desk.thread}")).to_have_count(0)
         assert page.request.get(f"/project/thread/{desk.thread}").status in (401, 404)
         page.goto(f"/thread/{desk.thread}")
         page.locator("#chat-input").wait_for()
