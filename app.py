@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 from chainlit.server import sio
 from chainlit.session import WebsocketSession
 
@@ -31,9 +32,10 @@ from interfaces._ticket_card import ticket_card
 from interfaces._web_data import WebDataLayer
 from interfaces._web_push import push_to_page
 from interfaces._web_render import CardBoard, Turn
+from interfaces._web_views import rich_views
 from interfaces._desk import account_summary, desk_context
 from interfaces._web_auth import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
-from interfaces._web_context import install_context_route
+from interfaces._web_context import install_context_route, install_element_route
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
 from quantdesk.users import SignIn, UserStore
@@ -111,6 +113,18 @@ def _card_props(ticket_hash: str, owner: str) -> dict[str, Any] | None:
     return None if stored is None or stored.ticket.user_id != owner else ticket_card(stored, mikey.clock())
 
 
+async def _still_signed_in(user_name: str, epoch: Any) -> bool:
+    return await asyncio.to_thread(_signin[0].still_valid, user_name, epoch) is not None
+
+
+def _element_content(user_id: str, thread_id: str, element_id: str) -> tuple[bytes, str] | None:
+    layer = get_data_layer()
+    return layer.element_content(user_id, thread_id, element_id) if isinstance(layer, WebDataLayer) else None
+
+
+install_element_route(_still_signed_in, _element_content)
+
+
 @cl.data_layer
 def _data_layer() -> WebDataLayer:
     """Conversation history in our PostgreSQL (interfaces/_web_data.py)."""
@@ -135,7 +149,7 @@ def _start_pushes(user_id: str, thread_id: str) -> None:
     pushes = Pushes(mikey.session, mikey.activity, user_id, thread_id, mikey.clock())
 
     async def show(event: ChatEvent) -> None:
-        await Turn(_board()).show(_once(event))
+        await _turn(user_id, thread_id).show(_once(event))
 
     task = asyncio.create_task(push_to_page(
         pushes, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
@@ -170,8 +184,9 @@ def _board() -> CardBoard:
     return board
 
 
-async def _show(events: Any) -> None:
-    await Turn(_board()).show(events)
+def _turn(user_id: str, thread_id: str) -> Turn:
+    mikey = _mikey[0]
+    return Turn(_board(), rich_views(mikey.toolbox, user_id, thread_id, mikey.clock))
 
 
 @cl.on_message
@@ -181,7 +196,7 @@ async def on_message(message: cl.Message | None) -> None:
     identity = await _identity()
     if identity is not None:
         user_id, thread_id = identity
-        await _show(_mikey[0].session.send(thread_id, user_id, message.content))
+        await _turn(user_id, thread_id).show(_mikey[0].session.send(thread_id, user_id, message.content))
 
 
 @cl.action_callback("approve")
@@ -208,4 +223,4 @@ async def _decide(action: cl.Action, what: str) -> None:
     user_id, thread_id = identity
     session = _mikey[0].session
     decide = {"approve": session.approve, "reject": session.reject, "refresh": session.refresh}[what]
-    await _show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))
+    await _turn(user_id, thread_id).show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))

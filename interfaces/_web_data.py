@@ -218,11 +218,12 @@ class WebDataLayer(BaseDataLayer):
 
         return await self._run(read)
 
-    def element_content(self, thread_id: str, element_id: str) -> tuple[bytes, str] | None:
-        """A stored element's content and mime type (a chart's figure), for its owner's page."""
+    def element_content(self, user_id: str, thread_id: str, element_id: str) -> tuple[bytes, str] | None:
+        """A stored element's content and mime type (a chart's figure), for the thread's owner only."""
         with self._pool().connection() as conn:
-            row = conn.execute("SELECT content, mime FROM web_elements WHERE thread_id = %s AND element_id = %s "
-                               "AND content IS NOT NULL", (thread_id, element_id)).fetchone()
+            row = conn.execute("SELECT e.content, e.mime FROM web_elements e JOIN web_threads t USING (thread_id) "
+                               "WHERE e.thread_id = %s AND e.element_id = %s AND t.user_id = %s AND "
+                               "e.content IS NOT NULL", (thread_id, element_id, user_id)).fetchone()
         return None if row is None else (bytes(row[0]), row[1] or "application/json")
 
     # --- steps and elements -------------------------------------------------------

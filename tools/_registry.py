@@ -12,7 +12,7 @@ from tools._toolbox import Handler, Toolbox
 def build_toolbox(db: Database, prices: PostgresPrices, *, extra: dict[str, Handler] | None = None) -> Toolbox:
     """Market-data and knowledge tools, plus ``extra`` handlers (account and trading tools)."""
     handlers: dict[str, Handler] = {
-        "get_price": get_price(prices),
+        "get_price": get_price(prices, prices.candles),
         "get_candles": get_candles(prices),
         "ingest_status": ingest_status(db),
         "search_knowledge": search_knowledge_unavailable(),

@@ -245,6 +245,7 @@ def get_history(trading: TradingService, history: Callable[[Pubkey, str, datetim
         text = (f"Last {args.period}: {h.fills} fill(s), realized PnL {_money(h.realized_pnl)}, fees "
                 f"{_money(h.fees)}, funding {'paid' if h.funding_paid >= 0 else 'received'} "
                 f"{_money(abs(h.funding_paid))}, {h.liquidations} liquidation(s).")
-        return ToolOutcome(text, {"history": {k: str(v) for k, v in vars(h).items()}})
+        summary = {k: str(v) for k, v in vars(h).items() if k != "recent_fills"}
+        return ToolOutcome(text, {"history": summary, "fills": list(h.recent_fills)})
 
     return handle

@@ -134,7 +134,14 @@ def order_risk(spec: MarketSpec, outcome: SimulatedOutcome, gated: Any, bound: i
 def describe_fill(spec: MarketSpec, result: VenueResult, ticket: OrderTicket) -> str:
     fill = _event(result, "OrderFilled")
     if fill is None:
-        return f"Placed: {ticket.summary} (resting). Transaction {result.signature[:16]}…"
+        placed = _event(result, "OrderPlaced") or {}
+        kind = str(placed.get("kind", "order")).replace("_", "-")
+        at = placed.get("price") if placed.get("kind") == "limit" else placed.get("trigger_price")
+        where = f" at {show.price(spec, usd(int(at)))}" if at else ""
+        order = f" #{placed['order_id']}" if "order_id" in placed else ""
+        return (f"Placed: {kind} order{order}, {'buy' if placed.get('side') == 'buy' else 'sell'} "
+                f"{whole(int(placed.get('size', 0)), spec.base_decimals):f} {spec.symbol}{where}; it rests until the "
+                f"price reaches it. Transaction {result.signature[:16]}…")
     size = Decimal(fill["size"]).scaleb(-spec.base_decimals).normalize()
     base_after = Decimal(fill["position_base"]).scaleb(-spec.base_decimals).normalize()
     liq = fill["liquidation_price"]

@@ -5,6 +5,7 @@ resting order, hypothetical) fill."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -72,3 +73,11 @@ async def test_the_fill_of_a_close_says_its_realized_pnl(trade: TradeWorld) -> N
     ticket = next(e.data["ticket"] for e in opening if e.type == "ticket")
     events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
     assert "realized PnL" not in next(e for e in events if e.type == "execution").data["text"]
+
+
+async def test_a_placed_resting_order_is_told_with_its_price_at_the_tick(trade: TradeWorld) -> None:
+    thread, ticket = await _ticket(trade, "buy 1 sol at 140")
+    events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
+    text = next(e for e in events if e.type == "execution").data["text"]
+    assert re.match(r"Placed: limit order #\d+, buy 1 SOL-PERP at \$140\.000; it rests until the price reaches it\. "
+                    r"Transaction ", text), text

@@ -32,6 +32,7 @@ class Desk:
     page: Page  # alice's tab, signed in
     thread: str = ""  # alice's conversation (its Chainlit thread id)
     pending: str = ""  # the hash of a ticket left waiting in it
+    chart: str = ""  # the id of the chart element stored in it
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,18 @@ def test_a_trader_signs_in_and_asks_a_price(desk: Desk) -> None:
     expect(page.locator("#upload-button, #upload-button-input")).to_have_count(0)
     say(page, "what's SOL doing?")
     expect(page.get_by_text(re.compile(r"SOL-PERP: \$[\d,]+\.\d+"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Last hour .*%, range \$[\d,]+\.\d{3} to \$"))).to_be_visible()
+
+
+def test_a_chart_request_draws_candles(desk: Desk) -> None:
+    page = desk.page
+    say(page, "show me a SOL chart")
+    chart = page.locator(".js-plotly-plot").last
+    expect(chart).to_be_visible()
+    expect(chart.locator(".cartesianlayer .trace")).to_have_count(1)  # one interval shown at a time
+    expect(chart.get_by_text("5m", exact=True)).to_be_visible()  # the interval buttons
+    chart.get_by_text("5m", exact=True).click()
+    expect(chart.get_by_text("SOL-PERP · stored candles")).to_be_visible()
 
 
 def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
@@ -107,6 +120,14 @@ def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
     expect(card.get_by_test_id("ticket-reject")).to_have_count(0)
     expect(page.get_by_text(re.compile(r"Filled: bought 1 SOL-PERP at \$[\d,]+\.\d{3}"))).to_be_visible()
     expect(page.get_by_test_id("desk-free")).not_to_have_text("Free $10,000.00", timeout=15_000)  # margin taken
+    say(page, "my positions")
+    table = page.locator("table").filter(has_text="Liquidation (away)").last
+    expect(table).to_contain_text("ROE")
+    row = table.locator("tbody tr").first
+    expect(row).to_contain_text("SOL-PERP")
+    expect(row).to_contain_text("LONG")
+    expect(row).to_contain_text(re.compile(r"\$[\d,]+\.\d{3} \(\d+\.\d%\)"))  # liquidation and its distance
+    screenshot(page, "positions-table", table)
 
 
 def test_another_order_can_be_rejected(desk: Desk) -> None:
@@ -175,6 +196,10 @@ def test_a_reload_and_another_browser_find_the_thread_and_its_pending_ticket(des
     expect(resumed.get_by_test_id("ticket-approve")).to_be_visible()
     expect(resumed.get_by_test_id("ticket-countdown")).to_have_text(re.compile(r"expires in \d+s"))
     expect(page.locator('[data-testid="ticket-card"][data-status="FILLED"]')).to_have_count(1)  # still stamped
+    expect(page.locator(".js-plotly-plot .cartesianlayer .trace")).to_have_count(1)  # the chart, from storage
+    stored = page.request.get(f"/project/thread/{desk.thread}").json()
+    desk.chart = next(e["id"] for e in stored["elements"] if e["type"] == "plotly")
+    assert page.request.get(f"/mikey/element/{desk.thread}/{desk.chart}").status == 200
 
     context, other = new_page(desk.browser, desk.run.base)
     try:
@@ -200,6 +225,7 @@ def test_a_second_user_sees_none_of_the_first_users_threads_positions_or_tickets
         expect(page.locator("#thread-history")).to_contain_text("No threads found")  # none of hers in his list
         expect(page.locator(f"#thread-{desk.thread}")).to_have_count(0)
         assert page.request.get(f"/project/thread/{desk.thread}").status in (401, 404)
+        assert page.request.get(f"/mikey/element/{desk.thread}/{desk.chart}").status == 404  # not her chart either
         page.goto(f"/thread/{desk.thread}")
         page.locator("#chat-input").wait_for()
         expect(page.get_by_text("long 1 SOL 2x", exact=True)).to_have_count(0)
