@@ -1,6 +1,8 @@
 """Positions, orders and fills as markdown tables (GFM), from the tools' data:
 every number through quantdesk.display. The web page and the terminal both show
-these where the answer would otherwise list them line by line."""
+these where the answer would otherwise list them line by line: the offline model
+answers with its tool results' texts joined (:func:`echoes`), so a surface can
+show each result its own way instead."""
 
 from __future__ import annotations
 
@@ -72,3 +74,22 @@ def fills_table(fills: Sequence[dict[str, Any]]) -> str:
                      show.signed_money(f.get("realized_pnl"))])
     return _table(["Time (UTC)", "Market", "Side", "Size", "Price", "Fee", "Realized PnL"], rows, "lllrrrr")
 
+
+
+def echoes(text: str, results: Sequence[dict[str, Any]]) -> bool:
+    """Whether an answer is just these tool results read out (as the offline model answers)."""
+    return bool(results) and text == "\n\n".join(str(r.get("text", "")) for r in results)
+
+
+def result_table(result: dict[str, Any], marks: dict[str, Decimal] | None = None) -> str | None:
+    """A tool result as markdown with its table (positions, orders, recent fills); None if it has none."""
+    data = result.get("data") or {}
+    if result.get("status") != "success":
+        return None
+    if result.get("name") == "get_positions" and data.get("positions"):
+        return positions_table(data["positions"])
+    if result.get("name") == "get_orders" and data.get("orders"):
+        return orders_table(data["orders"], marks)
+    if result.get("name") == "get_history" and data.get("fills"):
+        return f"{result.get('text', '')}\n\n{fills_table(data['fills'])}"
+    return None

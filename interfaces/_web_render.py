@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from agent import ChatEvent
+from interfaces._tables import echoes
 from interfaces._ticket_card import ticket_card
 from quantdesk.logs import get_logger
 from quantdesk.tickets import TicketStore
@@ -151,7 +152,7 @@ class Turn:
         import chainlit as cl
 
         results = self._results
-        if not results or not self._rich or text != "\n\n".join(str(r.get("text", "")) for r in results):
+        if not self._rich or not echoes(text, results):
             return False
         self._results = []
         for result in results:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from interfaces._tables import fills_table, orders_table, positions_table
+from interfaces._tables import result_table
 from interfaces._web_chart import INTERVALS, candle_chart, levels_for
 from interfaces._web_render import RichView
 from quantdesk import display as show
@@ -24,24 +24,14 @@ def rich_views(toolbox: Toolbox, user_id: str, thread_id: str, clock: Callable[[
         outcome = await toolbox.call(name, args, ToolContext(user_id=user_id, thread_id=thread_id, now=clock()))
         return {} if outcome.error else outcome.data
 
-    async def positions(result: dict[str, Any]) -> tuple[str, list[Any]] | None:
-        rows = result.get("data", {}).get("positions") or []
-        return (positions_table(rows), []) if rows else None
-
-    async def orders(result: dict[str, Any]) -> tuple[str, list[Any]] | None:
-        rows = result.get("data", {}).get("orders") or []
-        if not rows:
-            return None
+    async def table(result: dict[str, Any]) -> tuple[str, list[Any]] | None:
         marks: dict[str, Decimal] = {}
-        for market in sorted({str(o["market"]) for o in rows}):
+        for market in sorted({str(o["market"]) for o in (result.get("data") or {}).get("orders") or []}):
             price = show.as_decimal((await read("get_price", {"market": market})).get("price"))
             if price is not None:
                 marks[market] = price
-        return orders_table(rows, marks), []
-
-    async def history(result: dict[str, Any]) -> tuple[str, list[Any]] | None:
-        fills = result.get("data", {}).get("fills") or []
-        return (f"{result.get('text', '')}\n\n{fills_table(fills)}", []) if fills else None
+        shown = result_table(result, marks)
+        return None if shown is None else (shown, [])
 
     async def candles(result: dict[str, Any]) -> tuple[str, list[Any]] | None:
         import chainlit as cl
@@ -61,4 +51,4 @@ def rich_views(toolbox: Toolbox, user_id: str, thread_id: str, clock: Callable[[
         return str(result.get("text", "")), [cl.Plotly(name=f"{market} chart", figure=figure, display="inline",
                                                        size="large")]
 
-    return {"get_positions": positions, "get_orders": orders, "get_history": history, "get_candles": candles}
+    return {"get_positions": table, "get_orders": table, "get_history": table, "get_candles": candles}
