@@ -200,7 +200,7 @@ def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
         orders = [] if view is None else [o for o in view.orders if args.market in (None, o.market)]
         if args.status not in ("open", "all"):
             return ToolOutcome(f"Only open orders are kept on the exchange; {args.status} orders are in your "
-                               "history (get_history).", {"orders": []})
+                               "history (say `history`).", {"orders": []})
         if not orders:
             return ToolOutcome("No open orders.", {"orders": []})
         lines = [f"#{o.order_id} {o.market} {o.kind} {o.side} {o.size}"
@@ -250,6 +250,7 @@ def get_history(trading: TradingService, history: Callable[[Pubkey, str, datetim
         text = (f"Last {args.period}: {h.fills} fill(s), realized PnL {_money(h.realized_pnl)}, fees "
                 f"{_money(h.fees)}, funding {'paid' if h.funding_paid >= 0 else 'received'} "
                 f"{_money(abs(h.funding_paid))}, {h.liquidations} liquidation(s).")
-        return ToolOutcome(text, {"history": {k: str(v) for k, v in vars(h).items()}})
+        summary = {k: str(v) for k, v in vars(h).items() if k != "recent_fills"}
+        return ToolOutcome(text, {"history": summary, "fills": list(h.recent_fills)})
 
     return handle
