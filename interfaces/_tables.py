@@ -39,12 +39,12 @@ def positions_table(positions: Sequence[dict[str, Any]]) -> str:
         mark, liq = show.as_decimal(p.get("mark_price")), show.as_decimal(p.get("liquidation_price"))
         upnl, margin = show.as_decimal(p.get("unrealized_pnl")), show.as_decimal(p.get("margin"))
         distance = show.DASH if mark is None or liq is None else show.pct(abs(mark - liq) / mark * 100)
-        rows.append([market, str(p["side"]).upper(), show.size(market, p.get("size")),
-                     show.price(market, p.get("entry_price")), show.price(market, mark), show.signed_money(upnl),
-                     _pct(upnl, margin, signed=True), show.money(margin),
+        rows.append([market, f"{str(p['side']).upper()} {show.size(market, p.get('size'))}",
+                     show.price(market, p.get("entry_price")), show.price(market, mark),
+                     f"{show.signed_money(upnl)} ({_pct(upnl, margin, signed=True)})", show.money(margin),
                      "none" if liq is None else f"{show.price(market, liq)} ({distance})"])
-    return _table(["Market", "Side", "Size", "Entry", "Mark", "uPnL", "ROE", "Margin", "Liquidation (away)"], rows,
-                  "lllrrrrrr")
+    return _table(["Market", "Position", "Entry", "Mark", "uPnL (ROE)", "Margin", "Liq. (away)"], rows,
+                  "llrrrrr")
 
 
 def orders_table(orders: Sequence[dict[str, Any]], marks: dict[str, Decimal] | None = None) -> str:

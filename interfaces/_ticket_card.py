@@ -133,10 +133,11 @@ def _order_rows(ticket: OrderTicket, spec: MarketSpec) -> tuple[list[dict[str, s
     warnings: list[str] = []
 
     def row(label: str, value: str) -> None:
-        rows.append({"label": f"{prefix}{label.lower()}" if prefix and label not in _PLAIN else label, "value": value})
+        shown = f"{prefix}{label[:1].lower()}{label[1:]}" if prefix and label not in _PLAIN else label
+        rows.append({"label": shown, "value": value})
 
     row("Size", f"{show.size(spec, outcome.size)} · {show.money(outcome.notional_usd)}")
-    if ticket.kind == "order":
+    if ticket.kind == "order" and detail.get("effect") in ("opens", "adds", None):  # reducing needs no margin
         row("Leverage", f"{detail.get('leverage')}x" + (" (default)" if detail.get("leverage_defaulted") else ""))
     mark = show.as_decimal(detail.get("oracle_price"))
     if resting:

@@ -67,13 +67,15 @@ def candle_chart(market: str, candles: dict[str, list[dict[str, Any]]], shown: s
                for interval in intervals]
     title = f"{market} · stored candles" + (f"<br><sup>{' · '.join(off_chart)}</sup>" if off_chart else "")
     fig.update_layout(
-        title={"text": title, "font": {"size": 14}}, height=420, margin={"l": 8, "r": 8, "t": 64, "b": 8},
+        title={"text": title, "font": {"size": 14}, "x": 0.01, "xanchor": "left", "y": 0.95, "yanchor": "top"},
+        height=440, margin={"l": 8, "r": 8, "t": 96, "b": 8},
         paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", font={"color": _MUTED},
         xaxis={"rangeslider": {"visible": False}, "gridcolor": "rgba(148,163,184,0.15)"},
         yaxis={"side": "right", "gridcolor": "rgba(148,163,184,0.15)", "tickformat": ",",
                "range": [float(low), float(high)] if shown in ranges else None},
-        updatemenus=[{"type": "buttons", "direction": "right", "x": 1, "xanchor": "right", "y": 1.16,
-                      "yanchor": "top", "showactive": True, "active": intervals.index(shown) if shown in intervals
+        # The interval buttons sit on the left, under the title: plotly's own tools take the right.
+        updatemenus=[{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.02,
+                      "yanchor": "bottom", "pad": {"l": 0, "b": 4}, "showactive": True, "active": intervals.index(shown) if shown in intervals
                       else 0, "buttons": buttons, "bgcolor": "#e2e8f0", "bordercolor": "#94a3b8",
                       "font": {"color": "#0f172a"}}] if len(intervals) > 1 else [])
     return fig

@@ -53,8 +53,9 @@ def last_card(page: Page):  # noqa: ANN201
 
 
 def screenshot(page: Page, name: str, locator=None) -> None:  # noqa: ANN001
-    """Saved under docs/ only when QUANTDESK_SCREENSHOTS=1 (so test runs never rewrite tracked files)."""
-    if os.environ.get("QUANTDESK_SCREENSHOTS") != "1":
+    """Saved under docs/ only when MIKEY_SCREENSHOTS=1 (so test runs never rewrite tracked files; the
+    tests drop QUANTDESK_* variables, hence its own prefix)."""
+    if os.environ.get("MIKEY_SCREENSHOTS") != "1":
         return
     DOCS.mkdir(exist_ok=True)
     (locator or page).screenshot(path=str(DOCS / f"{name}.png"), animations="disabled")

@@ -13,8 +13,8 @@ def test_a_position_row_has_upnl_roe_and_liquidation_distance() -> None:
                               "mark_price": "151.000000", "unrealized_pnl": "1.910000", "margin": "60.018000",
                               "liquidation_price": "121.190000", "leverage": "5.00"}])
     header, _marks, row = table.split("\n")
-    assert header == "| Market | Side | Size | Entry | Mark | uPnL | ROE | Margin | Liquidation (away) |"
-    assert row == "| SOL-PERP | LONG | 2 SOL | $150.045 | $151.000 | +$1.91 | +3.2% | $60.02 | $121.190 (19.7%) |"
+    assert header == "| Market | Position | Entry | Mark | uPnL (ROE) | Margin | Liq. (away) |"
+    assert row == "| SOL-PERP | LONG 2 SOL | $150.045 | $151.000 | +$1.91 (+3.2%) | $60.02 | $121.190 (19.7%) |"
 
 
 def test_an_order_row_shows_a_stops_trigger_and_its_distance_from_the_mark() -> None:

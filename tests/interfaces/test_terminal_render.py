@@ -22,7 +22,7 @@ def test_an_answer_reading_out_positions_is_a_table() -> None:
     result = {"name": "get_positions", "status": "success", "text": "SOL-PERP long 2 @ 150.045000 (mark 151.0)",
               "data": {"positions": [POSITION]}}
     screen = _screen(ChatEvent("text", {"role": "assistant", "text": result["text"]}), [result])
-    assert "ROE" in screen and "+3.2%" in screen and "$121.190 (19.7%)" in screen
+    assert "ROE" in screen and "+$1.91 (+3.2%)" in screen and "$121.190 (19.7%)" in screen
     assert "150.045000" not in screen  # the table's formatted numbers, not the raw line
 
 

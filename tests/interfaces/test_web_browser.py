@@ -91,17 +91,6 @@ def test_a_trader_signs_in_and_asks_a_price(desk: Desk) -> None:
     expect(page.get_by_text(re.compile(r"Last hour .*%, range \$[\d,]+\.\d{3} to \$"))).to_be_visible()
 
 
-def test_a_chart_request_draws_candles(desk: Desk) -> None:
-    page = desk.page
-    say(page, "show me a SOL chart")
-    chart = page.locator(".js-plotly-plot").last
-    expect(chart).to_be_visible()
-    expect(chart.locator(".cartesianlayer .trace")).to_have_count(1)  # one interval shown at a time
-    expect(chart.get_by_text("5m", exact=True)).to_be_visible()  # the interval buttons
-    chart.get_by_text("5m", exact=True).click()
-    expect(chart.get_by_text("SOL-PERP · stored candles")).to_be_visible()
-
-
 def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
     page = desk.page
     say(page, "long 1 SOL 2x")
@@ -121,7 +110,7 @@ def test_an_order_shows_a_live_card_and_approve_fills_it(desk: Desk) -> None:
     expect(page.get_by_text(re.compile(r"Filled: bought 1 SOL-PERP at \$[\d,]+\.\d{3}"))).to_be_visible()
     expect(page.get_by_test_id("desk-free")).not_to_have_text("Free $10,000.00", timeout=15_000)  # margin taken
     say(page, "my positions")
-    table = page.locator("table").filter(has_text="Liquidation (away)").last
+    table = page.locator("table").filter(has_text="Liq. (away)").last
     expect(table).to_contain_text("ROE")
     row = table.locator("tbody tr").first
     expect(row).to_contain_text("SOL-PERP")
@@ -140,6 +129,22 @@ def test_another_order_can_be_rejected(desk: Desk) -> None:
     expect(card.get_by_test_id("ticket-stamp")).to_have_text("REJECTED")
     expect(card.get_by_test_id("ticket-approve")).to_have_count(0)
     expect(page.get_by_text("was rejected: rejected by its owner. Nothing was sent.")).to_be_visible()
+
+
+def test_a_chart_request_draws_candles_and_the_traders_levels(desk: Desk) -> None:
+    """After the trades above, so the position's entry and liquidation and the order lines are drawn."""
+    page = desk.page
+    say(page, "show me a SOL chart")
+    chart = page.locator(".js-plotly-plot").last
+    expect(chart).to_be_visible()
+    expect(chart.locator(".cartesianlayer .trace")).to_have_count(1)  # one interval shown at a time
+    expect(chart.get_by_text("5m", exact=True)).to_be_visible()  # the interval buttons
+    chart.get_by_text("5m", exact=True).click()
+    expect(chart.get_by_text("SOL-PERP · stored candles")).to_be_visible()
+    chart.get_by_text("1m", exact=True).click()
+    expect(chart.get_by_text(re.compile(r"long entry \$[\d,]+\.\d{3}"))).to_be_visible()  # her position's entry
+    expect(chart.get_by_text(re.compile(r"liquidation \$[\d,]+\.\d{3} \(off the chart\)"))).to_be_visible()
+    screenshot(page, "chart", page.locator('[data-step-type="assistant_message"]').filter(has=chart).last)
 
 
 def test_alerts_and_keeper_fills_appear_without_the_trader_typing(desk: Desk) -> None:
@@ -171,6 +176,7 @@ def test_the_card_is_readable_on_a_phone(desk: Desk) -> None:
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], f"the page scrolls sideways on a phone ({width}px)"
+        screenshot(page, "phone")
     finally:
         page.set_viewport_size({"width": 1180, "height": 860})
 
