@@ -36,7 +36,7 @@ __all__ = ["MATCH_BUDGET", "QUERIES", "RRF_K", "SearchMode", "codes", "match_ter
 
 SearchMode = Literal["hybrid", "vector", "keyword"]
 RRF_K = 60
-MATCH_BUDGET = 2_000
+MATCH_BUDGET = 1_000
 _WORD = re.compile(r"[A-Za-z0-9]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _MAX_WORDS = 32

@@ -25,9 +25,9 @@ from knowledge._query import QUERIES, RRF_K, SearchMode, codes, match_terms, wor
 __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-# HNSW search breadth: pgvector's default 40 found 0.67 of the exact top 5 at 100,000 chunks in the
-# benchmark; see README "Knowledge" for what this setting measures.
-EF_SEARCH = 100
+# HNSW search breadth: pgvector's default 40 found about 0.8 of the exact top 5 at 100,000 chunks in
+# the benchmark, 200 about 0.96 (README "Knowledge").
+EF_SEARCH = 200
 # One round trip before the search: this transaction's HNSW breadth, the newest chunk id (has the
 # corpus changed since the lexeme statistics were read?) and the question's lexemes.
 _PREPARE = ("SELECT (SELECT max(id) FROM knowledge_chunks), "
