@@ -13,6 +13,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+# Explicit waits, never sleeps: long enough for a shared, busy CI machine (a wait ends as soon as it holds).
+expect.set_options(timeout=20_000)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1180, "height": 860}
 

@@ -48,7 +48,7 @@ class QuantdeskRun:
     def output(self) -> str:
         return "".join(self._lines)
 
-    def wait_until_serving(self, timeout_s: float = 120) -> None:
+    def wait_until_serving(self, timeout_s: float = 240) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"quantdesk run exited early:\n{self.output}"
