@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench install rust-test node-deps clean
+.PHONY: run test bench install rust-test node-deps browser clean
 NODE_DEPS := tests/anchor_ts/node_modules/.package-lock.json
 
 $(PY):
@@ -26,13 +26,25 @@ $(NODE_DEPS): tests/anchor_ts/package.json tests/anchor_ts/package-lock.json
 
 node-deps: $(NODE_DEPS)
 
+# The browser test drives Debian's Chromium (Playwright cannot download browsers here), with
+# fonts for its screenshots. Installed once, as root; quiet when already there.
+BROWSER_PACKAGES := chromium fonts-dejavu-core fonts-noto-color-emoji
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "error: the browser test needs /usr/bin/chromium: run 'sudo apt-get install -y $(BROWSER_PACKAGES)'"; exit 2; \
+		fi; \
+		apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1 \
+			|| { apt-get update -qq && apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }; \
+	fi
+
 run: install
 	$(VENV)/bin/quantdesk run
 
 # Rust first (it also builds the engine runner the Python differential tests use),
 # then pytest, whose summary line closes the output. pytest's own exit code is kept:
 # 5 ("no tests collected") fails the build.
-test: install node-deps
+test: install node-deps browser
 	$(MAKE) rust-test
 	$(PY) -m pytest
 

@@ -3,9 +3,10 @@
 Every message and button acts for the signed-in QuantDesk user only (a password
 checked against the users table, or the user an auth proxy names: see
 QUANTDESK_WEB_AUTH), in a thread of that user's own; with no signed-in user
-nothing is answered. Messages go to ChatSession.send; a ticket is shown with its
-exact fields and two buttons; Approve sends an approval carrying the ticket's
-full hash for the signed-in user, Reject a rejection. No trading logic lives here.
+nothing is answered. Messages go to ChatSession.send; a ticket is shown as a card
+(interfaces/_web_render.py, public/elements/TicketCard.jsx) whose Approve sends an
+approval carrying the ticket's full hash for the signed-in user, Reject a
+rejection, Refresh quote the same request again. No trading logic lives here.
 
 Chainlit has no dependency injection, so settings are read once at import (the
 session secret and the origin guard must be in place before Chainlit serves) and
@@ -16,13 +17,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import chainlit as cl
+from chainlit.data import get_data_layer
+from chainlit.server import sio
+from chainlit.session import WebsocketSession
 
 from agent import ChatEvent
 from interfaces._assembly import Mikey, open_mikey
-from interfaces._web_auth import chainlit_user, secure_chainlit, web_thread_id
+from interfaces._push import Pushes
+from interfaces._ticket_card import ticket_card
+from interfaces._web_data import WebDataLayer
+from interfaces._web_push import push_to_page
+from interfaces._web_render import CardBoard, Turn
+from interfaces._web_views import rich_views
+from interfaces._desk import account_summary, desk_context
+from interfaces._web_auth import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
+from interfaces._web_context import install_context_route, install_element_route
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
 from quantdesk.users import SignIn, UserStore
@@ -66,7 +79,8 @@ async def _identity() -> tuple[str, str] | None:
     user = cl.context.session.user
     if user is None:
         return None
-    record = await asyncio.to_thread(_signin[0].still_valid, user.identifier, (user.metadata or {}).get("epoch"))
+    epoch = signed_epoch(cl.context.session.token, user)
+    record = await asyncio.to_thread(_signin[0].still_valid, user.identifier, epoch)
     if record is None:
         await cl.ErrorMessage(content="Your sign-in has ended (user removed or password changed): "
                                       "sign in again.").send()
@@ -78,10 +92,101 @@ async def _identity() -> tuple[str, str] | None:
     return record.name, thread_id
 
 
+async def _desk(user_name: str, epoch: Any) -> dict[str, Any] | None:
+    """The header's contents for a signed-in user (None once their sign-in has ended)."""
+    mikey = _mikey[0]
+    record = await asyncio.to_thread(_signin[0].still_valid, user_name, epoch)
+    if record is None:
+        return None
+    now = mikey.clock()
+    context = await asyncio.to_thread(desk_context, _settings, mikey.db, now)
+    return {**context.to_json(), "user": record.name, "account": await account_summary(mikey.toolbox, record.name, now)}
+
+
+install_context_route(_desk)
+
+
+def _card_props(ticket_hash: str, owner: str) -> dict[str, Any] | None:
+    """A stored card, rebuilt from the ticket store: only a ticket of the thread's owner."""
+    mikey = _mikey[0]
+    stored = mikey.tickets.get(ticket_hash)
+    return None if stored is None or stored.ticket.user_id != owner else ticket_card(stored, mikey.clock())
+
+
+async def _still_signed_in(user_name: str, epoch: Any) -> bool:
+    return await asyncio.to_thread(_signin[0].still_valid, user_name, epoch) is not None
+
+
+def _element_content(user_id: str, thread_id: str, element_id: str) -> tuple[bytes, str] | None:
+    layer = get_data_layer()
+    return layer.element_content(user_id, thread_id, element_id) if isinstance(layer, WebDataLayer) else None
+
+
+install_element_route(_still_signed_in, _element_content)
+
+
+@cl.data_layer
+def _data_layer() -> WebDataLayer:
+    """Conversation history in our PostgreSQL (interfaces/_web_data.py)."""
+    return WebDataLayer(lambda: _mikey[0].db.pool, lambda name: UserStore(_mikey[0].db.pool).get(name) is not None,
+                        _card_props, root_path=chainlit_root_path())
+
+
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    if await _identity() is not None:
+    identity = await _identity()
+    if identity is not None:
+        _board()
+        _start_pushes(*identity)
         await cl.Message(content="**MIKEY** here. Ask `what's SOL doing?` or say `long 2 SOL 5x`.").send()
+
+
+def _start_pushes(user_id: str, thread_id: str) -> None:
+    """Alerts and keeper fills appear on this page as they happen, until the session ends."""
+    if cl.user_session.get("pushes") is not None:
+        return
+    mikey, session = _mikey[0], cl.context.session
+    pushes = Pushes(mikey.session, mikey.activity, user_id, thread_id, mikey.clock())
+
+    async def show(event: ChatEvent) -> None:
+        await _turn(user_id, thread_id).show(_once(event))
+
+    task = asyncio.create_task(push_to_page(
+        pushes, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
+        connected=lambda: sio.manager.is_connected(session.socket_id, "/")))
+    cl.user_session.set("pushes", task)
+
+
+async def _once(event: ChatEvent) -> AsyncIterator[ChatEvent]:
+    yield event
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict[str, Any]) -> None:
+    """A reopened conversation: its cards (already rebuilt from the ticket store) stay true to it from here on."""
+    identity = await _identity()
+    if identity is None:
+        return
+    _start_pushes(*identity)
+    board = _board()
+    for element in thread.get("elements") or []:
+        if element.get("type") == "custom" and element.get("name") == "TicketCard":
+            board.adopt(cl.CustomElement(id=element["id"], for_id=element.get("forId"), name="TicketCard",
+                                         props=element.get("props") or {}, display="inline"))
+
+
+def _board() -> CardBoard:
+    """This browser session's ticket cards."""
+    board = cl.user_session.get("cards")
+    if board is None:
+        board = CardBoard(_mikey[0].tickets, _mikey[0].clock)
+        cl.user_session.set("cards", board)
+    return board
+
+
+def _turn(user_id: str, thread_id: str) -> Turn:
+    mikey = _mikey[0]
+    return Turn(_board(), rich_views(mikey.toolbox, user_id, thread_id, mikey.clock))
 
 
 @cl.on_message
@@ -91,69 +196,31 @@ async def on_message(message: cl.Message | None) -> None:
     identity = await _identity()
     if identity is not None:
         user_id, thread_id = identity
-        await _show(_mikey[0].session.send(thread_id, user_id, message.content))
+        await _turn(user_id, thread_id).show(_mikey[0].session.send(thread_id, user_id, message.content))
 
 
 @cl.action_callback("approve")
 async def on_approve(action: cl.Action) -> None:
-    await _decide(action, approve=True)
+    await _decide(action, "approve")
 
 
 @cl.action_callback("reject")
 async def on_reject(action: cl.Action) -> None:
-    await _decide(action, approve=False)
+    await _decide(action, "reject")
 
 
-async def _decide(action: cl.Action, *, approve: bool) -> None:
-    """A button press, for the signed-in user on their own thread only; the hash the
+@cl.action_callback("refresh")
+async def on_refresh(action: cl.Action) -> None:
+    await _decide(action, "refresh")
+
+
+async def _decide(action: cl.Action, what: str) -> None:
+    """A card's button, for the signed-in user on their own thread only; the hash the
     browser sends back is checked against the thread's pending ticket by the gate."""
     identity = await _identity()
     if identity is None:
         return
     user_id, thread_id = identity
-    await action.remove()
-    decide = _mikey[0].session.approve if approve else _mikey[0].session.reject
-    await _show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))
-
-
-async def _show(events: Any) -> None:
-    answer = cl.Message(content="")
-    async for event in events:
-        await _render(event, answer)
-    if answer.content:
-        await answer.send()
-
-
-async def _render(event: ChatEvent, answer: cl.Message) -> None:
-    data = event.data
-    if event.type == "text":
-        await answer.stream_token(data["text"])
-    elif event.type == "tool_call":
-        async with cl.Step(name=data["name"], type="tool") as step:
-            step.input = data["args"]
-    elif event.type == "tool_result":
-        async with cl.Step(name=f"{data['name']} result", type="tool") as step:
-            step.output = data["text"]
-    elif event.type == "ticket":
-        ticket = data["ticket"]
-        payload = {"ticket_hash": ticket["ticket_hash"]}
-        await cl.Message(content=_ticket_markdown(ticket), actions=[
-            cl.Action(name="approve", payload=payload, label="Approve"),
-            cl.Action(name="reject", payload=payload, label="Reject"),
-        ]).send()
-    elif event.type == "execution":
-        await cl.Message(content=("✅ " if data.get("ok") else "❌ ") + str(data.get("text", ""))).send()
-    else:
-        await cl.Message(content=f"⚠️ {data.get('message', data)}").send()
-
-
-def _ticket_markdown(ticket: dict[str, Any]) -> str:
-    outcome = ticket.get("outcome", {})
-    rows = [("Order", ticket["summary"]), ("Price bound", ticket.get("price_bound")),
-            ("Expected fill", outcome.get("fill_price")), ("Fees (USD)", outcome.get("fee_usd")),
-            ("Margin after (USD)", outcome.get("margin_after_usd")),
-            ("Liquidation price", outcome.get("liquidation_price")), ("Expires", ticket["expires_at"]),
-            ("Ticket hash", f"`{ticket['ticket_hash']}`")]
-    lines = ["**Ticket — approve to sign and send exactly this**", "", "| | |", "|---|---|"]
-    lines += [f"| {label} | {value} |" for label, value in rows if value is not None]
-    return "\n".join(lines)
+    session = _mikey[0].session
+    decide = {"approve": session.approve, "reject": session.reject, "refresh": session.refresh}[what]
+    await _turn(user_id, thread_id).show(decide(thread_id, user_id, str((action.payload or {}).get("ticket_hash", ""))))

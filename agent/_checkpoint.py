@@ -3,6 +3,7 @@ paused at the confirmation gate) survive restarts and are shared by workers."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -11,6 +12,10 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from quantdesk.db import POOL_RESILIENCE, Database
+
+
+# Arbitrary constant naming "checkpoint tables set-up" in pg_advisory_lock's key space.
+_SETUP_LOCK_KEY = 0x5144_4350_5345_5455
 
 
 @asynccontextmanager
@@ -25,7 +30,19 @@ async def open_checkpointer(db: Database, *, max_size: int = 5) -> AsyncIterator
     await pool.open()
     try:
         saver = AsyncPostgresSaver(pool)  # type: ignore[arg-type]
-        await saver.setup()
+        # setup() is check-then-create (read the last applied version, run the rest): workers
+        # starting together on a new database would both create the tables and one fail on a
+        # duplicate key, so they take turns. Polled with pg_try_advisory_lock, not waited for
+        # with pg_advisory_lock: a waiting statement holds a snapshot, and setup's CREATE INDEX
+        # CONCURRENTLY waits for every snapshot to go, so the two would wait on each other.
+        async with pool.connection() as conn:
+            while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s)",
+                                                 (_SETUP_LOCK_KEY,))).fetchone())["pg_try_advisory_lock"]:
+                await asyncio.sleep(0.05)
+            try:
+                await saver.setup()
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_SETUP_LOCK_KEY,))
         yield saver
     finally:
         await pool.close()

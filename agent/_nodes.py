@@ -128,19 +128,19 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any
         decision = interrupt({"type": "ticket", "ticket": state["ticket"]})
         action = decision.get("action") if isinstance(decision, dict) else None
         now = deps.clock()
-        if action in ("approve", "reject"):
+        if action in ("approve", "reject", "refresh"):
             approval = Approval(str(decision.get("ticket_hash", "")), str(decision.get("user_id", "")), now,
                                 ticket.thread_id)
             try:
                 check_approval(ticket, approval)
             except ApprovalError as exc:
-                deps.audit.refusal(action, user_id=approval.user_id, thread_id=ticket.thread_id, reason=str(exc),
-                                   named=approval.ticket_hash, ticket_hash=ticket.ticket_hash)
-                if isinstance(exc, TicketExpired):
-                    return _close(deps, ticket, "expired", str(exc), now)
-                # Not this ticket or not its owner: refuse, and keep waiting for the owner.
-                note = AIMessage(f"That {action} was refused: {exc}. Ticket {ticket.short_hash} is still waiting.")
-                return Command(goto="confirm", update={"messages": [note]})
+                # An expired ticket may still be refreshed by its owner (expiry is checked last).
+                if not (action == "refresh" and isinstance(exc, TicketExpired)):
+                    return _refused(deps, ticket, approval, action, exc, now)
+            if action == "refresh":
+                # Its owner asked for the same ticket on today's prices: this one closes, unsent.
+                _record_close(deps, ticket, "cancelled", "replaced by a refreshed quote", now)
+                return Command(goto="requote")
             if action == "reject":
                 return _close(deps, ticket, "rejected", "rejected by its owner", now)
             return Command(goto="execute", update={"decision": {"ticket_hash": ticket.ticket_hash,
@@ -156,12 +156,28 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any
     return confirm
 
 
-def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,
-           now: datetime) -> Command[Any]:
+def _refused(deps: GraphDeps, ticket: OrderTicket, approval: Approval, action: str, exc: ApprovalError,
+             now: datetime) -> Command[Any]:
+    deps.audit.refusal(action, user_id=approval.user_id, thread_id=ticket.thread_id, reason=str(exc),
+                       named=approval.ticket_hash, ticket_hash=ticket.ticket_hash)
+    if isinstance(exc, TicketExpired):
+        return _close(deps, ticket, "expired", str(exc), now)
+    # Not this ticket or not its owner: refuse, and keep waiting for the owner.
+    note = AIMessage(f"That {action} was refused: {exc}. Ticket {ticket.short_hash} is still waiting.")
+    return Command(goto="confirm", update={"messages": [note]})
+
+
+def _record_close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"],
+                  reason: str, now: datetime) -> None:
     deps.tickets.close(ticket.ticket_hash, status, reason, now)
     deps.audit.append("expiry" if status == "expired" else "rejection", user_id=ticket.user_id,
                       thread_id=ticket.thread_id, ticket_hash=ticket.ticket_hash, detail={"status": status,
                                                                                            "reason": reason})
+
+
+def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,
+           now: datetime) -> Command[Any]:
+    _record_close(deps, ticket, status, reason, now)
     message = AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
     return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
 
@@ -184,6 +200,14 @@ def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[C
         return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
 
     return execute
+
+
+def make_requote_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[Command[Any]]]:
+    """After a refresh: the same request prepared again on today's prices, back to the gate."""
+    async def requote(state: dict[str, Any]) -> Command[Any]:
+        return await _ask_again(deps, state, "Quote refreshed.")
+
+    return requote
 
 
 def _done(text: str) -> Command[Any]:

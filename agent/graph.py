@@ -14,6 +14,7 @@ from agent._nodes import (
     make_agent_node,
     make_confirm_node,
     make_execute_node,
+    make_requote_node,
     make_tools_node,
     route_after_agent,
     route_after_tools,
@@ -25,7 +26,9 @@ def build_graph(deps: GraphDeps, checkpointer: BaseCheckpointSaver[Any]) -> Any:
     graph = StateGraph(MikeyState)
     graph.add_node("agent", make_agent_node(deps))
     graph.add_node("tools", make_tools_node(deps))
-    graph.add_node("confirm", make_confirm_node(deps), destinations=("execute", "confirm", "agent", "__end__"))
+    graph.add_node("confirm", make_confirm_node(deps),
+                   destinations=("execute", "requote", "confirm", "agent", "__end__"))
+    graph.add_node("requote", make_requote_node(deps), destinations=("confirm", "__end__"))
     graph.add_node("execute", make_execute_node(deps), destinations=("confirm", "__end__"))
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", route_after_agent)

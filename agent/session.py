@@ -2,7 +2,8 @@
 Slack, Discord, voice) talks to. Send a message, approve or reject a ticket,
 read history; each returns a stream of :class:`ChatEvent`.
 
-Events: ``text`` (a chunk of MIKEY's answer), ``tool_call``, ``tool_result``,
+Events: ``text`` (MIKEY's answer: a whole message, or a chunk of one while an LLM
+streams; chunks of one message share its ``id``), ``tool_call``, ``tool_result``,
 ``ticket`` (awaiting approval, with every field and the hash), ``execution``
 (what happened after an approval) and ``error``.
 
@@ -106,6 +107,12 @@ class ChatSession:
                                           "rejection"):
             yield event
 
+    async def refresh(self, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
+        """The pending (or expired, still waiting) ticket prepared again on today's prices; the old one closes."""
+        async for event in self._one_turn(thread_id, self._decide("refresh", thread_id, user_id, ticket_hash),
+                                          "refresh"):
+            yield event
+
     async def _one_turn(self, thread_id: str, turn: AsyncIterator[ChatEvent], what: str) -> AsyncIterator[ChatEvent]:
         """Run ``turn`` after any other turn of the thread, passing its events on as they come.
 
@@ -200,7 +207,7 @@ class ChatSession:
                 if meta.get("langgraph_node") == "agent" and isinstance(chunk, AIMessageChunk | AIMessage):
                     if isinstance(chunk.content, str) and chunk.content:
                         streamed_text = True
-                        yield ChatEvent("text", {"role": "assistant", "text": chunk.content})
+                        yield ChatEvent("text", {"role": "assistant", "text": chunk.content, "id": chunk.id})
                 continue
             for node, update in payload.items():
                 if node == "__interrupt__":
@@ -236,7 +243,7 @@ def _message_events(message: Any) -> list[ChatEvent]:
         if execution is not None:
             events.append(ChatEvent("execution", {**execution, "text": message.content}))
         elif isinstance(message.content, str) and message.content:
-            events.append(ChatEvent("text", {"role": "assistant", "text": message.content}))
+            events.append(ChatEvent("text", {"role": "assistant", "text": message.content, "id": message.id}))
     elif isinstance(message, ToolMessage):
         events.append(ChatEvent("tool_result", {"id": message.tool_call_id, "name": message.name,
                                                 "status": message.status, "text": message.content,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from agent import ChatSession, GraphDeps, build_graph
 from agent._checkpoint import open_checkpointer
+from interfaces._push import Activity
 from agent.models import provider_chat_model
 from quantdesk.alerts import AlertStore
 from quantdesk.audit import AuditLog
@@ -24,12 +25,13 @@ from quantdesk.exchange._builder import PerpInstructions
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange.solana import SolanaVenue, idl_for_program
 from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange.paper._activity import Cursor, KeeperAction, keeper_actions
 from quantdesk.exchange.paper._history import daily_pnl, read_history
 from quantdesk.exchange.paper._service import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from knowledge import open_knowledge
-from tools import build_toolbox, knowledge_handlers
+from tools import Toolbox, build_toolbox, knowledge_handlers
 from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
 
@@ -43,6 +45,14 @@ class Mikey:
     session: ChatSession
     db: Database
     settings: Settings
+    # What an adapter reads besides the conversation (the chat API's /v1/positions,
+    # /v1/tickets/…, the web header's account): the same tools the agent reads with,
+    # the tickets and the audit trail.
+    toolbox: Toolbox
+    tickets: TicketStore
+    audit: AuditLog
+    clock: Callable[[], datetime]
+    activity: Activity | None  # what keepers did on a trader's account (paper venue), for surfaces to push
 
 
 def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
@@ -66,6 +76,19 @@ def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry:
                           limits=limits)
 
 
+def _activity(settings: Settings, db: Database) -> Activity | None:
+    """The paper keepers' fills and liquidations on a trader's account (no such record on a cluster yet)."""
+    if settings.venue != "paper":
+        return None
+    wallets = UserWallets(settings)
+
+    def actions(user_id: str, after: Cursor) -> list[KeeperAction]:
+        signer = wallets.existing(user_id)  # no wallet yet: nothing can have happened to it
+        return [] if signer is None else keeper_actions(db.pool, signer.pubkey, after)
+
+    return actions
+
+
 @asynccontextmanager
 async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Mikey]:
     """A ready ChatSession on the configured database (migrated), prices and model."""
@@ -82,12 +105,12 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         kb = open_knowledge(settings, db)
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
                  **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
-        deps = GraphDeps(toolbox=build_toolbox(db, prices, extra=extra), tickets=tickets, audit=audit, clock=clock,
-                         executor=trading, llm=llm)
+        toolbox = build_toolbox(db, prices, extra=extra)
+        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm)
         try:
             async with open_checkpointer(db) as saver:
                 session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
-                yield Mikey(session, db, settings)
+                yield Mikey(session, db, settings, toolbox, tickets, audit, clock, _activity(settings, db))
         finally:
             await trading.aclose()
     finally:

@@ -34,11 +34,31 @@ def secure_chainlit(settings: Settings) -> None:
                        login_path=f"{config.run.root_path}/login")
 
 
+def chainlit_root_path() -> str:
+    """The path the page is served under ('' at the root)."""
+    from chainlit.config import config
+
+    return config.run.root_path or ""
+
+
 def chainlit_user(record: UserRecord, method: str) -> Any:
     """The Chainlit user a sign-in yields; the epoch lets a later password change end the session."""
     import chainlit as cl
 
     return cl.User(identifier=record.name, metadata={"epoch": record.session_epoch, "signed_in_with": method})
+
+
+def signed_epoch(token: str | None, user: Any) -> Any:
+    """The password epoch the session was signed in under, from its signed token.
+
+    With a data layer Chainlit hands app code the *stored* user, whose metadata is
+    from the first sign-in ever; the token's is from this sign-in, so a password
+    change since then still ends the session."""
+    if token:
+        from chainlit.auth.jwt import decode_jwt
+
+        return (decode_jwt(token).metadata or {}).get("epoch")
+    return (getattr(user, "metadata", None) or {}).get("epoch")
 
 
 def web_thread_id(user_id: str, chainlit_thread_id: str | None) -> str | None:

@@ -1,7 +1,9 @@
 """`quantdesk chat`: the terminal interface.
 
-Interactive (rich): streamed answers, tool activity, tickets as panels, and the
-commands ``/approve HASH``, ``/reject HASH``, ``/positions``, ``/quit``. A HASH
+Interactive (rich): where it trades (PAPER or LIVE, the replay label, a plain
+warning when no prices flow), answers rendered as markdown (positions, orders
+and fills as tables), tool activity, tickets as panels, pushed alerts and keeper
+fills while idle, and the commands ``/approve HASH``, ``/reject HASH``, ``/positions``, ``/quit``. A HASH
 may be shortened to its first 8+ characters; it must match the pending ticket,
 and the full hash is what is sent as the approval.
 
@@ -19,13 +21,17 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 
 from agent import ChatEvent, ChatSession
-from interfaces._assembly import open_mikey
+from interfaces._assembly import Mikey, open_mikey
+from interfaces._desk import DeskContext, desk_context
+from interfaces._push import PUSH_EVERY_S, Pushes
+from interfaces._tables import echoes, result_table
 from quantdesk.config import Settings
-from quantdesk.db import DatabaseUnavailable
+from quantdesk.db import DatabaseUnavailable, is_unavailable
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -49,7 +55,7 @@ async def _chat(settings: Settings, user_id: str, thread_id: str, as_json: bool,
         if as_json:
             await _json_loop(mikey.session, user_id, thread_id)
         else:
-            await _interactive_loop(mikey.session, user_id, thread_id, console)
+            await _interactive_loop(mikey, user_id, thread_id, console)
 
 
 def resolve_hash(typed: str, pending: dict[str, Any] | None) -> str | None:
@@ -100,25 +106,33 @@ async def _json_loop(session: ChatSession, user_id: str, thread_id: str) -> None
             sys.stdout.flush()
 
 
-async def _interactive_loop(session: ChatSession, user_id: str, thread_id: str, console: Console) -> None:
+async def _interactive_loop(mikey: Mikey, user_id: str, thread_id: str, console: Console) -> None:
+    session = mikey.session
     console.print(f"[bold]MIKEY[/] — thread {thread_id} as {user_id}. Try `what's SOL doing?`; /quit to leave.")
+    desk_banner(await asyncio.to_thread(desk_context, mikey.settings, mikey.db, mikey.clock()), console)
     pending = await session.pending_ticket(thread_id)
     if pending is not None:
         render(ChatEvent("ticket", {"ticket": pending}), console)
     loop = asyncio.get_running_loop()
-    pusher = asyncio.create_task(_push_notifications(session, thread_id, console))
+    pushes = Pushes(session, mikey.activity, user_id, thread_id, mikey.clock())
+    pusher = asyncio.create_task(_push_notifications(pushes, console))
     try:
         await _read_loop(session, user_id, thread_id, console, loop)
     finally:
         pusher.cancel()
 
 
-async def _push_notifications(session: ChatSession, thread_id: str, console: Console,
-                              every_s: float = 2.0) -> None:
-    """Alerts that fire while the trader is idle appear without waiting for their next message."""
+async def _push_notifications(pushes: Pushes, console: Console) -> None:
+    """Alerts and keeper fills that happen while the trader is idle appear without waiting for their next message."""
     while True:
-        await asyncio.sleep(every_s)
-        for event in await asyncio.to_thread(session.notifications, thread_id):
+        await asyncio.sleep(PUSH_EVERY_S)
+        try:
+            events = await asyncio.to_thread(pushes.take)
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            continue  # the database is away for a moment: nothing is lost, it is read again
+        for event in events:
             render(event, console)
 
 
@@ -133,16 +147,42 @@ async def _read_loop(session: ChatSession, user_id: str, thread_id: str, console
             return
         if not line.strip():
             continue
+        results: list[dict[str, Any]] = []  # this turn's tool results, for answers that only read them out
         async for event in dispatch(session, user_id, thread_id, line):
-            render(event, console)
+            if event.type == "tool_result":
+                results.append(event.data)
+            render(event, console, results)
 
 
-def render(event: ChatEvent, console: Console) -> None:
+def desk_banner(desk: DeskContext, console: Console) -> None:
+    """Where this chat trades, like the web page's header: PAPER or LIVE, the venue, the model, and
+    whether prices are replayed or not flowing at all."""
+    mode = "[bold blue]PAPER[/]" if desk.mode == "PAPER" else "[bold white on red] LIVE [/]"
+    console.print(f"{mode} {desk.venue} · answers by {desk.model}", highlight=False)
+    if desk.replay:
+        console.print(f"[yellow]{desk.replay}[/]", highlight=False)
+    if desk.prices:
+        console.print(f"[bold red]{desk.prices}[/]", highlight=False)
+
+
+def _said(who: str, text: str) -> Table:
+    """``who ›`` beside the message rendered as markdown (help, lists, tables)."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(who, Markdown(text))
+    return grid
+
+
+def render(event: ChatEvent, console: Console, results: list[dict[str, Any]] | None = None) -> None:
     data = event.data
     if event.type == "text" and data.get("role") == "alert":
-        console.print(f"[bold yellow]alert ›[/] {data['text']}", highlight=False)
+        console.print(_said("[bold yellow]alert ›[/]", data["text"]))
+    elif event.type == "text" and results and echoes(data["text"], results):
+        for result in results:  # the answer only reads the results out: tables where they have them
+            console.print(_said("[bold green]mikey ›[/]", result_table(result) or str(result.get("text", ""))))
     elif event.type == "text":
-        console.print(f"[bold green]mikey ›[/] {data['text']}", highlight=False)
+        console.print(_said("[bold green]mikey ›[/]", data["text"]))
     elif event.type == "tool_call":
         args = ", ".join(f"{k}={v}" for k, v in data["args"].items())
         console.print(f"[dim]→ {data['name']}({args})[/]", highlight=False)

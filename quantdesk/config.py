@@ -138,6 +138,15 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("QUANTDESK_WEB_AUTH_SECRET", "CHAINLIT_AUTH_SECRET", "web_auth_secret"),
         description="Signs web sessions; unset means a generated one kept in data_dir.")
 
+    # --- chat API (interfaces/api, `quantdesk api`) ---------------------------
+    api_rate_per_s: float = Field(5.0, gt=0, le=100_000, description="Requests a second per API key, on average.")
+    api_rate_burst: int = Field(20, ge=1, le=1_000_000, description="Requests a key may send at once (bucket size).")
+    api_max_body_bytes: int = Field(65_536, ge=1024, le=16_777_216, description="Larger request bodies get 413.")
+    api_max_message_chars: int = Field(4000, ge=1, le=100_000, description="Longest chat message accepted.")
+    api_cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Browser origins allowed to call the API (CORS), comma-separated; "
+                                          "none by default (CORS off).")
+
     # --- logging -------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -172,7 +181,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an HTTP header name such as X-Forwarded-User (got {value!r})")
         return value
 
-    @field_validator("web_allowed_origins", mode="before")
+    @field_validator("web_allowed_origins", "api_cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
         items = value.split(",") if isinstance(value, str) else value

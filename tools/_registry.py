@@ -13,7 +13,7 @@ def build_toolbox(db: Database, prices: PostgresPrices, *, extra: dict[str, Hand
     """Market-data tools, plus ``extra`` handlers (account, trading and knowledge tools:
     :func:`tools.knowledge_handlers`); without a knowledge base, search_knowledge says so."""
     handlers: dict[str, Handler] = {
-        "get_price": get_price(prices),
+        "get_price": get_price(prices, prices.candles),
         "get_candles": get_candles(prices),
         "ingest_status": ingest_status(db),
         "search_knowledge": search_knowledge_unavailable(),

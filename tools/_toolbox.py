@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from quantdesk.errors import QuantDeskError
 from quantdesk.logs import get_logger
 from quantdesk.tickets import OrderTicket
+from tools._labels import tool_label
 from tools.schemas import TOOL_ARGS
 
 DESCRIPTIONS = Path(__file__).resolve().parent / "descriptions"
@@ -112,6 +113,6 @@ class Toolbox:
             # The traceback goes to the log (ids only, no arguments); the trader and the model get no internals.
             log.exception("tool_failed", tool=name, error=type(exc).__name__, user_id=ctx.user_id,
                           thread_id=ctx.thread_id)
-            return ToolOutcome(f"error: {name} failed unexpectedly ({type(exc).__name__}); nothing was prepared "
-                               "or sent. The error is logged; try again or rephrase.",
+            return ToolOutcome(f"error: the {tool_label(name)} request failed unexpectedly ({type(exc).__name__}); "
+                               "nothing was prepared or sent. The error is logged; try again or rephrase.",
                                {"error": "internal_error", "detail": type(exc).__name__}, error=True)

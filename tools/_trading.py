@@ -35,6 +35,11 @@ from tools.schemas import (
 )
 
 
+def _text(value: object) -> str | int | bool | None:
+    """A value for interfaces: Decimals as exact text, flags and ids as they are, a missing one missing."""
+    return value if value is None or isinstance(value, bool | int) else str(value)
+
+
 def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"${value:,.2f}"
 
@@ -65,7 +70,7 @@ def get_positions(trading: TradingService, prices: PriceReader) -> Handler:
         lines = [f"{p.market} {p.side} {p.size} @ {p.entry_price} (mark {p.mark_price}), uPnL "
                  f"{_money(p.unrealized_pnl)}, margin {_money(p.margin)}, liquidation price "
                  f"{p.liquidation_price if p.liquidation_price is not None else 'none'}" for p in positions]
-        data: dict[str, Any] = {"positions": [{k: str(v) for k, v in vars(p).items()} for p in positions]}
+        data: dict[str, Any] = {"positions": [{k: _text(v) for k, v in vars(p).items()} for p in positions]}
         return ToolOutcome("\n".join(lines), data)
 
     return handle
@@ -83,9 +88,9 @@ def get_account(trading: TradingService, prices: PriceReader) -> Handler:
                 f"(maintenance ÷ equity), leverage {leverage}; {len(view.positions)} position(s), "
                 f"{len(view.orders)} open order(s).")
         return ToolOutcome(text, {"account": {
-            "owner": view.owner, "equity": str(view.equity), "free_collateral": str(view.collateral),
-            "margin_locked": str(view.margin_locked), "margin_ratio_pct": str(view.margin_ratio_pct),
-            "leverage": str(view.leverage)}})
+            "owner": view.owner, "equity": _text(view.equity), "free_collateral": _text(view.collateral),
+            "margin_locked": _text(view.margin_locked), "margin_ratio_pct": _text(view.margin_ratio_pct),
+            "leverage": _text(view.leverage)}})
 
     return handle
 
@@ -195,13 +200,13 @@ def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
         orders = [] if view is None else [o for o in view.orders if args.market in (None, o.market)]
         if args.status not in ("open", "all"):
             return ToolOutcome(f"Only open orders are kept on the exchange; {args.status} orders are in your "
-                               "history (get_history).", {"orders": []})
+                               "history (say `history`).", {"orders": []})
         if not orders:
             return ToolOutcome("No open orders.", {"orders": []})
         lines = [f"#{o.order_id} {o.market} {o.kind} {o.side} {o.size}"
                  + (f" @ {o.price}" if o.price else "") + (f" trigger {o.trigger_price}" if o.trigger_price else "")
                  + (" reduce-only" if o.reduce_only else "") for o in orders]
-        return ToolOutcome("\n".join(lines), {"orders": [{k: str(v) for k, v in vars(o).items()} for o in orders]})
+        return ToolOutcome("\n".join(lines), {"orders": [{k: _text(v) for k, v in vars(o).items()} for o in orders]})
 
     return handle
 
@@ -245,6 +250,7 @@ def get_history(trading: TradingService, history: Callable[[Pubkey, str, datetim
         text = (f"Last {args.period}: {h.fills} fill(s), realized PnL {_money(h.realized_pnl)}, fees "
                 f"{_money(h.fees)}, funding {'paid' if h.funding_paid >= 0 else 'received'} "
                 f"{_money(abs(h.funding_paid))}, {h.liquidations} liquidation(s).")
-        return ToolOutcome(text, {"history": {k: str(v) for k, v in vars(h).items()}})
+        summary = {k: str(v) for k, v in vars(h).items() if k != "recent_fills"}
+        return ToolOutcome(text, {"history": summary, "fills": list(h.recent_fills)})
 
     return handle

@@ -25,6 +25,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent.parser import Ambiguous, NotUnderstood, parse_command, route_question
+from tools import tool_label
 
 
 def _text(message: BaseMessage) -> str:
@@ -71,7 +72,8 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content=f"I can't do that offline ({parsed.reason}).\n\n{parsed.help}")
         unavailable = [c.name for c in parsed.calls if not self._bound(c.name)]
         if unavailable:
-            return AIMessage(content=f"That needs {', '.join(unavailable)}, which is not available here.")
+            return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
+                                     "which is not available here.")
         return AIMessage(
             content="",
             tool_calls=[

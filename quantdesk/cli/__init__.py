@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from quantdesk.cli._alerts import alerts_command
+from quantdesk.cli._api_key import api_key_app, voice_approval_command
 from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
 from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
@@ -34,6 +35,8 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(wallet_app, name="wallet")
 app.add_typer(risk_app, name="risk")
 app.add_typer(user_app, name="user")
+app.add_typer(api_key_app, name="api-key")
+user_app.command("voice-approval")(voice_approval_command)
 app.command("run")(run_command)
 app.command("faucet")(faucet_command)
 app.command("positions")(positions_command)

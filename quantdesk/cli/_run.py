@@ -39,10 +39,21 @@ def startup_tasks(settings: Settings, db: object, console: object) -> None:
         entry.load()(settings, db, console)
 
 
+def api_service(_settings: Settings) -> ServiceSpec:
+    """The chat API (`quantdesk api`, a command the interfaces package adds through the
+    ``quantdesk.commands`` entry points: started by its command line, not imported)."""
+    return ServiceSpec(name="api", argv=[sys.executable, "-m", "quantdesk", "api"])
+
+
+def _has_command(name: str) -> bool:
+    return any(entry.name == name for entry in entry_points(group="quantdesk.commands"))
+
+
 def run_command(
     ctx: typer.Context,
     web: bool = typer.Option(True, "--web/--no-web", help="Start the Chainlit web chat."),
     ingest: bool = typer.Option(True, "--ingest/--no-ingest", help="Start the market-data ingest service."),
+    api: bool = typer.Option(True, "--api/--no-api", help="Start the chat API."),
 ) -> None:
     """Start MIKEY: database up and migrated, then the services, until Ctrl-C."""
     st = state(ctx)
@@ -50,6 +61,9 @@ def run_command(
     ports = {"QUANTDESK_INGEST_PORT": settings.ingest_port} if ingest else {}
     if web and importlib.util.find_spec("chainlit") is not None:
         ports["QUANTDESK_WEB_PORT"] = settings.web_port
+    api = api and _has_command("api")
+    if api:
+        ports["QUANTDESK_API_PORT"] = settings.api_port
     # The only run on this data dir, its ports free; then this process owns the embedded
     # database: its services connect to it by URL, it restarts it, it stops it on the way out.
     with claim_run(settings, ports), open_database(settings) as db:
@@ -75,6 +89,10 @@ def run_command(
                 first_run_sign_in(settings, db, st.console)
                 specs.append(web_service(settings))
                 st.console.print(f"[bold]web chat[/]: http://{settings.host}:{settings.web_port}")
+        if api:
+            specs.append(api_service(settings))
+            st.console.print(f"[bold]chat API[/]: http://{settings.host}:{settings.api_port} (docs on /docs; "
+                             "keys from `quantdesk api-key create`)")
         st.console.print("MIKEY is up. Press Ctrl-C to stop.")
         code = Supervisor(as_clients_of(db, specs), on_event=st.console.print,
                           on_tick=keep_embedded_up(db, st.console.print)).run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from quantdesk import display as show
 from quantdesk.exchange._markets import MarketSpec, market_by_symbol
 from quantdesk.exchange._venue import VenueResult
 from quantdesk.exchange._views import usd, whole
@@ -133,10 +134,22 @@ def order_risk(spec: MarketSpec, outcome: SimulatedOutcome, gated: Any, bound: i
 def describe_fill(spec: MarketSpec, result: VenueResult, ticket: OrderTicket) -> str:
     fill = _event(result, "OrderFilled")
     if fill is None:
-        return f"Placed: {ticket.summary} (resting). Transaction {result.signature[:16]}…"
+        placed = _event(result, "OrderPlaced") or {}
+        kind = str(placed.get("kind", "order")).replace("_", "-")
+        at = placed.get("price") if placed.get("kind") == "limit" else placed.get("trigger_price")
+        where = f" at {show.price(spec, usd(int(at)))}" if at else ""
+        order = f" #{placed['order_id']}" if "order_id" in placed else ""
+        return (f"Placed: {kind} order{order}, {'buy' if placed.get('side') == 'buy' else 'sell'} "
+                f"{whole(int(placed.get('size', 0)), spec.base_decimals):f} {spec.symbol}{where}; it rests until the "
+                f"price reaches it. Transaction {result.signature[:16]}…")
     size = Decimal(fill["size"]).scaleb(-spec.base_decimals).normalize()
     base_after = Decimal(fill["position_base"]).scaleb(-spec.base_decimals).normalize()
     liq = fill["liquidation_price"]
-    return (f"Filled: {'bought' if fill['side'] == 'buy' else 'sold'} {size:f} {spec.symbol} at {usd(fill['price'])}, "
-            f"fee ${usd(fill['fee'])}. Position now {base_after:f} with margin ${usd(fill['position_margin'])}"
-            + (f", liquidation price {usd(liq)}" if liq > 0 else "") + f". Transaction {result.signature[:16]}…")
+    # A fill that reduces or closes realizes PnL on the reduced part: the trader's result of the trade.
+    pnl = "" if ticket.outcome.detail.get("effect", "opens") in ("opens", "adds") else (
+        f", realized PnL {show.signed_money(usd(fill['realized_pnl']))}")
+    return (f"Filled: {'bought' if fill['side'] == 'buy' else 'sold'} {size:f} {spec.symbol} at "
+            f"{show.price(spec, usd(fill['price']))}, fee {show.money(usd(fill['fee']))}{pnl}. Position now "
+            f"{base_after:f} with margin {show.money(usd(fill['position_margin']))}"
+            + (f", liquidation price {show.price(spec, usd(liq))}" if liq > 0 else "")
+            + f". Transaction {result.signature[:16]}…")

@@ -72,6 +72,7 @@ from quantdesk.trading._requests import (
 )
 from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome, order_risk, order_summary
 from quantdesk.trading._wallets import UserWallets
+from quantdesk.trading._facts import position_facts, with_liquidation_distance
 from quantdesk.wallet import Signer
 
 _KIND = {"market": "Market", "limit": "Limit", "stop_loss": "StopLoss", "take_profit": "TakeProfit"}
@@ -211,7 +212,9 @@ class TradingService:
         result = await self._simulate(message_bytes)
         capped = {"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
         outcome = order_outcome(spec, result, state, oracle, leverage=leverage, reduces=reduces, buys=buy,
-                                **(capped if size != asked else {}))
+                                **(capped if size != asked else {}),
+                                **position_facts(spec, position, user.collateral, buy, size, request.leverage is not None))
+        outcome = with_liquidation_distance(outcome)
         report = self._risk(user_id, spec, gated, outcome, price if price else None)
         summary = order_summary(spec, request.order_type, buy, size, asked, position, price or trigger, leverage,
                                 reduce_only, outcome)
@@ -280,7 +283,9 @@ class TradingService:
         ix = self._ixs.close_position(owner, owner, spec.index, self._price_account(spec),
                                       0 if units == held else units, bound)
         message_bytes = await self._message(owner, [ix])
-        outcome = order_outcome(spec, await self._simulate(message_bytes), state, leverage=1, reduces=True)
+        outcome = order_outcome(spec, await self._simulate(message_bytes), state, leverage=1, reduces=True,
+                                buys=closing_buy, **position_facts(spec, position, user.collateral, closing_buy,
+                                                                   units, True))
         what = "all" if units == held else f"{whole(units, spec.base_decimals)}"
         summary = f"Close {what} of the {spec.symbol} {'long' if position.base > 0 else 'short'} at market"
         return self._save_ticket(user_id, thread_id, "close", "prepare_close", params, spec.symbol, summary,

@@ -1,7 +1,8 @@
 """QuantDesk users: the identity every surface (terminal, web, API, bots) maps to,
 stored in Postgres, with their sign-in (argon2id password hashes; an auth proxy's
-header) and the key that signs web sessions."""
+header; API keys, stored as SHA-256) and the key that signs web sessions."""
 
+from quantdesk.users._api_keys import ApiKeyGate, ApiKeyRecord, ApiKeyStore, KeyCheck, NewApiKey, UnknownApiKey
 from quantdesk.users._names import MAX_USER_NAME, InvalidUserName, local_user_name, validate_user_name
 from quantdesk.users._passwords import MAX_PASSWORD, MIN_PASSWORD, WeakPassword, check_password
 from quantdesk.users._secret import SECRET_FILE, web_auth_secret
@@ -10,6 +11,12 @@ from quantdesk.users._store import UnknownUser, UserExists, UserRecord, UserStor
 from quantdesk.users._throttle import FailureThrottle
 
 __all__ = [
+    "ApiKeyGate",
+    "ApiKeyRecord",
+    "ApiKeyStore",
+    "KeyCheck",
+    "NewApiKey",
+    "UnknownApiKey",
     "MAX_USER_NAME",
     "InvalidUserName",
     "local_user_name",

@@ -112,3 +112,17 @@ class UserStore:
                 conn.execute("UPDATE users SET password_hash = %s WHERE user_id = %s AND password_hash = %s",
                              (hash_password(password), name, stored))
         return UserRecord(*row[1:])
+
+    def set_voice_approval(self, name: str, on: bool) -> None:
+        """Allow (or stop) approving this user's tickets by reading back their voice code."""
+        with self._pool.connection() as conn:
+            updated = conn.execute("UPDATE users SET voice_approval = %s, updated_at = now() WHERE user_id = %s",
+                                   (on, name)).rowcount
+        if not updated:
+            raise UnknownUser.named(name)
+
+    def voice_approval(self, name: str) -> bool:
+        """Whether the user turned voice approval on (off for an unknown user)."""
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT voice_approval FROM users WHERE user_id = %s", (name,)).fetchone()
+        return bool(row and row[0])

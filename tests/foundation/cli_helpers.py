@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.doubles.loopback import free_port
+
 QUANTDESK = [sys.executable, "-m", "quantdesk"]
 
 
@@ -16,6 +18,8 @@ def cli_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("QUANTDESK_") and k not in ("DATABASE_URL", "MIKEY_MODEL", "CHAINLIT_AUTH_SECRET")}
     env["QUANTDESK_DATA_DIR"] = str(data_dir)
+    # `quantdesk run` starts the chat API too: never on the real 3002, where another run may be.
+    env["QUANTDESK_API_PORT"] = str(free_port())
     env.update(extra)
     return env
 

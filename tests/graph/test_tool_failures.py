@@ -47,7 +47,9 @@ async def test_an_unexpected_tool_exception_is_an_error_result_and_the_next_mess
             failed = await collect(session.send(thread, "alice", "sol price"))
         result = next(e for e in failed if e.type == "tool_result")
         assert result.data["status"] == "error"
-        assert "get_price failed unexpectedly (RuntimeError); nothing was prepared or sent" in result.data["text"]
+        assert "the price request failed unexpectedly (RuntimeError); nothing was prepared or sent" \
+            in result.data["text"]
+        assert "get_price" not in result.data["text"]  # internal tool names never reach the trader's text
         assert "bug in the price handler" not in result.data["text"]  # internals stay in the log
         logged = next(entry for entry in logs if entry["event"] == "tool_failed")
         assert logged["tool"] == "get_price" and logged["thread_id"] == thread and logged["exc_info"] is True

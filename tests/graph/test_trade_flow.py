@@ -34,7 +34,7 @@ async def test_long_2_sol_5x_shows_an_exact_ticket_and_approval_fills_it(trade: 
     events = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
     execution = next(e for e in events if e.type == "execution")
     assert execution.data["ok"] is True
-    assert "Filled: bought 2 SOL-PERP at 150.045000" in execution.data["text"]
+    assert "Filled: bought 2 SOL-PERP at $150.045, fee $0.15." in execution.data["text"]
     positions = await collect(trade.session.send(thread, "alice", "my positions"))
     assert "SOL-PERP long 2 @ 150.045000" in positions[-1].data["text"]
     story = [r.event for r in trade.audit.for_ticket(ticket["ticket_hash"])]

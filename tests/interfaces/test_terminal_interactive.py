@@ -52,7 +52,15 @@ async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_command
         await write_sol_tick(db, ahead_s=600)
         term = Terminal([*QUANTDESK, "chat", "--user", "alice", "--thread", "t-tty"], cli_env(data), tmp_path)
         try:
-            term.read_until("you ›")
+            screen = term.read_until("you ›")
+            # Where it trades, like the web header; no ingest service runs here, and it says so.
+            assert "PAPER paper venue · answers by offline parser (no LLM)" in screen
+            assert "Replayed prices: derived from Binance 1m candles, not live Pyth" in screen
+            assert "No prices are flowing" in screen and "quantdesk run" in screen
+            term.type("help")
+            screen = term.read_until("Commands MIKEY understands offline")
+            term.read_until("search docs for funding")
+            assert "## Trading" not in ANSI.sub("", term.screen) and "`long 2 SOL 5x`" not in ANSI.sub("", term.screen)
             term.type("price of sol")
             screen = term.read_until("quality ok")
             assert "→ get_price(market=SOL-PERP)" in screen and "mikey ›" in screen

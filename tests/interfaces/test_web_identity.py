@@ -135,8 +135,11 @@ async def test_a_second_user_cannot_act_on_the_first_users_thread(desk: Desk) ->
         ticket_hash = approve["payload"]["ticket_hash"]
         signatures = desk.signatures()
         bob_token = session_token(desk.run.base, "bob", desk.bob_password)
-        # Bob reuses Alice's thread id: he is answered in a thread of his own.
-        bob = Page(desk.run.base, bob_token, thread_id=alice.thread_id)
+        # Bob reuses Alice's thread id: the page will not open her conversation for him (its stored
+        # author is Alice), and behind that MIKEY's thread is namespaced by the signed-in user anyway.
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            await Page(desk.run.base, bob_token, thread_id=alice.thread_id).open()
+        bob = Page(desk.run.base, bob_token)
         await bob.open()
         answer = await bob.say("what's SOL doing?")
         assert any("SOL-PERP: $" in text for text in answer), answer

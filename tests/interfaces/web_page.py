@@ -48,7 +48,7 @@ class QuantdeskRun:
     def output(self) -> str:
         return "".join(self._lines)
 
-    def wait_until_serving(self, timeout_s: float = 120) -> None:
+    def wait_until_serving(self, timeout_s: float = 240) -> None:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"quantdesk run exited early:\n{self.output}"
@@ -153,9 +153,18 @@ class Page:
                 shown[data["id"]] = shown.get(data["id"], "") + data["token"]
         return list(shown.values())
 
+    def cards(self) -> list[dict[str, Any]]:
+        """The ticket cards shown (public/elements/TicketCard.jsx), each as last updated: its props."""
+        shown: dict[str, dict[str, Any]] = {}
+        for event, data in self.events:
+            if event == "element" and data.get("type") == "custom" and data.get("name") == "TicketCard":
+                shown[data["id"]] = data["props"]
+        return list(shown.values())
+
     def actions(self) -> list[dict[str, Any]]:
-        removed = {data["id"] for event, data in self.events if event == "remove_action"}
-        return [data for event, data in self.events if event == "action" and data["id"] not in removed]
+        """The buttons of the cards that are live (pending), as the card's callAction posts them."""
+        return [{"name": name, "payload": {"ticket_hash": card["hash"]}, "id": str(uuid.uuid4())}
+                for card in self.cards() if card["status"] == "pending" for name in ("approve", "reject", "refresh")]
 
     def _count(self, name: str) -> int:
         return sum(1 for event, _ in self.events if event == name)

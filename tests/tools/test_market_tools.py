@@ -10,10 +10,10 @@ import psycopg
 
 from quantdesk.db import Database
 from quantdesk.ingest import PostgresPrices, TickWriter
-from quantdesk.market import FeedRegistry, PriceUpdate, QualityGate
+from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
 from tools import ToolContext
-from tools._market import get_candles, ingest_status
-from tools.schemas import CandlesArgs, NoArgs
+from tools._market import get_candles, get_price, ingest_status
+from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
 CTX = ToolContext(user_id="alice", thread_id="t-1", now=datetime(2027, 1, 1, tzinfo=UTC))
 T0 = 1_900_000_020  # 20 s into a minute, far from other tests' ticks
@@ -40,3 +40,53 @@ def test_ingest_status_tool_says_when_nothing_reports(database: Database) -> Non
     outcome = ingest_status(database)(NoArgs(), CTX)
     assert outcome.data == {"running": False}
     assert "has not reported yet" in outcome.text
+
+
+def _candle(db: Database, feed: str, interval: str, start: int, o: int, h: int, low: int, c: int) -> None:
+    with db.connect(autocommit=True) as conn:
+        conn.execute("INSERT INTO price_candles (feed_id, interval, bucket_start, expo, open, high, low, close, "
+                     "open_time, close_time, ticks) VALUES (%s, %s, %s, -8, %s, %s, %s, %s, %s, %s, 60) "
+                     "ON CONFLICT DO NOTHING", (feed, interval, start, o, h, low, c, start, start + 59))
+
+
+def test_a_price_comes_with_its_change_and_range_over_the_last_hour_and_day(database: Database) -> None:
+    registry = FeedRegistry.load()
+    btc = registry.get("BTC/USD").feed_id
+    now = 1_950_000_000 - 1_950_000_000 % 3600 + 1800  # half way through an hour, far from other tests' data
+    for minute in range(60):  # the last hour: 95,000 rising by 16 a minute to 95,960 (+1.01%)
+        price = 95_000_00000000 + minute * 16_00000000
+        _candle(database, btc, "1m", now - 59 * 60 + minute * 60, price, price + 20_00000000, price - 10_00000000,
+                price + 16_00000000)
+    _candle(database, btc, "1h", now - 1800 - 3600 * 3, 99_000_00000000, 99_500_00000000, 94_000_00000000,
+            96_000_00000000)  # only 3.5 h of hours stored
+    _candle(database, btc, "1h", now - 1800, 96_000_00000000, 97_000_00000000, 94_500_00000000, 95_960_00000000)
+    book = PriceBook(registry, QualityGate(max_age_s=60, max_conf_ratio=Decimal("0.01")), clock=lambda: now)
+    book.update(PriceUpdate(feed_id=btc, price=95_960_00000000, conf=1_00000000, expo=-8, publish_time=now - 1,
+                            source="hermes"))
+    stored = PostgresPrices(database, registry, QualityGate(max_age_s=60, max_conf_ratio=Decimal("0.01")))
+    ctx = ToolContext(user_id="alice", thread_id="t-1", now=datetime.fromtimestamp(now, UTC))
+    outcome = get_price(book, stored.candles)(MarketArgs(market="BTC-PERP"), ctx)
+    first, moves = outcome.text.split("\n")
+    assert first.startswith("BTC-PERP: $95,960.00")
+    assert moves == ("Last hour +1.01%, range $94,990.0 to $95,964.0; last 24 h (only 210 min stored) -3.07%, "
+                     "range $94,000.0 to $99,500.0."), moves
+    assert outcome.data["moves"]["last hour"]["change_pct"] == "1.01"
+    quiet = get_price(book)(MarketArgs(market="BTC-PERP"), ctx)  # no stored candles to read: the price alone
+    assert "\n" not in quiet.text and "moves" not in quiet.data
+
+
+def test_with_minutes_of_data_both_windows_say_how_little_is_stored(database: Database) -> None:
+    registry = FeedRegistry.load()
+    eth = registry.get("ETH/USD").feed_id
+    now = 1_960_000_000 - 1_960_000_000 % 3600 + 1800  # 30 min into an hour; data only for its last 10 min
+    for minute in range(10):
+        _candle(database, eth, "1m", now - 9 * 60 + minute * 60, 3000_00000000, 3001_00000000, 2999_00000000,
+                3000_00000000)
+    _candle(database, eth, "1h", now - 1800, 3000_00000000, 3001_00000000, 2999_00000000, 3000_00000000)
+    book = PriceBook(registry, QualityGate(max_age_s=60, max_conf_ratio=Decimal("0.01")), clock=lambda: now)
+    book.update(PriceUpdate(feed_id=eth, price=3000_00000000, conf=1_00000000, expo=-8, publish_time=now - 1,
+                            source="hermes"))
+    stored = PostgresPrices(database, registry, QualityGate(max_age_s=60, max_conf_ratio=Decimal("0.01")))
+    ctx = ToolContext(user_id="alice", thread_id="t-1", now=datetime.fromtimestamp(now, UTC))
+    moves = get_price(book, stored.candles)(MarketArgs(market="ETH-PERP"), ctx).text.split("\n")[1]
+    assert moves.startswith("Last hour (only 9 min stored) 0.00%") and "last 24 h (only 9 min stored)" in moves, moves

@@ -1,0 +1,18 @@
+"""The chat API (``quantdesk api``, port 3002): MIKEY over HTTP for integrations,
+bots and voice front ends. FastAPI + uvicorn, an adapter over ``agent.ChatSession``
+like the terminal and the web page: it holds no trading logic.
+
+It lives in interfaces/ rather than quantdesk/ because imports point one way,
+interfaces → agent → tools → quantdesk, and quantdesk/ never imports agent/:
+every adapter over ChatSession is an interface. Its one MIKEY per process comes
+from ``interfaces._assembly.open_mikey``; keys and users from ``quantdesk.users``.
+
+Routes: ``POST /v1/threads/{id}/runs`` (SSE or JSON), ``GET /v1/threads/{id}``,
+``GET|POST /v1/tickets/{hash}[/approve|/reject]``, ``GET /v1/positions|orders|account``,
+``GET /v1/prices/{symbol}``, ``POST /v1/chat/completions`` (OpenAI-compatible),
+``/healthz``, ``/readyz``, ``/openapi.json`` and ``/docs``.
+"""
+
+from interfaces.api._app import create_app
+
+__all__ = ["create_app"]
