@@ -5,7 +5,7 @@ retriever, incremental indexing, and explanations of a trader's own history.
 Imports quantdesk/ (database, audit trail, venue records), never agent/ or tools/.
 """
 
-from knowledge._answer import extractive_answer, passages
+from knowledge._answer import extractive_answer, not_indexed, passages
 from knowledge._chunk import Chunk, chunk_doc
 from knowledge._corpus import TOPICS, Doc, DocFormatError, load_docs, parse_doc
 from knowledge._embed import DIM, Embedder, OnnxEmbedder, OpenAICompatibleEmbedder
@@ -24,5 +24,5 @@ __all__ = [
     "EmbeddingError", "EventNotFound", "Explainer", "Explanation", "Hit", "IndexPlan", "IndexReport", "Knowledge",
     "KnowledgeError", "KnowledgeStore", "OnnxEmbedder", "OpenAICompatibleEmbedder", "Retriever", "SearchMode",
     "SourceDoc", "Trail", "Which", "chunk_doc", "embedder_from_settings", "extractive_answer", "index_corpus",
-    "load_docs", "load_source", "open_knowledge", "parse_doc", "passages", "plan", "scan_corpus",
+    "load_docs", "load_source", "not_indexed", "open_knowledge", "parse_doc", "passages", "plan", "scan_corpus",
 ]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from knowledge._store import Hit
 
-__all__ = ["extractive_answer", "passages", "quote", "sentences", "template"]
+__all__ = ["extractive_answer", "not_indexed", "passages", "quote", "sentences", "template"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9`\[(\"'*])")
@@ -77,6 +77,11 @@ def _best_sentences(question: str, hit: Hit, limit: int) -> list[str]:
     scored = sorted(range(len(found)), key=lambda i: (-len(_stems(found[i]) & wanted), i))
     chosen = sorted(i for i in scored[:limit] if len(_stems(found[i]) & wanted) > 0)
     return [found[i] for i in (chosen or range(min(1, len(found))))]
+
+
+def not_indexed(question: str) -> str:
+    """What a search says before the corpus has been indexed."""
+    return template("not_indexed").format(question=question)
 
 
 def extractive_answer(question: str, hits: Sequence[Hit], *, max_sentences: int = 3) -> str:

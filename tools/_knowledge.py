@@ -13,8 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from solders.pubkey import Pubkey
 
-from knowledge import Explainer, Retriever, extractive_answer, passages
-from knowledge._answer import template
+from knowledge import Explainer, Retriever, extractive_answer, not_indexed, passages
 from tools._toolbox import Handler, ToolContext, ToolOutcome
 from tools.schemas import ExplainEventArgs, SearchKnowledgeArgs
 
@@ -30,7 +29,7 @@ def search_knowledge_unavailable() -> Handler:
 def search_knowledge(retriever: Retriever) -> Handler:
     def search(args: SearchKnowledgeArgs) -> ToolOutcome:
         if retriever.is_empty():
-            text = template("not_indexed").format(question=args.query)
+            text = not_indexed(args.query)
             return ToolOutcome(text, {"query": args.query, "results": [], "answer": text}, error=True)
         hits = retriever.search(args.query, k=args.k)
         results = [{"doc": h.doc_id, "heading": h.heading, "heading_path": list(h.heading_path),
