@@ -4,8 +4,10 @@ state and events, or the same error with the same numbers.
 
 One runner process per example: the whole sequence goes in one JSON document. The
 sequences start either from nothing (the setup steps are part of the comparison) or
-from a vector case's state. Hypothesis is derandomized, so the run is the same on
-every machine.
+from a vector case's state. Hypothesis is derandomized and pinned in pyproject.toml
+(its draws change between releases), so the run is the same on every machine. At 300
+examples the reach thresholds below have a wide margin (FundingPaid 81, Liquidated 48
+against a floor of 5); at 150, CI once drew a run with FundingPaid only 4.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def test_python_and_rust_engines_agree_on_every_step(engine_runner: Path) -> Non
     seen: Counter[str] = Counter()
 
     @settings(
-        max_examples=150,
+        max_examples=300,
         deadline=None,
         derandomize=True,
         database=None,
