@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench install rust-test node-deps browser clean
+.PHONY: run test bench eval install rust-test node-deps browser clean
 NODE_DEPS := tests/anchor_ts/node_modules/.package-lock.json
 
 $(PY):
@@ -54,6 +54,10 @@ rust-test:
 
 bench: install
 	$(PY) benchmarks/run.py
+
+# Every suite on the rules model; results.json and report.md/html in evals/out (compared with the last run there).
+eval: install
+	$(PY) -m evals run --suite all --out evals/out
 
 clean:
 	rm -rf $(VENV) .pytest_cache
