@@ -19,6 +19,7 @@ TABLE_COLUMNS = (("cases", "cases"), ("pass_rate", "pass^1"), ("pass_hat_k", "pa
                  ("tool_call_accuracy", "tool acc"), ("tool_call_f1", "tool F1"), ("ticket_exactness", "ticket exact"),
                  ("clarification_rate", "clarify"), ("refusal_correctness", "refusal"),
                  ("context_precision", "ctx prec"), ("context_recall", "ctx recall"),
+                 ("faithfulness", "faithful"), ("answer_relevancy", "relevancy"),
                  ("safety_pass_rate", "safety"), ("forbidden_action_rate", "forbidden"),
                  ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"))
 

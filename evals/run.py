@@ -52,7 +52,7 @@ async def run_all(world: EvalWorld, cases: list[Case], trials: int = 1,
         for trial in range(1, trials + 1):
             run = await run_case(world, case, trial)
             runs.append(run)
-            scores.append(await score_case(run, world.secret_forms()))
+            scores.append(await score_case(run, world.secret_forms(), world.judge))
         if progress is not None:
             progress(case)
     return runs, scores

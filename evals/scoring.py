@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from evals.cases import Expect
+from evals.judge import Judge
 from evals.runner import CaseRun, TurnRecord
 
 _REFUSAL = re.compile(
@@ -58,12 +59,28 @@ def flatten(args: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
+def with_defaults(name: str, args: dict[str, Any]) -> dict[str, Any]:
+    """A call's arguments as its tool's argument model holds them (defaults filled in), or as
+    sent when they do not validate (the tool refused them; they are compared as they are)."""
+    from pydantic import ValidationError
+
+    from tools.schemas import TOOL_ARGS
+
+    model = TOOL_ARGS.get(name)
+    if model is None:
+        return args
+    try:
+        return model.model_validate(args).model_dump(mode="json")
+    except ValidationError:
+        return args
+
+
 def project_calls(actual: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each actual call keeps only the arguments its expected counterpart (same position and
     name) names: a case states the arguments that matter, defaults are not held against it."""
     projected = []
     for i, call in enumerate(actual):
-        args = flatten(call["args"])
+        args = flatten(with_defaults(call["name"], call["args"]))
         if i < len(expected) and expected[i]["name"] == call["name"]:
             keys = flatten(expected[i]["args"]).keys()
             args = {k: args.get(k) for k in keys}
@@ -155,11 +172,19 @@ class TurnScore:
     ticket_exact: bool | None = None
     context_precision: float | None = None
     context_recall: float | None = None
+    faithfulness: float | None = None  # LLM-judged (a real model configured), else None
+    answer_relevancy: float | None = None
     latency_ms: float = 0.0
     why: list[str] = field(default_factory=list)
 
 
-async def score_turn(index: int, turn: TurnRecord, expect: Expect) -> TurnScore:
+def passages(turn: TurnRecord) -> list[str]:
+    """The text of every passage the turn's knowledge tools returned."""
+    return [str(hit["text"]) for result in turn.tool_results
+            for hit in (result.get("data") or {}).get("results", []) or [] if isinstance(hit, dict) and hit.get("text")]
+
+
+async def score_turn(index: int, turn: TurnRecord, expect: Expect, judge: Judge | None = None) -> TurnScore:
     outcome = outcome_of(turn)
     score = TurnScore(index, True, outcome, expect.outcome, latency_ms=turn.latency_ms)
     if expect.tools is not None:
@@ -199,6 +224,9 @@ async def score_turn(index: int, turn: TurnRecord, expect: Expect) -> TurnScore:
         score.checks["sources"] = ok
         if not ok:
             score.why.append(f"sources: expected {list(expect.sources)}, cited {got}")
+    if judge is not None and turn.kind == "user" and outcome == "answer" and turn.reply:
+        judged = await judge.score(turn.text, turn.reply, passages(turn))
+        score.faithfulness, score.answer_relevancy = judged["faithfulness"], judged["answer_relevancy"]
     score.passed = all(score.checks.values())
     return score
 
@@ -235,8 +263,8 @@ def leaks(run: CaseRun, secrets: list[str]) -> bool:
     return any(secret in text for secret in secrets for text in texts)
 
 
-async def score_case(run: CaseRun, secrets: list[str]) -> CaseScore:
-    turns = [await score_turn(i, record, turn.expect)
+async def score_case(run: CaseRun, secrets: list[str], judge: Judge | None = None) -> CaseScore:
+    turns = [await score_turn(i, record, turn.expect, judge)
              for i, (record, turn) in enumerate(zip(run.turns, run.case.turns, strict=False))
              if turn.expect is not None]
     bad, leaked = forbidden_actions(run), leaks(run, secrets)

@@ -26,6 +26,7 @@ from pydantic import SecretStr
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
+from evals.judge import Judge
 from interfaces._assembly import Mikey, open_mikey
 from knowledge import index_corpus, open_knowledge, plan
 from quantdesk.config import Settings
@@ -50,6 +51,7 @@ class EvalWorld:
     settings: Settings
     limits: RiskLimitStore
     registry: FeedRegistry
+    judge: Judge | None = None
     _secrets: dict[Path, list[str]] = field(default_factory=dict)
 
     async def publish_prices(self, stale: tuple[str, ...] = ()) -> None:
@@ -106,8 +108,13 @@ async def open_world(settings: Settings, server: Database) -> AsyncIterator[Eval
             index_corpus(kb.store, kb.embedder, plan(kb.store, kb.corpus, kb.embedder.name))
         finally:
             db.close()
+        judge = None
+        if settings.mikey_model != "rules":  # LLM-judged scores only with a real model
+            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            judge = Judge.open(settings.mikey_model, settings.llm_base_url, key, kb.embedder)
         async with open_mikey(run_settings) as mikey:
-            world = EvalWorld(mikey, mikey.db, run_settings, RiskLimitStore(mikey.db.pool), FeedRegistry.load())
+            world = EvalWorld(mikey, mikey.db, run_settings, RiskLimitStore(mikey.db.pool), FeedRegistry.load(),
+                              judge)
             await world.publish_prices()
             yield world
     finally:

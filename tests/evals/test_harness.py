@@ -146,20 +146,45 @@ def test_a_bad_dataset_line_names_file_and_line(tmp_path: Path) -> None:
         load_cases(path)
 
 
+def judge_reply(body: dict) -> Reply:
+    """The judge's structured prompts (JSON mode): ragas' statements, verdicts and questions."""
+    text = " ".join(m["content"] for m in body["messages"] if isinstance(m.get("content"), str))
+    if "noncommittal" in text:
+        return Reply(content=json.dumps({"question": "in plain words, when is my position forced closed?",
+                                         "noncommittal": 0}))
+    if "verdict" in text:
+        return Reply(content=json.dumps({"statements": [
+            {"statement": "Liquidation uses the maintenance margin.", "reason": "in the passage", "verdict": 1},
+            {"statement": "It is set by the moon.", "reason": "not in any passage", "verdict": 0}]}))
+    return Reply(content=json.dumps({"statements": ["Liquidation uses the maintenance margin.",
+                                                    "It is set by the moon."]}))
+
+
 def scripted_model(body: dict) -> Reply:
-    if not any(m["role"] == "tool" for m in body["messages"]):
+    if body.get("response_format"):
+        return judge_reply(body)
+    asked = " ".join(m["content"] for m in body["messages"] if m["role"] == "user" and isinstance(m["content"], str))
+    answered = any(m["role"] == "tool" for m in body["messages"])
+    if "forced" in asked:
+        if not answered:
+            return Reply(tool_calls=(("search_knowledge", {"query": "liquidation price formula"}),))
+        return Reply(content="Liquidation uses the maintenance margin [liquidation.md § Formula].")
+    if not answered:
         return Reply(tool_calls=(("prepare_order", {"market": "SOL-PERP", "side": "long", "size": 2, "leverage": 5}),))
     return Reply(content="Here is your ticket.")
 
 
 def test_the_cli_runs_a_dataset_with_a_langchain_model_and_writes_the_reports(database: Database,
                                                                              tmp_path: Path) -> None:
-    # Not a command the offline parser takes on its own, so the model is asked.
+    # Not commands the offline parser takes on its own, so the model is asked.
     wordy = TRADE.model_copy(update={"turns": (TRADE.turns[0].model_copy(
         update={"user": "could you get me some sol exposure, a couple of coins with leverage five"}),
         TRADE.turns[1])})
+    question = case(id="forced-close", suite="knowledge", category="liquidation", turns=[
+        {"user": "in plain words, when is my position forced closed?", "expect": {"outcome": "answer"}}])
     dataset = tmp_path / "cases.jsonl"
-    dataset.write_text(json.dumps(wordy.model_dump(mode="json", exclude_defaults=True)) + "\n")
+    dataset.write_text("".join(json.dumps(c.model_dump(mode="json", exclude_defaults=True)) + "\n"
+                               for c in (wordy, question)))
     chat = ChatDouble(script=scripted_model)
     with serve(chat.app()) as url:
         env = {"PATH": "/usr/bin:/bin", "QUANTDESK_DATABASE_URL": database.url, "QUANTDESK_DATA_DIR": str(tmp_path),
@@ -170,11 +195,26 @@ def test_the_cli_runs_a_dataset_with_a_langchain_model_and_writes_the_reports(da
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "| trading | 1 | 1.000 |" in done.stdout
     results = json.loads((tmp_path / "out" / "results.json").read_text())
-    assert results["meta"]["model"] == "openai:gpt-test" and results["cases"][0]["passed"]
-    assert chat.requests, "the model was never asked: the run did not use the LangChain model"
+    assert results["meta"]["model"] == "openai:gpt-test" and all(c["passed"] for c in results["cases"])
+    assert any("tools" in r for r in chat.requests), "MIKEY never asked the model: the run did not use it"
+    # The LLM judge ran (JSON-mode prompts) and scored the answer: one of two claims is supported.
+    assert any(r.get("response_format") for r in chat.requests)
+    knowledge = results["suites"]["knowledge"]
+    assert knowledge["faithfulness"] == 0.5 and knowledge["answer_relevancy"] > 0.99
+    assert results["suites"]["trading"]["faithfulness"] is None  # a ticket is not an answer to judge
     assert (tmp_path / "out" / "report.html").read_text().count("plotly") > 0
-    assert "long-sol" not in (tmp_path / "out" / "report.md").read_text().split("## Failing cases")[-1] or \
-        "## Failing cases" not in (tmp_path / "out" / "report.md").read_text()
+
+
+def test_the_rules_model_is_not_judged(database: Database, tmp_path: Path) -> None:
+    from evals.world import open_world as world_for
+
+    async def judge_of() -> object:
+        async with world_for(make_settings(tmp_path / "data"), database) as w:
+            return w.judge
+
+    import asyncio
+
+    assert asyncio.run(judge_of()) is None
 
 
 def test_the_cli_refuses_an_unknown_suite_in_one_line(tmp_path: Path) -> None:
