@@ -250,6 +250,65 @@ def test_trading_phrasings_are_not_repeated() -> None:
     assert [t for t, n in texts.items() if n > 1] == []
 
 
+# The embedded test prices, roughly, and the default limits and the welcome deposit:
+# an order expected to get a ticket must really be inside them (with a 5% margin for the
+# price moving), and one expected to be refused for its size must really be outside.
+APPROX_PRICE = {"SOL-PERP": Decimal("146.8"), "BTC-PERP": Decimal(95_000), "ETH-PERP": Decimal(3_500)}
+PRICE_SLACK = Decimal("1.05")
+WELCOME_USDC = Decimal(10_000)
+DEFAULT_LEVERAGE = Decimal(3)
+
+
+def order_notional(args: dict[str, Any], slack: Decimal) -> Decimal:
+    """The order's USD notional: as typed, at its limit price, or at the market price moved by ``slack``."""
+    if "notional_usd" in args:
+        return Decimal(args["notional_usd"])
+    if "price" in args:
+        return Decimal(args.get("size", "0")) * Decimal(args["price"])
+    return Decimal(args.get("size", "0")) * APPROX_PRICE[args["market"]] * slack
+
+
+def over_default_limits(args: dict[str, Any], slack: Decimal) -> str | None:
+    """Why an order (its notional at ``slack`` × the approximate price) would be over a default limit or
+    the welcome collateral, or None."""
+    limits = RiskLimits()
+    notional = order_notional(args, slack)
+    leverage = Decimal(args.get("leverage", DEFAULT_LEVERAGE))
+    if notional > limits.max_order_notional_usd:
+        return f"~${notional:,.0f} > the ${limits.max_order_notional_usd:,} order limit"
+    if leverage > limits.max_leverage:
+        return f"{leverage}x > the {limits.max_leverage}x leverage limit"
+    if notional / leverage > WELCOME_USDC:
+        return f"margin ~${notional / leverage:,.0f} > the ${WELCOME_USDC:,} deposit"
+    return None
+
+
+def test_orders_expected_to_get_a_ticket_are_inside_the_default_limits() -> None:
+    outside = []
+    for case in all_cases():
+        if case.setup.limits:
+            continue
+        for turn in case.turns:
+            orders = [c.args for c in (turn.expect.tools or ()) if c.name == "prepare_order"] if turn.expect else []
+            if turn.expect is None or turn.expect.outcome != "ticket" or not orders or orders[0].get("reduce_only"):
+                continue
+            reason = over_default_limits(orders[0], PRICE_SLACK)
+            if reason:
+                outside.append(f"{case.id}: {turn.user!r}: {reason}")
+    assert outside == []
+
+
+def test_orders_refused_for_their_size_or_leverage_really_are_over_the_limit() -> None:
+    inside = []
+    for case in suites()["trading"]:
+        if case.category != "over_limit" or case.setup.turns:
+            continue
+        for _, call in expected_calls(case):
+            if over_default_limits(call.args, 1 / PRICE_SLACK) is None:
+                inside.append(f"{case.id}: {call.args} is inside the limits")
+    assert inside == []
+
+
 def test_multi_turn_cases_score_more_than_one_turn() -> None:
     one = [c.id for c in suites()["multi_turn"] if sum(t.expect is not None for t in c.turns) < 2]
     assert one == []
@@ -340,3 +399,15 @@ def test_the_real_sources_pass_the_check_that_catches_a_wrong_one() -> None:
     assert source_problems("risk-rules.md#max_leverage") == []
     assert source_problems("why-was-my-order-rejected.md") == []
     assert Decimal(RiskLimits().max_order_notional_usd) == Decimal(25_000)  # the figure the refusals cite
+
+
+@pytest.mark.parametrize(("args", "over"), [
+    ({"market": "BTC-PERP", "side": "long", "size": "1"}, "order limit"),
+    ({"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "15"}, "leverage limit"),
+    ({"market": "BTC-PERP", "side": "long", "size": "0.2", "leverage": "1"}, "deposit"),
+    ({"market": "ETH-PERP", "side": "long", "notional_usd": "30000"}, "order limit"),
+])
+def test_the_limits_check_catches_an_order_outside_them(args: dict[str, Any], over: str) -> None:
+    reason = over_default_limits(args, PRICE_SLACK)
+    assert reason is not None and over in reason
+    assert over_default_limits({"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"}, PRICE_SLACK) is None
