@@ -309,6 +309,24 @@ def test_orders_refused_for_their_size_or_leverage_really_are_over_the_limit() -
     assert inside == []
 
 
+def test_refusals_that_name_the_order_limit_fit_the_collateral() -> None:
+    """A refusal expected to cite the $25,000 order limit must be over it, with a margin the deposit covers:
+    otherwise the program's collateral check refuses first and the rule is never reached."""
+    wrong = []
+    for case in all_cases():
+        if case.setup.turns:
+            continue
+        for turn in case.turns:
+            if not (turn.expect and turn.expect.outcome == "refuse" and "25,000" in turn.expect.contains):
+                continue
+            for call in (c for c in turn.expect.tools or () if c.name == "prepare_order"):
+                reason = over_default_limits(call.args, 1 / PRICE_SLACK) or ""
+                high = order_notional(call.args, PRICE_SLACK) / Decimal(call.args.get("leverage", DEFAULT_LEVERAGE))
+                if "order limit" not in reason or high > WELCOME_USDC:
+                    wrong.append(f"{case.id}: {call.args}")
+    assert wrong == []
+
+
 def test_multi_turn_cases_score_more_than_one_turn() -> None:
     one = [c.id for c in suites()["multi_turn"] if sum(t.expect is not None for t in c.turns) < 2]
     assert one == []
