@@ -43,10 +43,12 @@ def run(
     out: Path = typer.Option(Path("evals/out"), help="Where results.json and the reports go."),
     gate: bool = typer.Option(False, help="Exit 1 when a score is below evals/baseline.json."),
     baseline: bool = typer.Option(False, "--write-baseline", help="Write evals/baseline.json from this run."),
+    log_level: str = typer.Option("WARNING", help="MIKEY's own log level during the run (DEBUG…ERROR)."),
 ) -> None:
     """Run cases against the real agent and write results.json, report.md and report.html."""
     from quantdesk.config import Settings
     from quantdesk.db import open_database
+    from quantdesk.logs import configure_logging
 
     if suite != "all" and suite not in SUITES:
         console.print(f"error: unknown suite {suite!r}; suites are {', '.join(SUITES)} or all")
@@ -67,6 +69,7 @@ def run(
         console.print("error: no cases selected")
         raise typer.Exit(2)
     settings = Settings(mikey_model=model)
+    configure_logging(settings.model_copy(update={"log_level": log_level.upper()}))  # the bars, not every tick
     # The eval server lives beside the trader's data, never in it: each run makes its own database there.
     server_settings = settings if settings.database_url else settings.model_copy(
         update={"data_dir": settings.data_dir / "evals"})

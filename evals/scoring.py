@@ -120,9 +120,28 @@ async def context_scores(retrieved: list[str], reference: list[str]) -> tuple[fl
     return float(precision), float(recall)
 
 
+_KNOWLEDGE_TOOLS = frozenset({"search_knowledge", "explain_event"})
+
+
+def own_words(reply: str) -> str:
+    """MIKEY's own words in a reply: quoted passages (``>`` lines) and the sources list left out,
+    so a doc that says "refused" or asks a question does not make the answer a refusal or a question."""
+    kept = []
+    for line in reply.splitlines():
+        if line.lstrip().startswith("Sources:"):
+            break
+        if not line.lstrip().startswith(">"):
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def refused(turn: TurnRecord) -> bool:
-    return any(r.get("status") == "error" for r in turn.tool_results) or any(
-        e["type"] == "error" for e in turn.events) or bool(_REFUSAL.search(turn.reply))
+    """A tool error or an error event; else declining words, unless a knowledge tool answered
+    (then the reply explains, e.g. "your order was refused because...")."""
+    if any(r.get("status") == "error" for r in turn.tool_results) or any(e["type"] == "error" for e in turn.events):
+        return True
+    explained = any(r.get("name") in _KNOWLEDGE_TOOLS and r.get("status") != "error" for r in turn.tool_results)
+    return not explained and bool(_REFUSAL.search(own_words(turn.reply)))
 
 
 def outcome_of(turn: TurnRecord) -> str:
@@ -132,7 +151,7 @@ def outcome_of(turn: TurnRecord) -> str:
         return "ticket"
     if refused(turn):
         return "refuse"
-    return "clarify" if "?" in turn.reply else "answer"
+    return "clarify" if "?" in own_words(turn.reply) else "answer"
 
 
 def cited(turn: TurnRecord) -> list[str]:
