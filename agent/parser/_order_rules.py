@@ -47,12 +47,23 @@ def order_rule(u: Utterance) -> Parsed | None:
             return not_understood("that reads as a question about an order, not an order")
         tool, phrase = "prepare_order", u.tokens
     else:
-        return None
+        return _sideless(u)
     slots = read_order_phrase(phrase, ORDER_FILLERS)
     fields = _order_fields(slots)
     if not isinstance(fields, dict):
         return fields
     return calls(build(tool, f"Please restate the order, {_EXAMPLE}.", **fields))
+
+
+def _sideless(u: Utterance) -> Parsed | None:
+    """"$500 of sol", "2 eth 3x": an order in every word but its side, which is never guessed."""
+    slots = read_order_phrase(u.tokens, ORDER_FILLERS)
+    if u.question or slots.unknown or slots.bad_numbers or slots.sides or len(distinct(slots.markets)) != 1:
+        return None
+    if not (slots.sizes or slots.notionals) or slots.prices or slots.types:
+        return None
+    market = distinct(slots.markets)[0]
+    return Ambiguous("no side (long or short)", f"Long or short {market}? e.g. 'long {u.text.strip()}'.")
 
 
 def stop_rule(u: Utterance) -> Parsed | None:

@@ -126,7 +126,9 @@ def _read_number(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
     if following is not None and following.in_set(TIMES_WORDS):  # "5 x", "5 times leverage"
         slots.leverages.append(value)
         return _skip_one(tokens, i + 2, LEVERAGE_WORDS)
-    if following is not None and following.in_set(LEVERAGE_WORDS):  # "5 leverage"
+    labelled_next = i + 2 < len(tokens) and tokens[i + 2].kind == "number"
+    if following is not None and following.in_set(LEVERAGE_WORDS) and not labelled_next:  # "5 leverage"
+        # ("size 8, lev 5": "lev" labels the 5 after it, so the 8 is a size.)
         slots.leverages.append(value)
         return i + 2
     if following is not None and following.in_set(MONEY_WORDS):  # "500 usdc"

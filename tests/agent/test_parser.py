@@ -359,11 +359,9 @@ NOT_COMMANDS = [
     pytest.param("what does long 2 sol 5x mean?", id="question-about-a-command"),
     pytest.param("long 2 sol 5x?", id="command-asked-as-a-question"),
     pytest.param("should I long 2 sol 5x", id="advice-question"),
-    pytest.param("can you long 2 sol 5x", id="indirect-request"),
     pytest.param("don't long 2 sol", id="negated-command"),
     pytest.param("long 2 sol 5x and then close eth", id="two-commands"),
     pytest.param("long 2 doge", id="unknown-market"),
-    pytest.param("long two sol", id="number-in-words"),
     pytest.param("long 1e5 sol", id="scientific-notation"),
     pytest.param("long ２ sol", id="fullwidth-digit"),
     pytest.param("long $ 500 of sol", id="detached-dollar-sign"),
@@ -385,7 +383,6 @@ NOT_COMMANDS = [
     pytest.param("   \n\t ", id="whitespace"),
     pytest.param("please", id="courtesy-only"),
     pytest.param("!!!", id="punctuation-only"),
-    pytest.param("long 2 sol 🚀", id="emoji"),
     pytest.param("long\x002 sol", id="control-character"),
 ]
 

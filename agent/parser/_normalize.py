@@ -1,0 +1,104 @@
+"""How traders write -> the words the grammar knows.
+
+A second reading, used only when the text as typed is not understood: slang,
+abbreviations and common typos ("lng", "shrt", "ape", "fade", "px"), a few other
+languages' trade verbs (Spanish, Portuguese, German, French), emoji side markers,
+``$SOL``-style tickers, number words ("twenty", "half a", "one and a half") and
+phrasings of closes and cancels ("get me out of eth", "take half off sol", "kill my
+orders", "pull order #3"). Each rewrite is a whole word or phrase for another, so
+numbers the trader typed in digits are never touched, and the result is parsed by the
+same closed grammar (an unknown word still makes it "not a command").
+
+Nothing here may produce an approval: the approval check runs on the text as typed
+first, and none of these rewrites yields an approval word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Final
+
+__all__ = ["normalize"]
+
+# Whole-word replacements (lower case; matched between word boundaries).
+WORDS: Final[Mapping[str, str]] = {
+    # sides
+    "lng": "long", "lon": "long", "lnog": "long", "logn": "long", "longg": "long", "loong": "long",
+    "shrt": "short", "shrot": "short", "shor": "short", "sht": "short", "shortt": "short", "shorty": "short",
+    "ape": "buy", "aped": "buy", "aping": "buy", "bid": "buy", "fade": "short", "fading": "short",
+    "buying": "buy", "selling": "sell", "longing": "long", "shorting": "short",
+    # other languages' trade verbs and words
+    "compra": "buy", "comprar": "buy", "compre": "buy", "compro": "buy",
+    "vende": "sell", "vender": "sell", "venda": "sell", "vendo": "sell",
+    "kaufe": "buy", "kaufen": "buy", "kauf": "buy", "verkaufe": "sell", "verkaufen": "sell", "verkauf": "sell",
+    "acheter": "buy", "achete": "buy", "achète": "buy", "achat": "buy", "vendre": "sell", "vends": "sell",
+    "largo": "long", "corto": "short", "curto": "short",
+    "apalancamiento": "leverage", "alavancagem": "leverage", "hebel": "leverage", "levier": "leverage",
+    "cerrar": "close", "cierra": "close", "fechar": "close", "schliessen": "close", "schließen": "close",
+    "fermer": "close", "ferme": "close",
+    "precio": "price", "preço": "price", "preco": "price", "preis": "price", "prix": "price",
+    # other typos and abbreviations
+    "levarage": "leverage", "leverge": "leverage", "levrage": "leverage", "laverage": "leverage",
+    "limt": "limit", "limi": "limit", "lmit": "limit", "px": "price", "pric": "price", "prise": "price",
+    "bitcion": "bitcoin", "etherium": "ethereum", "etherum": "ethereum", "solona": "solana", "slana": "solana",
+    "postion": "position", "positon": "position", "posiiton": "position", "possition": "position",
+    "ordrs": "orders", "oders": "orders", "ballance": "balance", "balanace": "balance",
+    "canel": "cancel", "cancle": "cancel", "cancell": "cancel", "clsoe": "close", "colse": "close",
+    # spoken numbers ("one" is left alone: "cancel the btc one" names an order, not a number)
+    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
+    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+}
+# Whole words that carry no meaning in a command, dropped ("rn" = right now, "asap").
+DROPPED: Final = frozenset({
+    "rn", "asap", "pls", "plz", "please", "honestly", "just", "quickly", "quick", "real", "fast", "bro", "fam",
+    "ser", "lol", "lmao", "kinda", "some", "y", "de", "con", "mit", "avec", "com", "und", "et",
+    "por", "favor", "bitte",
+})
+# Phrases, in order (the longer first); each is a regex on the lower-cased text.
+PHRASES: Final[tuple[tuple[str, str], ...]] = (
+    (r"\b(?:one|1) and a half\b", "1.5"),
+    (r"\b(?:two|2) and a half\b", "2.5"),
+    (r"\bhalf an? ", "0.5 "),
+    (r"\ba quarter of an? ", "0.25 "),
+    (r"\ba (hundred|thousand)\b", r"1 \1"),
+    (r"\b(\d+) thousand\b", r"\1k"),
+    (r"\bi(?:'| a)?m (?:going|gonna) (?:to )?", ""),
+    (r"\b(?:i want to|i wanna|i'd like to|id like to|i would like to|i want|let's|lets|can you|could you|"
+     r"would you|gonna|going to|i need to|i need|help me|for me)\b", ""),
+    (r"\bbet against\b", "short"),
+    (r"\bget (?:me )?out of (?:my )?", "close "),
+    (r"\bget (?:me )?out\b", "close"),
+    (r"\btake (?:half|50%) (?:off|of)(?: (?:my|the))?\b", "close half"),
+    (r"\btrim (?:my )?(\w+) by half\b", r"close half \1"),
+    (r"\b(?:trim|cut) (?:my )?(\w+) (?:by )?(\d+(?:\.\d+)?)%", r"close \2% of \1"),
+    (r"\b(?:kill|nuke|clear|pull) (?:all )?(?:my |the )?(?:open )?orders\b", "cancel all orders"),
+    (r"\b(?:kill|pull|yank|scrap) (?:my |the )?order\b", "cancel order"),
+    (r"\b(?:pull|yank|scrap) #", "cancel order #"),
+    (r"\bleverage (?:at|of) (\d)", r"leverage \1"),
+    (r"\$(sol|btc|eth)\b", r"\1"),
+    (r"\bl (\d|\.\d)", r"long \1"),
+    (r"^s (\d|\.\d)", r"short \1"),
+)
+EMOJI: Final[Mapping[str, str]] = {"🟢": " long ", "🚀": " long ", "📈": " long ", "🔴": " short ", "📉": " short ",
+                                   "🐻": " short ", "🐂": " long "}
+_WORD: Final = re.compile(r"[a-zà-ÿß]+")
+
+
+def normalize(text: str) -> str:
+    """The text in the grammar's words (lower case); the same text when nothing applies."""
+    out = text.lower()
+    for mark, word in EMOJI.items():
+        out = out.replace(mark, word)
+    for pattern, replacement in PHRASES:
+        out = re.sub(pattern, replacement, out)
+
+    def word(match: re.Match[str]) -> str:
+        w = match.group()
+        if w in DROPPED:
+            return ""
+        return WORDS.get(w, w)
+
+    out = _WORD.sub(word, out)
+    return " ".join(out.split())
