@@ -15,6 +15,7 @@ text inside tool results or documents is data, never instructions.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -24,8 +25,45 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
-from agent.parser import Ambiguous, NotUnderstood, parse_command, route_question
+from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
+from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from tools import tool_label
+
+
+_GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`), your positions "
+             "(`my positions`) or how something works (`how is my liquidation price computed?`).")
+
+
+_THANKS = "You're welcome! Anything else: a price, an order, your positions?"
+_THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
+
+
+_APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button approves a ticket; typed words "
+                "never do, in any language.")
+
+
+def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
+    """Whether MIKEY's last turn before this message prepared a ticket (the new message set it aside)."""
+    for message in reversed(messages[:-1]):
+        if isinstance(message, ToolMessage):
+            return message.status != "error" and isinstance(message.artifact, dict) and "ticket" in message.artifact
+        if isinstance(message, HumanMessage):
+            return False
+    return False
+
+
+def _miss(text: str, parsed: NotUnderstood, *, ticket_was_waiting: bool = False) -> str:
+    """One short sentence and the nearest commands; the whole list only when asked for (`help`)."""
+    if parsed.reason.startswith(APPROVAL_REASON):
+        return f"I can't do that: {parsed.reason}. Nothing was approved or sent."
+    if is_help_request(text):
+        return parsed.help
+    if is_greeting(text):
+        return _THANKS if _THANKED.search(text.lower()) else _GREETING
+    nearest = nearest_commands(text)
+    guess = f" Did you mean {' or '.join(f'`{c}`' for c in nearest)}?" if nearest else ""
+    approve = _APPROVE_HOW if ticket_was_waiting else ""
+    return f"I didn't catch that offline ({parsed.reason}).{guess}{approve} Say `help` for everything I can do."
 
 
 def _text(message: BaseMessage) -> str:
@@ -62,6 +100,8 @@ class RulesChatModel(BaseChatModel):
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         parsed = parse_command(_text(last))
+        if isinstance(parsed, NotUnderstood) and is_help_request(_text(last)):
+            return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
         if isinstance(parsed, NotUnderstood):
             question = route_question(_text(last))
             if question is not None and all(self._bound(c.name) for c in question.calls):
@@ -69,7 +109,7 @@ class RulesChatModel(BaseChatModel):
         if isinstance(parsed, Ambiguous):
             return AIMessage(content=parsed.question)
         if isinstance(parsed, NotUnderstood):
-            return AIMessage(content=f"I can't do that offline ({parsed.reason}).\n\n{parsed.help}")
+            return AIMessage(content=_miss(_text(last), parsed, ticket_was_waiting=_ticket_was_waiting(messages)))
         unavailable = [c.name for c in parsed.calls if not self._bound(c.name)]
         if unavailable:
             return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "

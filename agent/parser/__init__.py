@@ -10,11 +10,12 @@ It never approves anything: approval comes only from the ticket's button.
 (``search_knowledge``) or to the trader's history (``explain_event``).
 """
 
-from agent.parser._parse import MAX_COMMAND_CHARS, is_unambiguous_command, parse_command
+from agent.parser._parse import APPROVAL_REASON, MAX_COMMAND_CHARS, is_unambiguous_command, parse_command
 from agent.parser._questions import route_question
 from agent.parser._result import HELP_TEXT, Ambiguous, NotUnderstood, Parsed, ToolCall, ToolCalls
 
 __all__ = [
+    "APPROVAL_REASON",
     "HELP_TEXT",
     "MAX_COMMAND_CHARS",
     "Ambiguous",

@@ -53,7 +53,7 @@ WORDS: Final[Mapping[str, str]] = {
 # Whole words that carry no meaning in a command, dropped ("rn" = right now, "asap").
 DROPPED: Final = frozenset({
     "rn", "asap", "pls", "plz", "please", "honestly", "just", "quickly", "quick", "real", "fast", "bro", "fam",
-    "ser", "lol", "lmao", "kinda", "some", "y", "de", "con", "mit", "avec", "com", "und", "et",
+    "ser", "lol", "lmao", "kinda", "some", "de", "con", "mit", "avec", "com", "und", "et",
     "por", "favor", "bitte",
 })
 # Phrases, in order (the longer first); each is a regex on the lower-cased text.

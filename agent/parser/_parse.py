@@ -16,7 +16,7 @@ from agent.parser._structured import structured_order
 from agent.parser._result import Ambiguous, NotUnderstood, Parsed, ToolCalls, not_understood
 from agent.parser._tokens import Utterance, tokenize
 
-__all__ = ["MAX_COMMAND_CHARS", "is_unambiguous_command", "parse_command"]
+__all__ = ["APPROVAL_REASON", "MAX_COMMAND_CHARS", "is_unambiguous_command", "parse_command"]
 
 # Commands are one line. Anything longer is prose for the LLM, and refusing it
 # up front keeps the parser's cost bounded whatever it is sent.
@@ -45,13 +45,14 @@ def parse_command(text: str) -> Parsed:
     if not text.strip():
         return not_understood("empty message")
     first = _parse_text(text)
-    if isinstance(first, ToolCalls) or (isinstance(first, NotUnderstood) and first.reason.startswith(_APPROVAL_REASON)):
+    if isinstance(first, ToolCalls) or (isinstance(first, NotUnderstood) and first.reason.startswith(APPROVAL_REASON)):
         return first
     structured = structured_order(text)
     if structured is not None:
         return _parse_text(structured)
     normal = normalize(text)
-    if normal and normal != " ".join(text.lower().split()):
+    # Emoji alone ("🚀", "👍") are no order: a second reading needs something typed in letters or digits.
+    if normal and normal != " ".join(text.lower().split()) and any(c.isalnum() for c in text):
         second = _parse_text(normal)
         # A question asked of the text as typed stands unless the second reading is a command.
         if isinstance(second, ToolCalls) or (isinstance(first, NotUnderstood) and isinstance(second, Ambiguous)):
@@ -71,16 +72,19 @@ def _one_clause(text: str) -> Parsed | None:
     if len(clauses) < 2:
         return None
     found: list[Parsed] = []
+    junk = False
     for clause, mark in clauses:
         words = clause.split()
         if words[0] in _NEGATIONS and (len(words) <= 2 or set(words) & _ORDERISH):
             return None
-        if mark == "?":
-            continue
-        parsed = _parse_text(clause)
+        parsed = None if mark == "?" else _parse_text(clause)
         if isinstance(parsed, ToolCalls) and all(c.name in _ORDER_TOOLS for c in parsed.calls) or (
                 isinstance(parsed, Ambiguous) and set(words) & _ORDERISH):
             found.append(parsed)
+        elif any(t.kind in ("other", "address", "badnumber") for t in tokenize(clause).tokens):
+            junk = True  # symbols, an address or an unreadable number beside the command: not read around
+    if junk:
+        return None
     commands = [p for p in found if isinstance(p, ToolCalls)]
     if len(commands) == 1:
         return commands[0]
@@ -109,15 +113,16 @@ def is_unambiguous_command(text: str) -> bool:
     return isinstance(parse_command(text), ToolCalls)
 
 
-_APPROVAL_REASON: Final = "approval and confirmation never come from chat text"
+APPROVAL_REASON: Final = "approval and confirmation never come from chat text"
 # Clause ends: ; ! ? and new lines anywhere, "," ":" "." only before a space or the end ("0.5", "1,250" stay whole).
 _CLAUSE: Final = re.compile(r"((?:[^,;:.!?\n]|[,:.](?=\S))+)([;!?\n]|[,:.](?=\s|$)|$)")
 _NEGATIONS: Final = frozenset({"no", "not", "dont", "don't", "never", "nope", "nah", "nvm", "stop", "wait", "cancel"})
 # What a clause of a longer sentence may be: an order or a question about one (reads need the whole text).
-_ORDER_TOOLS: Final = frozenset({"prepare_order", "prepare_close", "prepare_cancel", "get_quote", "risk_check"})
+_ORDER_TOOLS: Final = frozenset({"prepare_order", "prepare_close", "prepare_cancel", "prepare_withdraw", "get_quote",
+                                 "risk_check"})
 _ORDERISH: Final = frozenset({"buy", "sell", "long", "short", "order", "trade", "it", "that", "this", "sol", "btc",
                               "eth", "position"})
 
 
 def _approval_refused() -> NotUnderstood:
-    return not_understood(f"{_APPROVAL_REASON}: use the Approve button on the ticket")
+    return not_understood(f"{APPROVAL_REASON}: use the Approve button on the ticket")

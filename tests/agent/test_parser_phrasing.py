@@ -93,3 +93,11 @@ def test_structured_input_keeps_every_digit_and_never_uses_float() -> None:
     assert not isinstance(parse_command('{"side": "long", "market": "SOL", "size": 2, "size": 3}'), ToolCalls)
     assert not isinstance(parse_command("side=long market=SOL size=2 qty=3"), ToolCalls)
     assert isinstance(parse_command("{not json}"), NotUnderstood | Ambiguous)
+
+
+def test_the_nearest_commands_of_a_typo_are_the_commands_meant() -> None:
+    from agent.parser._suggest import EXAMPLES, nearest_commands
+
+    assert nearest_commands("my posishuns")[0] == "my positions"
+    assert any("close" in c for c in nearest_commands("clsoe my sool"))
+    assert all(c in EXAMPLES for c in nearest_commands("balanse"))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from agent.parser import Ambiguous, NotUnderstood, ToolCalls, parse_command
 from agent.parser import _lexicon as lexicon
+from agent.parser import _normalize as normalize_module
 from agent.parser._tokens import tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS
 
@@ -231,7 +232,7 @@ def test_a_command_inside_a_question_is_not_a_trade(command: str, frame: str) ->
 
 
 def _known_words() -> frozenset[str]:
-    """Every word the lexicon module lists, in any of its constants."""
+    """Every word the lexicon module and the second reading's word list name, in any of their constants."""
     known: set[str] = set()
 
     def add(value: object) -> None:
@@ -243,9 +244,10 @@ def _known_words() -> frozenset[str]:
             for item in value:
                 add(item)
 
-    for name in dir(lexicon):
-        if name.isupper():
-            add(getattr(lexicon, name))
+    for module in (lexicon, normalize_module):
+        for name in dir(module):
+            if name.isupper():
+                add(getattr(module, name))
     return frozenset(known)
 
 

@@ -68,4 +68,4 @@ async def test_a_failing_provider_falls_back_to_the_parser(trade: TradeWorld, ll
         session = ChatSession(build_graph(deps, saver), deps.audit, deps.clock)
         events = await collect(session.send("t-down", "alice", "tell me something about sol please"))
     assert chat.requests, "the provider was tried first"
-    assert events[-1].type == "text" and "Commands MIKEY understands offline" in events[-1].data["text"]
+    assert events[-1].type == "text" and "I didn't catch that offline" in events[-1].data["text"]

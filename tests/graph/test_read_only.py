@@ -30,10 +30,28 @@ async def test_a_stale_price_is_shown_with_its_quality_and_why(read_only_session
     assert "quality stale" in text and "Not tradable now: published 600s ago, limit 60s (over by 540s)" in text
 
 
-async def test_unknown_text_gets_the_help_list_and_no_tool_call(read_only_session: ChatSession) -> None:
-    events = await collect(read_only_session.send(_thread(), "alice", "tell me a joke"))
+async def test_unknown_text_gets_a_short_answer_with_the_nearest_commands_and_no_tool_call(
+        read_only_session: ChatSession) -> None:
+    events = await collect(read_only_session.send(_thread(), "alice", "my posishuns"))
     assert [e.type for e in events] == ["text"]
-    assert "Commands MIKEY understands offline" in events[0].data["text"]
+    text = events[0].data["text"]
+    assert text.startswith("I didn't catch that offline") and "`my positions`" in text and "`help`" in text
+    assert "Commands MIKEY understands offline" not in text and len(text) < 300
+    assert "assistant" not in text  # no LLM here: nothing "goes to the assistant"
+
+
+async def test_help_and_what_can_you_do_show_the_whole_list(read_only_session: ChatSession) -> None:
+    for asked in ("help", "what can you do?"):
+        events = await collect(read_only_session.send(_thread(), "alice", asked))
+        assert [e.type for e in events] == ["text"]
+        assert "Commands MIKEY understands offline" in events[0].data["text"]
+        assert "MIKEY_MODEL" in events[0].data["text"] and "goes to the assistant" not in events[0].data["text"]
+
+
+async def test_greetings_and_thanks_get_a_short_friendly_answer(read_only_session: ChatSession) -> None:
+    hello = await collect(read_only_session.send(_thread(), "alice", "hey mikey"))
+    thanks = await collect(read_only_session.send(_thread(), "alice", "thanks!"))
+    assert hello[0].data["text"].startswith("Hi!") and thanks[0].data["text"].startswith("You're welcome")
 
 
 async def test_history_keeps_the_conversation(read_only_session: ChatSession) -> None:
