@@ -26,6 +26,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
+from agent.parser import ToolCalls
+from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from tools import tool_label
 
@@ -40,6 +42,19 @@ _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
 _APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button approves a ticket; typed words "
                 "never do, in any language.")
+
+
+def _context(messages: Sequence[BaseMessage]) -> Context:
+    """What this conversation refers to: MIKEY's earlier tool calls and executions in this thread."""
+    used: list[ToolUse] = []
+    executions: list[dict[str, Any]] = []
+    for message in messages[:-1]:
+        if isinstance(message, AIMessage):
+            used.extend(ToolUse(c["name"], c.get("args") or {}) for c in message.tool_calls)
+            execution = message.additional_kwargs.get("execution")
+            if isinstance(execution, dict):
+                executions.append(execution)
+    return context_from(used, executions, _ticket_was_waiting(messages))
 
 
 def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
@@ -100,6 +115,12 @@ class RulesChatModel(BaseChatModel):
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         parsed = parse_command(_text(last))
+        if not (isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)):
+            followup = resolve_followup(_text(last), _context(messages))
+            if isinstance(followup, Reply):
+                return AIMessage(content=followup.text)
+            if followup is not None and not isinstance(parsed, ToolCalls):
+                parsed = followup
         if isinstance(parsed, NotUnderstood) and is_help_request(_text(last)):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
         if isinstance(parsed, NotUnderstood):
