@@ -58,8 +58,8 @@ def resolve_followup(text: str, ctx: Context) -> Parsed | Reply | None:
     """The request a follow-up means in ``ctx``, a question if it refers to nothing, or None
     when ``text`` is not a follow-up."""
     t = normalize(text).strip(" ?!.")
-    if not t:
-        return None
+    if not t or not any(c.isalnum() for c in text):
+        return None  # emoji alone ("🚀", "👍") refer to nothing: they are no edit, and never an approval
     for pattern, handler in _RULES:
         match = re.fullmatch(pattern, t)
         if match is not None:
@@ -126,7 +126,10 @@ def _side(m: re.Match[str], ctx: Context) -> Parsed:
     side = m.groupdict().get("side")
     if side is None:  # "flip it"
         side = "short" if use.args.get("side") == "long" else "long"
-    return _again(use, side={"buy": "long", "sell": "short"}.get(side, side))
+    side = {"buy": "long", "sell": "short"}.get(side, side)
+    if side == use.args.get("side"):
+        return Ambiguous("the side it already has", f"It is already a {side}. What would you like to change?")
+    return _again(use, side=side)
 
 
 def _add(m: re.Match[str], ctx: Context) -> Parsed:

@@ -72,3 +72,12 @@ def test_cancel_with_a_waiting_ticket_only_sets_it_aside() -> None:
 def test_text_that_is_no_follow_up_is_left_to_the_parser() -> None:
     for text in ("long 2 sol 5x", "price of sol", "sol", "what is funding"):
         assert resolve_followup(text, context_from([ORDER], [], False)) is None
+
+
+@pytest.mark.parametrize("text", ["🚀", "👍", "✅", "🟢"])
+def test_emoji_alone_are_no_edit_of_a_waiting_ticket(text: str) -> None:
+    assert resolve_followup(text, context_from([ORDER], [], ticket_set_aside=True)) is None
+
+
+def test_the_side_it_already_has_is_no_new_ticket() -> None:
+    assert isinstance(resolve_followup("long", context_from([ORDER], [], ticket_set_aside=True)), Ambiguous)
