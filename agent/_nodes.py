@@ -53,6 +53,7 @@ class GraphDeps:
     clock: Callable[[], datetime]
     executor: TicketExecutor | None = None  # None: a read-only MIKEY (no trading tools in the toolbox)
     llm: BaseChatModel | None = None
+    intents: Any = None  # agent.intents.IntentClassifier: free-form reads for the offline model
 
 
 def _last_human(messages: Sequence[AnyMessage]) -> HumanMessage | None:
@@ -72,7 +73,7 @@ def _uses_rules(deps: GraphDeps, messages: Sequence[AnyMessage]) -> bool:
 
 def make_agent_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
     schemas = deps.toolbox.schemas()
-    rules = RulesChatModel().bind_tools(schemas)
+    rules = RulesChatModel(intents=deps.intents).bind_tools(schemas)
     llm = None if deps.llm is None else deps.llm.bind_tools(schemas).with_fallbacks([rules])
 
     def agent(state: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from agent import ChatSession, GraphDeps, build_graph
+from agent.intents import IntentClassifier
 from agent._checkpoint import open_checkpointer
 from interfaces._push import Activity
 from agent.models import provider_chat_model
@@ -106,7 +107,8 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
                  **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
         toolbox = build_toolbox(db, prices, extra=extra)
-        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm)
+        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm,
+                         intents=IntentClassifier(kb.embedder))
         try:
             async with open_checkpointer(db) as saver:
                 session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)

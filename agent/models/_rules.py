@@ -26,7 +26,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
-from agent.parser import ToolCalls
+from agent.intents import arguments_for
+from agent.parser import Parsed, ToolCalls
 from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from tools import tool_label
@@ -36,6 +37,15 @@ _GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`
              "(`my positions`) or how something works (`how is my liquidation price computed?`).")
 
 
+_HOW_IT_WORKS = re.compile(r"\b(?:computed|calculated|calculate|compute|formula|mean|means|meaning|explain|define|"
+                           r"defined|definition|difference|why|how (?:does|do|is|are|can))\b")
+# A request to change something is no read question, whatever it is near ("raise my max leverage").
+_ACTION = re.compile(r"\b(?:raise|lower|increase|decrease|set|change|turn|disable|enable|send|transfer|withdraw|"
+                     r"cancel|route|move|delete|remove|reset|approve|sign|execute|give|wire|pay|open|place|buy|sell|"
+                     r"long|short|close)\b|[1-9A-HJ-NP-Za-km-z]{32,44}")
+_CONCEPT_LEAD = re.compile(r"(?:can|could|does|should|will|would|where|why|when)\b(?! (?:is|are|was) my\b)"
+                           r"|(?:is|are) (?!my\b|i\b|there any\b)\w+")
+_PERSONAL = re.compile(r"\b(?:my|mine|me|i|im|i'm|am i|i've|ive)\b")
 _THANKS = "You're welcome! Anything else: a price, an order, your positions?"
 _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
@@ -92,6 +102,8 @@ class RulesChatModel(BaseChatModel):
     """Deterministic, offline, exact with numbers."""
 
     bound_tools: frozenset[str] | None = None
+    # Free-form reads (agent.intents.IntentClassifier); None: the grammar and the question router only.
+    intents: Any = None
 
     @property
     def _llm_type(self) -> str:
@@ -123,6 +135,8 @@ class RulesChatModel(BaseChatModel):
                 parsed = followup
         if isinstance(parsed, NotUnderstood) and is_help_request(_text(last)):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
+        if isinstance(parsed, NotUnderstood) and not parsed.reason.startswith(APPROVAL_REASON):
+            parsed = self._read_by_intent(_text(last)) or parsed
         if isinstance(parsed, NotUnderstood):
             question = route_question(_text(last))
             if question is not None and all(self._bound(c.name) for c in question.calls):
@@ -143,6 +157,23 @@ class RulesChatModel(BaseChatModel):
                 for c in parsed.calls
             ],
         )
+
+    def _read_by_intent(self, text: str) -> Parsed | None:
+        """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs."""
+        lowered = text.lower()
+        if self.intents is None or _HOW_IT_WORKS.search(lowered) or _ACTION.search(lowered):
+            return None  # "how is my liquidation price computed?" is for the docs, whatever it is near
+        routed = route_question(text)
+        if routed is not None and (routed.calls[0].name == "explain_event" or not _PERSONAL.search(lowered)
+                                   or _CONCEPT_LEAD.match(lowered)):
+            # "what happened to my last order" is the trader's history; "what tick size does eth trade in",
+            # "can a reduce only order flip me short" ask how things are: the docs.
+            return None
+        intent = self.intents.classify(text)
+        if intent is None or intent.name == "search_knowledge" or not self._bound(intent.name):
+            return None
+        found = arguments_for(intent.name, text)
+        return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
 
     def _bound(self, name: str) -> bool:
         return self.bound_tools is None or name in self.bound_tools
