@@ -40,7 +40,7 @@ def _json_safe(data: dict[str, Any]) -> dict[str, Any]:
 def _where_to_approve(mikey: Mikey, user_id: str, thread_id: str, ticket_hash: str) -> dict[str, str]:
     api = f"http://{mikey.settings.host}:{mikey.settings.api_port}/v1/tickets/{ticket_hash}"
     return {"api": f"POST {api}/approve (Authorization: Bearer <the trader's API key>)", "ticket_url": api,
-            "terminal": f"quantdesk chat --user {user_id} --thread {thread_id}, then /approve {ticket_hash}"}
+            "terminal": f"quantdesk chat --user {user_id} --thread {thread_id}", "command": f"/approve {ticket_hash}"}
 
 
 async def _read(mikey: Mikey, user_id: str, name: str, arguments: dict[str, Any]) -> types.CallToolResult:
@@ -65,7 +65,8 @@ async def _propose(mikey: Mikey, user_id: str, name: str, arguments: dict[str, A
     where = _where_to_approve(mikey, user_id, thread_id, ticket["ticket_hash"])
     text = (f"{result['text'] if result else ticket['summary']}\nStatus: pending, waiting for the trader's own "
             f"approval until {ticket['expires_at']}. Hash: {ticket['ticket_hash']}. The trader approves it on a "
-            f"human surface: {where['api']}, or `{where['terminal']}`. No MCP tool can approve or execute it.")
+            f"human surface: {where['api']}, or `{where['command']}` in `{where['terminal']}`. No MCP tool can approve "
+            "or execute it.")
     proposal = {"status": "pending", "ticket_hash": ticket["ticket_hash"], "summary": ticket["summary"],
                 "expires_at": ticket["expires_at"], "thread_id": thread_id, "approve": where}
     return untrusted_result(name, text, proposal, extra={"ticket": ticket})
