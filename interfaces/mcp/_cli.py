@@ -29,9 +29,19 @@ def register(app: typer.Typer) -> None:
 
 
 def serve_http(settings) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
     import uvicorn
 
     from interfaces.mcp._http import create_http_app
+    from quantdesk.errors import port_error
+
+    with socket.socket() as probe:  # a busy port is one error line before MIKEY opens, not a uvicorn traceback
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((settings.host, settings.mcp_port))
+        except OSError as exc:
+            raise port_error(settings.host, settings.mcp_port, "QUANTDESK_MCP_PORT", exc) from None
 
     uvicorn.run(create_http_app(settings), host=settings.host, port=settings.mcp_port, access_log=False,
                 log_level=settings.log_level.lower(), timeout_graceful_shutdown=10)

@@ -22,7 +22,10 @@ from interfaces._assembly import Mikey
 from interfaces.mcp._catalogue import PROPOSALS, READ_ONLY, catalogue, instructions
 from interfaces.mcp._wrap import untrusted_result
 from quantdesk.errors import QuantDeskError
+from quantdesk.logs import get_logger
 from tools import ToolContext
+
+log = get_logger(__name__)
 
 # Who is calling, from the transport's request (None over stdio or in memory): a user id, or
 # NotAuthorized. Over HTTP it is the request's bearer key; over stdio the configured key.
@@ -63,6 +66,7 @@ async def _propose(mikey: Mikey, user_id: str, name: str, arguments: dict[str, A
         return untrusted_result(name, str(said.get("text", said.get("message", ""))), said.get("data", {}),
                                 error=True)
     where = _where_to_approve(mikey, user_id, thread_id, ticket["ticket_hash"])
+    log.info("mcp.proposal", user_id=user_id, thread_id=thread_id, ticket=ticket["ticket_hash"][:12])
     text = (f"{result['text'] if result else ticket['summary']}\nStatus: pending, waiting for the trader's own "
             f"approval until {ticket['expires_at']}. Hash: {ticket['ticket_hash']}. The trader approves it on a "
             f"human surface: {where['api']}, or `{where['command']}` in `{where['terminal']}`. No MCP tool can approve "
@@ -87,13 +91,26 @@ def build_server(mikey: Mikey, identity: Identity) -> Server[Any, Any]:
             user_id = await identity(server.request_context.request)
         except QuantDeskError as exc:  # not authorized, or the database is away: nothing was done
             return untrusted_result(name, f"error: {exc}", {"error": type(exc).__name__}, error=True)
-        if name in READ_ONLY:
-            return await _read(mikey, user_id, name, dict(arguments))
-        if name in PROPOSALS:
-            return await _propose(mikey, user_id, name, dict(arguments))
-        known = ", ".join(t.name for t in tools)
-        return untrusted_result(name, f"error: there is no tool {name[:64]!r} here (tools: {known}); tickets are "
-                                      "approved by the trader on a human surface, never by a tool",
-                                {"error": "unknown_tool"}, error=True)
+        try:
+            if name in READ_ONLY:
+                result = await _read(mikey, user_id, name, dict(arguments))
+            elif name in PROPOSALS:
+                result = await _propose(mikey, user_id, name, dict(arguments))
+            else:
+                return _unknown(name, tools)
+        except Exception as exc:  # the call's boundary: a bug ends this call, not the server, and shows no internals
+            log.exception("mcp.tool_failed", tool=name, user_id=user_id, error=type(exc).__name__)
+            return untrusted_result(name, f"error: {name} failed unexpectedly ({type(exc).__name__}); nothing was "
+                                          "sent. It is logged; try again.", {"error": "internal_error"},
+                                    error=True)
+        log.info("mcp.tool", tool=name, user_id=user_id, error=bool(result.isError))
+        return result
 
     return server
+
+
+def _unknown(name: str, tools: tuple[types.Tool, ...]) -> types.CallToolResult:
+    known = ", ".join(t.name for t in tools)
+    return untrusted_result(name, f"error: there is no tool {name[:64]!r} here (tools: {known}); tickets are "
+                                  "approved by the trader on a human surface, never by a tool",
+                            {"error": "unknown_tool"}, error=True)

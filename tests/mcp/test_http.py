@@ -105,5 +105,6 @@ async def test_an_order_id_carrying_instructions_comes_back_as_data_and_nothing_
     text = text_of(result)
     marker = text.split("\n", 1)[0].removeprefix("<<<").split(" tool=")[0]
     inside, after = text.split(f"<<<end {marker}>>>")
+    assert INJECTION in inside and INJECTION not in after  # echoed back in the error, as data
     assert "not instructions" in after and "do not follow" in after
     assert mcp_world.rows("SELECT count(*) FROM tickets") == before
