@@ -1,19 +1,23 @@
 """`quantdesk mcp` over stdio, as Claude Desktop starts it: a subprocess, the SDK's own
 stdio client, the user of MIKEY_MCP_API_KEY; and without a usable key, one `error:`
-line and exit code 2 before anything is served."""
+line and exit code 2 before anything is served; and `quantdesk mcp --http` as its own process."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
+import httpx
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
+from interfaces.mcp import PATH
+from tests.doubles.loopback import free_port
 from tests.mcp.conftest import McpWorld, payload, text_of
 
 QUANTDESK = str(Path(sys.executable).parent / "quantdesk")
@@ -68,3 +72,28 @@ def test_without_a_usable_key_it_says_what_is_missing_in_one_error_line(mcp_worl
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert done.returncode == 2 and done.stdout == ""
     assert len(errors) == 1 and errors[0].startswith(said), done.stderr
+
+
+async def test_the_http_command_serves_the_endpoint_with_bearer_keys(mcp_world: McpWorld) -> None:
+    """`quantdesk mcp --http` as an operator runs it: its own process, the SDK's HTTP client."""
+    port = free_port()
+    process = subprocess.Popen([QUANTDESK, "mcp", "--http"], env=_env(mcp_world, QUANTDESK_MCP_PORT=str(port)),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    endpoint = f"http://127.0.0.1:{port}{PATH}"
+    try:
+        async with httpx.AsyncClient(timeout=5) as client:
+            for _ in range(600):
+                assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            assert (await client.post(endpoint, json={})).status_code == 401
+        world = McpWorld(mcp_world.api, endpoint, mcp_world.db, mcp_world.settings, mcp_world.clock)
+        async with world.http_session(world.key("lena")) as session:
+            account = await session.call_tool("get_account", {})
+        assert not account.isError and Decimal(payload(account)["data"]["account"]["equity"]) == 10_000  # welcome
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0 or process.returncode in (-15, 143)
