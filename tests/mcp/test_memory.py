@@ -186,3 +186,22 @@ async def test_a_proposal_never_joins_an_existing_conversation(memory: Memory, m
 
 async def _never() -> Any:
     raise AssertionError("the ticket tool must not run")
+
+
+async def test_close_and_cancel_proposals_make_tickets_of_their_kind(memory: Memory, mcp_world: McpWorld) -> None:
+    key = mcp_world.key("mo")
+    async with memory.connect("mo") as mo:
+        orders = ({"market": "SOL-PERP", "side": "long", "size": "1", "leverage": "2"},
+                  {"market": "SOL-PERP", "side": "long", "order_type": "limit", "size": "1", "price": "120"})
+        with mcp_world.api_client(key) as api:
+            for order_args in orders:  # one after the other: each ticket is built for the next order number
+                proposal = payload(await mo.client.call_tool("propose_order", order_args))["data"]
+                decided = api.post(f"/v1/tickets/{proposal['ticket_hash']}/approve")
+                assert decided.json()["status"] == "executed", decided.text
+        [order] = payload(await mo.client.call_tool("get_orders", {}))["data"]["orders"]
+        close = await mo.client.call_tool("propose_close", {"market": "SOL-PERP", "fraction": "0.5"})
+        cancel = await mo.client.call_tool("propose_cancel", {"order_id": str(order["order_id"])})
+        for result, kind in ((close, "close"), (cancel, "cancel")):
+            assert not result.isError, text_of(result)
+            assert payload(result)["ticket"]["kind"] == kind and payload(result)["data"]["status"] == "pending"
+            assert mcp_world.ticket_status(payload(result)["data"]["ticket_hash"]) == "pending"
