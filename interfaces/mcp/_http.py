@@ -6,7 +6,8 @@ memory), like the chat API's workers: any number of processes on one database
 serve any client, and a request's user is always the key on that very request,
 never one remembered from an earlier request of a session. Responses are JSON
 rather than SSE streams: every tool answers once. Host and Origin headers are
-checked by the SDK (DNS-rebinding protection) for the loopback names.
+checked by the SDK (DNS-rebinding protection) for the loopback names, and bodies
+are limited as the chat API's (``QUANTDESK_API_MAX_BODY_BYTES``).
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def create_http_app(settings: Settings, *, clock: Callable[[], datetime] = utc_n
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         async with open_mikey(settings, clock=clock) as mikey, key_gate(mikey.db, settings) as keys:
             manager = StreamableHTTPSessionManager(build_server(mikey, request_identity), stateless=True,
-                                                   json_response=True, security_settings=_security(settings))
+                                                   json_response=True, security_settings=_security(settings),
+                                                   max_request_body_size=settings.api_max_body_bytes)
             running.mikey, running.gate, running.manager = mikey, keys, manager
             async with manager.run():
                 log.info("mcp.ready", host=settings.host, port=settings.mcp_port, path=PATH)

@@ -108,3 +108,12 @@ async def test_an_order_id_carrying_instructions_comes_back_as_data_and_nothing_
     assert INJECTION in inside and INJECTION not in after  # echoed back in the error, as data
     assert "not instructions" in after and "do not follow" in after
     assert mcp_world.rows("SELECT count(*) FROM tickets") == before
+
+
+def test_a_body_past_the_api_limit_is_refused_before_any_tool_runs(mcp_world: McpWorld) -> None:
+    key = mcp_world.key("alice")
+    call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": {"name": "search_knowledge", "arguments": {"query": "x" * mcp_world.settings.api_max_body_bytes}}}
+    response = httpx.post(mcp_world.mcp, json=call, headers={**_HEADERS, "Authorization": f"Bearer {key}"},
+                          timeout=30)
+    assert response.status_code == 413
