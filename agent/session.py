@@ -19,7 +19,9 @@ reconnect by themselves and the next turn works once it is back.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import json
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -31,6 +33,7 @@ from quantdesk.audit import AuditLog
 from quantdesk.db import DatabaseUnavailable, is_unavailable
 from quantdesk.locks import KeyedLocks
 from quantdesk.logs import bind_ids, get_logger
+from tools import ToolOutcome
 
 log = get_logger(__name__)
 
@@ -112,6 +115,45 @@ class ChatSession:
         async for event in self._one_turn(thread_id, self._decide("refresh", thread_id, user_id, ticket_hash),
                                           "refresh"):
             yield event
+
+    async def propose(self, thread_id: str, user_id: str, tool: str, args: dict[str, Any],
+                      prepare: Callable[[], Awaitable[ToolOutcome]]) -> AsyncIterator[ChatEvent]:
+        """A ticket asked for by a program rather than typed (an MCP client's ``propose_*``):
+        ``prepare`` runs the ticket tool (the same toolbox, trading service, risk rules and
+        ticket store as a chat's), and its ticket waits at this thread's confirmation gate
+        exactly like a chat's, so only an approval naming its hash, from its user, on a
+        human surface, goes on. The thread must be new; events: ``tool_call``,
+        ``tool_result``, then ``ticket`` (or ``error``)."""
+        async for event in self._one_turn(thread_id, self._propose(thread_id, user_id, tool, args, prepare),
+                                          "request"):
+            yield event
+
+    async def _propose(self, thread_id: str, user_id: str, tool: str, args: dict[str, Any],
+                       prepare: Callable[[], Awaitable[ToolOutcome]]) -> AsyncIterator[ChatEvent]:
+        with bind_ids(thread_id=thread_id, user_id=user_id):
+            snapshot = await self._state(thread_id, "request")
+            if snapshot.values:
+                yield ChatEvent("error", {"message": "a proposal starts a conversation of its own; this one exists"})
+                return
+            self._audit.append("message", user_id=user_id, thread_id=thread_id,
+                               detail={"text": f"{tool} {json.dumps(args, default=str)}"[:_MAX_AUDITED_TEXT],
+                                       "proposed": True})
+            call = {"id": f"call_{uuid.uuid4().hex[:16]}", "name": tool, "args": args}
+            yield ChatEvent("tool_call", dict(call))
+            outcome = await prepare()
+            result = ToolMessage(outcome.text, tool_call_id=call["id"], name=tool,
+                                 status="error" if outcome.error else "success",
+                                 artifact=json.loads(json.dumps(outcome.data, default=str)))
+            yield _message_events(result)[0]
+            if outcome.ticket is None:
+                return  # nothing to wait for: no thread is stored, no agent runs on a program's request
+            # Stored as if the graph's tools node had made the call, so the graph goes on to its
+            # confirmation gate and pauses there (no model runs on a program's request).
+            update = {"messages": [AIMessage("", tool_calls=[call]), result], "user_id": user_id,
+                      "thread_id": thread_id, "ticket": outcome.ticket.model_dump(mode="json"), "decision": None}
+            await self._graph.aupdate_state(self._config(thread_id), update, as_node="tools")
+            async for event in self._run(None, thread_id):
+                yield event
 
     async def _one_turn(self, thread_id: str, turn: AsyncIterator[ChatEvent], what: str) -> AsyncIterator[ChatEvent]:
         """Run ``turn`` after any other turn of the thread, passing its events on as they come.

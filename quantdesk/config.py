@@ -25,7 +25,7 @@ from quantdesk.masking import mask_url
 __all__ = ["Settings", "load_settings", "mask_url"]
 
 _SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret",
-                            "embed_api_key"})
+                            "embed_api_key", "mcp_api_key"})
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an HTTP header name (RFC 9110 token)
 
 
@@ -146,6 +146,13 @@ class Settings(BaseSettings):
     api_cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Browser origins allowed to call the API (CORS), comma-separated; "
                                           "none by default (CORS off).")
+
+    # --- MCP server (interfaces/mcp, `quantdesk mcp`) ---------------------------
+    mcp_port: int = Field(3004, ge=1, le=65535, description="`quantdesk mcp --http`: the streamable HTTP port.")
+    mcp_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("QUANTDESK_MCP_API_KEY", "MIKEY_MCP_API_KEY", "mcp_api_key"),
+        description="`quantdesk mcp` over stdio: the API key whose user it acts as (over HTTP each request "
+                    "brings its own).")
 
     # --- logging -------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

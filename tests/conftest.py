@@ -23,7 +23,8 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 def pytest_configure(config: pytest.Config) -> None:
     # Tests must not pick up a developer's QUANTDESK_* variables or DATABASE_URL.
     for key in list(os.environ):
-        if key.startswith("QUANTDESK_") or key in ("DATABASE_URL", "MIKEY_MODEL", "CHAINLIT_AUTH_SECRET"):
+        if key.startswith("QUANTDESK_") or key in ("DATABASE_URL", "MIKEY_MODEL", "CHAINLIT_AUTH_SECRET",
+                                                    "MIKEY_MCP_API_KEY"):
             del os.environ[key]
 
 
