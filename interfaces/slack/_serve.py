@@ -68,7 +68,7 @@ def build_slack_app(mikey: Mikey, client: AsyncWebClient, settings: Settings, *,
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     # Socket Mode requests are not signed (the WebSocket is authenticated by the app token);
     # Bolt skips verification for them and verifies every HTTP request with the secret.
-    bolt = AsyncApp(client=client, token=client.token, signing_secret=secret, name="mikey",
+    bolt = AsyncApp(client=client, signing_secret=secret, name="mikey",
                     process_before_response=False)
     bot = SlackBot(mikey, client, expiry_tick_s=expiry_tick_s, stream_interval_s=stream_interval_s)
     bot.register(bolt)
