@@ -26,6 +26,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from agent import ChatEvent
@@ -116,8 +117,8 @@ class SlackBot:
         text = str(event.get("text", ""))
         if event.get("channel_type") == "im":
             thread_ts = event.get("thread_ts")
-            self._spawn(self._turn(event, body, _unescape(text), reply_ts=thread_ts, thread_key=thread_ts or "dm",
-                                   in_dm=True))
+            self._spawn(self._turn(event, body, _strip_mention(text, context.get("bot_user_id")), reply_ts=thread_ts,
+                                   thread_key=thread_ts or "dm", in_dm=True))
         elif event.get("thread_ts") and f"<@{context.get('bot_user_id')}>" not in text:
             # A reply in a channel thread without a mention (a mention arrives as app_mention).
             self._spawn(self._turn(event, body, _unescape(text), reply_ts=str(event["thread_ts"]),
@@ -249,12 +250,18 @@ class SlackBot:
         await self._client.chat_postMessage(channel=channel, thread_ts=thread_ts, markdown_text=text)
 
     async def _private(self, channel: str, slack_user: str, thread_ts: str | None, text: str, in_dm: bool) -> None:
-        """To this person only: in a DM, a message; in a channel, an ephemeral message."""
-        if in_dm:
-            await self._say(channel, thread_ts, text)
-        else:
-            await self._client.chat_postEphemeral(channel=channel, user=slack_user, thread_ts=thread_ts,
-                                                  markdown_text=text)
+        """To this person only: in a DM, a message; in a channel, an ephemeral message (or, where
+        Slack refuses one, say in someone else's DM, a message in their own DM)."""
+        if not in_dm:
+            try:
+                await self._client.chat_postEphemeral(channel=channel, user=slack_user, thread_ts=thread_ts,
+                                                      markdown_text=text)
+                return
+            except SlackApiError as exc:
+                log.warning("slack.ephemeral_refused", channel=channel, error=exc.response.get("error"))
+            opened = await self._client.conversations_open(users=slack_user)
+            channel, thread_ts = str(opened["channel"]["id"]), None
+        await self._say(channel, thread_ts, text)
 
 
 async def _show(reply: StreamedReply, chat_event: ChatEvent) -> None:

@@ -178,8 +178,10 @@ class SlackDouble:
             return {"ok": False, "error": "user_not_in_channel" if args.get("channel") else "channel_not_found"}
         if isinstance(content, str):
             return {"ok": False, "error": content}
-        message = Posted(str(args["channel"]), self._next_ts(), args.get("thread_ts"), content, [content],
-                         ephemeral_to=str(args["user"]))
+        channel, user = str(args["channel"]), str(args["user"])
+        if channel.startswith("D") and channel != "D" + user[1:]:  # a DM holds the bot and its one user
+            return {"ok": False, "error": "user_not_in_channel"}
+        message = Posted(channel, self._next_ts(), args.get("thread_ts"), content, [content], ephemeral_to=user)
         with self._lock:
             self.messages.append(message)
         return {"ok": True, "message_ts": message.ts}
