@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from quantdesk.tickets import StoredTicket
-
 from interfaces._ticket_card import ticket_card
+from quantdesk.tickets import StoredTicket
 
 APPROVE = "ticket_approve"  # action ids of the buttons (their value is the ticket hash)
 REJECT = "ticket_reject"

@@ -10,8 +10,9 @@ expiry plus a grace period; cards posted before a restart are redrawn when click
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -28,7 +29,7 @@ _UNDECIDED = ("pending", "executing")
 
 class Cards:
     def __init__(self, client: AsyncWebClient, tickets: TicketStore, clock: Callable[[], datetime], *,
-                 spawn: Callable[..., object], tick_s: float = 5.0) -> None:
+                 spawn: Callable[[Coroutine[Any, Any, None]], None], tick_s: float = 5.0) -> None:
         self._client, self._tickets, self._clock = client, tickets, clock
         self._spawn, self._tick_s = spawn, tick_s
         self._drawn: dict[tuple[str, str], str] = {}  # (channel, ts) -> the status last drawn there

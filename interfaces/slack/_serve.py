@@ -56,7 +56,7 @@ def web_client(settings: Settings) -> AsyncWebClient:
     return AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SlackApp:
     bot: SlackBot
     bolt: AsyncApp

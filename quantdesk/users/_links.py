@@ -21,8 +21,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
+from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from quantdesk.errors import ConfigError
@@ -124,7 +125,7 @@ class IdentityLinks:
             return self._link(conn, platform, external_id, user_id, by)
 
     @staticmethod
-    def _link(conn, platform: str, external_id: str, user_id: str, by: str) -> LinkRecord:  # type: ignore[no-untyped-def]
+    def _link(conn: Connection[Any], platform: str, external_id: str, user_id: str, by: str) -> LinkRecord:
         row = conn.execute(f"INSERT INTO identity_links (platform, external_id, user_id, linked_by) "
                            f"VALUES (%s, %s, %s, %s) ON CONFLICT (platform, external_id) DO NOTHING "
                            f"RETURNING {_COLUMNS}", (platform, external_id, user_id, by)).fetchone()

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import psycopg
 import pytest
 import pytest_asyncio
 from slack_sdk.web.async_client import AsyncWebClient
@@ -23,11 +24,9 @@ from interfaces._assembly import Mikey, open_mikey
 from interfaces.slack import EVENTS_PATH, SlackApp, bind, build_slack_app, running_http
 from quantdesk.config import Settings
 from quantdesk.db import Database
-from quantdesk.users import IdentityLinks, UserStore
-import psycopg
-
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
+from quantdesk.users import IdentityLinks, UserStore
 from tests.api.conftest import PRICES, ShiftedClock, api_settings, own_database
 from tests.doubles.loopback import free_port, serve
 from tests.doubles.slack import TEAM, Posted, SlackDouble, block_actions, event_callback, signed_headers
