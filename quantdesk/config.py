@@ -25,7 +25,8 @@ from quantdesk.masking import mask_url
 __all__ = ["Settings", "load_settings", "mask_url"]
 
 _SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret",
-                            "embed_api_key", "slack_bot_token", "slack_app_token", "slack_signing_secret"})
+                            "embed_api_key", "slack_bot_token", "slack_app_token", "slack_signing_secret",
+                            "discord_bot_token"})
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an HTTP header name (RFC 9110 token)
 
 
@@ -160,6 +161,9 @@ class Settings(BaseSettings):
     slack_port: int = Field(3004, ge=1, le=65535, description="HTTP mode: where Slack's requests arrive (/slack/events).")
     slack_api_url: str = Field("https://slack.com/api/", description="Slack's Web API base URL.")
 
+    # --- Discord bot (interfaces/discord_bot, `quantdesk bot discord`) ---------
+    discord_bot_token: SecretStr | None = Field(None, description="The bot token (Developer Portal → Bot → Token).")
+
     # --- logging -------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -218,6 +222,13 @@ class Settings(BaseSettings):
             return None
         if len(value.get_secret_value().strip()) < 32:
             raise ValueError("must be at least 32 characters (`chainlit create-secret` makes one), or unset it")
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("discord_bot_token")
+    @classmethod
+    def _discord_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
         return SecretStr(value.get_secret_value().strip())
 
     @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
