@@ -5,10 +5,12 @@ card redrawn, an unlinked account told how to link, a link code that links once.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 
+from interfaces.discord_bot import MikeyDiscord
 from quantdesk.users import IdentityLinks
 from tests.doubles.discord import BOT_ID, CHANNEL_ID, GUILD_ID, Sent, user
 from tests.discord_bot.conftest import ALICE, BOB, CAROL, DiscordWorld
@@ -130,3 +132,18 @@ async def test_a_dm_is_answered_in_the_dm_and_a_channel_message_without_a_mentio
     assert not discord_world.double.posted(CHANNEL_ID)
     assert discord_world.rows("SELECT thread_id FROM audit_log WHERE event = 'message'") == [
         (f"discord:alice:dm:{dm_of(ALICE)}",)]
+
+
+async def test_a_cards_buttons_still_work_after_the_bot_restarts(discord_world: DiscordWorld) -> None:
+    card = await card_for_alice(discord_world)
+    await discord_world.client.close()  # the process that sent the card is gone
+    fresh = MikeyDiscord(discord_world.mikey, expiry_tick_s=0.1)
+    await fresh.login(discord_world.double.token)
+    connected = asyncio.create_task(fresh.connect(reconnect=False))
+    try:
+        await until(lambda: fresh.is_ready() and discord_world.double.ready, "the new connection's READY")
+        discord_world.double.click(ALICE, card, card.buttons()[0]["custom_id"])
+        await until(lambda: "FILLED" in card.all_text() and not card.buttons(), "the card decided by the new bot")
+    finally:
+        await fresh.close()
+        await asyncio.gather(connected, return_exceptions=True)
