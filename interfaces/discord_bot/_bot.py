@@ -150,12 +150,15 @@ class MikeyDiscord(discord.Client):
                                     reason="a Discord identity not linked to any user")
             await interaction.response.send_message(NOT_LINKED.format(identity=identity), ephemeral=True)
             return False
-        decide = self.mikey.session.approve if action == "approve" else self.mikey.session.reject
-        async for _ in decide(stored.ticket.thread_id, user_id, ticket_hash):
-            pass  # ChatSession refuses another user's decision before the graph runs, and audits it
-        log.warning("discord.decision_refused", ticket=stored.ticket.short_hash, by=user_id, action=action)
+        # Answered first (Discord wants a response within 3 s, and the refusal below may wait for the
+        # owner's turn on the thread); then sent on: ChatSession refuses another user's decision before
+        # the graph runs, and audits it.
         await interaction.response.send_message(NOT_OWNER.format(action=action, short=stored.ticket.short_hash),
                                                 ephemeral=True)
+        decide = self.mikey.session.approve if action == "approve" else self.mikey.session.reject
+        async for _ in decide(stored.ticket.thread_id, user_id, ticket_hash):
+            pass
+        log.warning("discord.decision_refused", ticket=stored.ticket.short_hash, by=user_id, action=action)
         return False
 
     async def decide(self, interaction: discord.Interaction, action: str, ticket_hash: str) -> None:
