@@ -1,5 +1,6 @@
 """Interfaces: thin adapters over agent.ChatSession (terminal chat, Chainlit web
-chat, later the chat API and bots). They hold no trading logic.
+chat, the chat API in api/, the Slack bot in slack/, the Discord bot in discord_bot/).
+They hold no trading logic.
 
 This package sits above agent/ (imports point interfaces → agent → tools →
 quantdesk). The `quantdesk` CLI picks up interface commands through the

@@ -16,7 +16,7 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from quantdesk.errors import ConfigError
@@ -25,7 +25,8 @@ from quantdesk.masking import mask_url
 __all__ = ["Settings", "load_settings", "mask_url"]
 
 _SECRET_FIELDS = frozenset({"database_url", "wallet_passphrase", "hermes_api_key", "llm_api_key", "web_auth_secret",
-                            "embed_api_key", "mcp_api_key"})
+                            "embed_api_key", "mcp_api_key", "slack_bot_token", "slack_app_token",
+                            "slack_signing_secret", "discord_bot_token"})
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an HTTP header name (RFC 9110 token)
 
 
@@ -154,6 +155,22 @@ class Settings(BaseSettings):
         description="`quantdesk mcp` over stdio: the API key whose user it acts as (over HTTP each request "
                     "brings its own).")
 
+    # --- identity links (quantdesk.users, `quantdesk link`, POST /v1/link-codes) ---
+    link_code_ttl_s: int = Field(600, ge=60, le=3600, description="How long a one-time link code works.")
+
+    # --- Slack bot (interfaces/slack, `quantdesk bot slack`) --------------------
+    slack_bot_token: SecretStr | None = Field(None, description="The bot token (xoxb-…), OAuth & Permissions.")
+    slack_mode: Literal["socket", "http"] = Field(
+        "socket", description="'socket': Socket Mode (needs slack_app_token, no public URL); 'http': Events API "
+                              "requests to slack_port (needs slack_signing_secret).")
+    slack_app_token: SecretStr | None = Field(None, description="Socket Mode: the app-level token (xapp-…).")
+    slack_signing_secret: SecretStr | None = Field(None, description="HTTP mode: verifies Slack's requests.")
+    slack_port: int = Field(3005, ge=1, le=65535, description="HTTP mode: where Slack's requests arrive (/slack/events).")
+    slack_api_url: str = Field("https://slack.com/api/", description="Slack's Web API base URL.")
+
+    # --- Discord bot (interfaces/discord_bot, `quantdesk bot discord`) ---------
+    discord_bot_token: SecretStr | None = Field(None, description="The bot token (Developer Portal → Bot → Token).")
+
     # --- logging -------------------------------------------------------------
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "console"] = "auto"
@@ -213,6 +230,25 @@ class Settings(BaseSettings):
         if len(value.get_secret_value().strip()) < 32:
             raise ValueError("must be at least 32 characters (`chainlit create-secret` makes one), or unset it")
         return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("discord_bot_token")
+    @classmethod
+    def _discord_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("slack_bot_token", "slack_app_token", "slack_signing_secret")
+    @classmethod
+    def _slack_secret(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None  # unset or empty: `quantdesk bot slack` says which one is missing
+        raw = value.get_secret_value().strip()
+        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name)
+        if prefix is not None and not raw.startswith(prefix):
+            raise ValueError(f"must start with {prefix} (the {'bot' if prefix == 'xoxb-' else 'app-level'} token "
+                             "from your Slack app's settings)")
+        return SecretStr(raw)
 
     @field_validator("wallet_path")
     @classmethod

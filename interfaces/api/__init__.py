@@ -10,6 +10,7 @@ from ``interfaces._assembly.open_mikey``; keys and users from ``quantdesk.users`
 Routes: ``POST /v1/threads/{id}/runs`` (SSE or JSON), ``GET /v1/threads/{id}``,
 ``GET|POST /v1/tickets/{hash}[/approve|/reject]``, ``GET /v1/positions|orders|account``,
 ``GET /v1/prices/{symbol}``, ``POST /v1/chat/completions`` (OpenAI-compatible),
+``POST /v1/link-codes`` (a one-time code linking a Slack/Discord identity),
 ``/healthz``, ``/readyz``, ``/openapi.json`` and ``/docs``.
 """
 

@@ -16,6 +16,7 @@ from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
 from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
 from quantdesk.cli._ingest import ingest_app
+from quantdesk.cli._link import link_app
 from quantdesk.cli._risk import risk_app
 from quantdesk.cli._run import run_command
 from quantdesk.cli._state import CliState
@@ -36,6 +37,7 @@ app.add_typer(wallet_app, name="wallet")
 app.add_typer(risk_app, name="risk")
 app.add_typer(user_app, name="user")
 app.add_typer(api_key_app, name="api-key")
+app.add_typer(link_app, name="link")
 user_app.command("voice-approval")(voice_approval_command)
 app.command("run")(run_command)
 app.command("faucet")(faucet_command)

@@ -1,8 +1,12 @@
 """QuantDesk users: the identity every surface (terminal, web, API, bots) maps to,
 stored in Postgres, with their sign-in (argon2id password hashes; an auth proxy's
-header; API keys, stored as SHA-256) and the key that signs web sessions."""
+header; API keys, stored as SHA-256), their linked Slack/Discord identities and one-time
+link codes, and the key that signs web sessions."""
 
 from quantdesk.users._api_keys import ApiKeyGate, ApiKeyRecord, ApiKeyStore, KeyCheck, NewApiKey, UnknownApiKey
+from quantdesk.users._links import (PLATFORMS, IdentityLinks, IdentityTaken, InvalidIdentity,
+                                    InvalidLinkCode, LinkRecord, NewLinkCode, UnknownIdentity, find_link_code,
+                                    validate_identity)
 from quantdesk.users._names import MAX_USER_NAME, InvalidUserName, local_user_name, validate_user_name
 from quantdesk.users._passwords import MAX_PASSWORD, MIN_PASSWORD, WeakPassword, check_password
 from quantdesk.users._secret import SECRET_FILE, web_auth_secret
@@ -17,6 +21,16 @@ __all__ = [
     "KeyCheck",
     "NewApiKey",
     "UnknownApiKey",
+    "PLATFORMS",
+    "IdentityLinks",
+    "IdentityTaken",
+    "InvalidIdentity",
+    "InvalidLinkCode",
+    "LinkRecord",
+    "NewLinkCode",
+    "UnknownIdentity",
+    "find_link_code",
+    "validate_identity",
     "MAX_USER_NAME",
     "InvalidUserName",
     "local_user_name",
