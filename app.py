@@ -156,7 +156,7 @@ def _start_pushes(user_id: str, thread_id: str) -> None:
 
     task = asyncio.create_task(push_to_page(
         _pushes[0], user_id, thread_id, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
-        connected=lambda: sio.manager.is_connected(session.socket_id, "/")))
+        connected=lambda: sio.manager.is_connected(session.socket_id, "/"), tick=_board().refresh))
     cl.user_session.set("pushes", task)
 
 

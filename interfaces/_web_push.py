@@ -87,8 +87,11 @@ class ThreadPushes:
 
 
 async def push_to_page(hub: ThreadPushes, user_id: str, thread_id: str, show: Callable[[ChatEvent], Awaitable[None]],
-                       *, alive: Callable[[], bool], connected: Callable[[], bool]) -> None:
-    """Until the session ends: every PUSH_EVERY_S, take what is new for this page and show it."""
+                       *, alive: Callable[[], bool], connected: Callable[[], bool],
+                       tick: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Until the session ends: every PUSH_EVERY_S, take what is new for this page and show it,
+    then ``tick`` (the page's ticket cards brought up to date: a ticket decided in another tab
+    loses its buttons here within a tick)."""
     from chainlit.context import local_steps
 
     # Pushed messages belong to no step: without this they would nest under the step that started the task.
@@ -101,12 +104,14 @@ async def push_to_page(hub: ThreadPushes, user_id: str, thread_id: str, show: Ca
                 continue
             try:
                 events = await hub.take(thread_id, page)
+                for event in events:
+                    await show(event)
+                if tick is not None:
+                    await tick()
             except Exception as exc:
                 if not is_unavailable(exc):
                     raise
                 log.warning("web.push_database_unavailable", error=type(exc).__name__)
                 continue  # read again once the database is back; nothing was taken
-            for event in events:
-                await show(event)
     finally:
         hub.leave(thread_id, page)

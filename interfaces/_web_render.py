@@ -34,8 +34,9 @@ RichView = Callable[[dict[str, Any]], Awaitable[tuple[str, list[Any]] | None]]
 
 class CardBoard:
     """The ticket cards one browser session shows, kept true to the ticket store:
-    every card is rebuilt from the store after each turn and at its expiry, so its
-    buttons exist only while the ticket is pending (never on a closed ticket)."""
+    every card is rebuilt from the store after each turn, at its expiry and on each
+    push tick (interfaces/_web_push.py: a ticket decided in another tab of the thread),
+    so its buttons exist only while the ticket is pending (never on a closed ticket)."""
 
     def __init__(self, tickets: TicketStore, clock: Callable[[], datetime]) -> None:
         self._tickets, self._clock = tickets, clock

@@ -193,6 +193,28 @@ async def test_every_tab_open_on_a_thread_is_shown_its_pushed_alerts(desk: Desk)
                 await page.close()
 
 
+async def test_a_ticket_decided_in_one_tab_loses_its_buttons_in_the_other(desk: Desk) -> None:
+    token = session_token(desk.run.base, desk.local, desk.local_password)
+    first = Page(desk.run.base, token)
+    await first.open()
+    second = None
+    try:
+        await first.say("long 1 SOL 2x")
+        approve = next(a for a in first.actions() if a["name"] == "approve")
+        ticket_hash = approve["payload"]["ticket_hash"]
+        second = Page(desk.run.base, token, thread_id=first.thread_id)  # the same conversation, reopened
+        await second.open()
+        assert (await first.click(approve)).status_code == 200
+        # Well before the card's own expiry (60 s), the other tab's card is stamped and has no buttons.
+        await second._until(lambda: any(c["hash"] == ticket_hash and c["status"] == "filled"
+                                         for c in second.cards()), "the other tab's card stamped", timeout_s=20)
+        assert second.actions() == []
+    finally:
+        await first.close()
+        if second is not None:
+            await second.close()
+
+
 def test_a_wrong_password_is_refused_and_says_nothing_about_the_user(desk: Desk) -> None:
     wrong = "not-the-password-" + uuid.uuid4().hex
     answers = [sign_in(desk.run.base, name, wrong) for name in (desk.local, "bob", "nobody-here")]
