@@ -13,7 +13,7 @@ a lock belongs to the session that took it, and must be released by it). The
 lock is polled with ``pg_try_advisory_lock`` rather than waited for with
 ``pg_advisory_lock``, so one waiting turn never blocks that connection for the
 others. If the connection is lost, the server drops its locks with it; the next
-turn reconnects.
+turn reconnects (a restart between two turns costs nothing).
 """
 
 from __future__ import annotations
@@ -59,7 +59,16 @@ class TurnLocks:
 
     async def _try(self, thread_id: str) -> bool:
         conn = await self._connection()
-        row = await (await conn.execute(_TRY, (thread_id,))).fetchone()
+        try:
+            row = await (await conn.execute(_TRY, (thread_id,))).fetchone()
+        except psycopg.Error as exc:
+            if not is_unavailable(exc):
+                raise
+            # The server restarted since the last turn (the connection only learns it now, and
+            # its locks went with it): one new connection, as the pools' checks give theirs.
+            await conn.close()
+            conn = await self._connection()
+            row = await (await conn.execute(_TRY, (thread_id,))).fetchone()
         return bool(row and row[0])
 
     @asynccontextmanager

@@ -68,3 +68,17 @@ async def test_an_unreachable_database_is_reported_as_unavailable() -> None:
 async def _turn(locks: TurnLocks, thread: str, order: list[str], name: str) -> None:
     async with locks.hold(thread):
         order.append(name)
+
+
+async def test_a_connection_the_server_closed_between_turns_is_replaced(database: Database) -> None:
+    locks = TurnLocks(database.url, wait_s=5)
+    try:
+        async with locks.hold("t-restart"):
+            pass
+        pid = locks._conn.info.backend_pid  # type: ignore[union-attr]
+        with database.connect(autocommit=True) as admin:  # as a server restart ends its sessions
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        async with locks.hold("t-restart"):
+            pass
+    finally:
+        await locks.aclose()
