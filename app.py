@@ -30,7 +30,7 @@ from interfaces._assembly import Mikey, open_mikey
 from interfaces._push import Pushes
 from interfaces._ticket_card import ticket_card
 from interfaces._web_data import WebDataLayer
-from interfaces._web_push import push_to_page
+from interfaces._web_push import ThreadPushes, push_to_page
 from interfaces._web_render import CardBoard, Turn
 from interfaces._web_views import rich_views
 from interfaces._desk import account_summary, desk_context
@@ -47,6 +47,7 @@ secure_chainlit(_settings)
 _stack = contextlib.AsyncExitStack()
 _mikey: list[Mikey] = []  # the process's MIKEY, set at start-up
 _signin: list[SignIn] = []  # sign-in over the same database
+_pushes: list[ThreadPushes] = []  # one reader per open thread, for all of its tabs
 
 
 @cl.on_app_startup
@@ -54,6 +55,8 @@ async def startup() -> None:
     mikey = await _stack.enter_async_context(open_mikey(_settings))
     _mikey.append(mikey)
     _signin.append(SignIn(UserStore(mikey.db.pool)))
+    _pushes.append(ThreadPushes(lambda user, thread: Pushes(mikey.session, mikey.activity, user, thread,
+                                                            mikey.clock())))
 
 
 @cl.on_app_shutdown
@@ -142,18 +145,18 @@ async def on_chat_start() -> None:
 
 
 def _start_pushes(user_id: str, thread_id: str) -> None:
-    """Alerts and keeper fills appear on this page as they happen, until the session ends."""
+    """Alerts and keeper fills appear on this page (and on every other page open on the thread)
+    as they happen, until the session ends."""
     if cl.user_session.get("pushes") is not None:
         return
-    mikey, session = _mikey[0], cl.context.session
-    pushes = Pushes(mikey.session, mikey.activity, user_id, thread_id, mikey.clock())
+    session = cl.context.session
 
     async def show(event: ChatEvent) -> None:
         await _turn(user_id, thread_id).show(_once(event))
 
     task = asyncio.create_task(push_to_page(
-        pushes, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
-        connected=lambda: sio.manager.is_connected(session.socket_id, "/")))
+        _pushes[0], user_id, thread_id, show, alive=lambda: WebsocketSession.get_by_id(session.id) is session,
+        connected=lambda: sio.manager.is_connected(session.socket_id, "/"), tick=_board().refresh))
     cl.user_session.set("pushes", task)
 
 

@@ -7,10 +7,13 @@ streams; chunks of one message share its ``id``), ``tool_call``, ``tool_result``
 ``ticket`` (awaiting approval, with every field and the hash), ``execution``
 (what happened after an approval) and ``error``.
 
-A conversation takes one turn at a time (in this process): a second message or
-approval for the same thread waits until the first has finished, so five
-approvals at once are one approval and four refusals, never five runs of the
-graph over one paused checkpoint. A ticket event is sent only once the paused
+A conversation takes one turn at a time: a second message or approval for the
+same thread waits until the first has finished, so five approvals at once are
+one approval and four refusals, never five runs of the graph over one paused
+checkpoint. Within a process a lock per thread does it; across processes on one
+database (API workers, the web page) ``turn_lock`` does (quantdesk.db.TurnLocks:
+a Postgres advisory lock per thread, a bounded wait, then an error and nothing
+done). A ticket event is sent only once the paused
 graph is stored, so an approval sent the instant it arrives finds it. If the
 database is away, a turn ends with one ``error`` event saying so; the pools
 reconnect by themselves and the next turn works once it is back.
@@ -22,6 +25,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -30,7 +34,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, Too
 from langgraph.types import Command
 
 from quantdesk.audit import AuditLog
-from quantdesk.db import DatabaseUnavailable, is_unavailable
+from quantdesk.db import DatabaseUnavailable, ThreadBusy, is_unavailable
 from quantdesk.locks import KeyedLocks
 from quantdesk.logs import bind_ids, get_logger
 from tools import ToolOutcome
@@ -57,12 +61,14 @@ class ChatEvent:
 
 class ChatSession:
     def __init__(self, graph: Any, audit: AuditLog, clock: Callable[[], datetime],
-                 notifications: Callable[[str], list[Any]] | None = None) -> None:
+                 notifications: Callable[[str], list[Any]] | None = None,
+                 turn_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None) -> None:
         self._graph = graph
         self._audit = audit
         self._clock = clock
         self._notifications = notifications
         self._turns = KeyedLocks()
+        self._turn_lock = turn_lock or (lambda _thread: nullcontext())
         self._running: set[asyncio.Task[None]] = set()
 
     def notifications(self, thread_id: str) -> list[ChatEvent]:
@@ -168,9 +174,12 @@ class ChatSession:
 
         async def run() -> None:
             try:
-                async with self._turns(thread_id):
+                async with self._turns(thread_id), self._turn_lock(thread_id):
                     async for event in turn:
                         queue.put_nowait(event)
+            except ThreadBusy as exc:  # another process's turn of this thread went on too long: nothing was done
+                log.warning("chat.thread_busy", thread_id=thread_id)
+                queue.put_nowait(ChatEvent("error", {"message": str(exc)}))
             except Exception as exc:
                 if not is_unavailable(exc):
                     raise

@@ -18,7 +18,7 @@ from agent.models import provider_chat_model
 from quantdesk.alerts import AlertStore
 from quantdesk.audit import AuditLog
 from quantdesk.config import Settings
-from quantdesk.db import Database, migrate, open_database
+from quantdesk.db import Database, TurnLocks, migrate, open_database
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
 from quantdesk.tickets import TicketStore
@@ -107,13 +107,16 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
                  **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
         toolbox = build_toolbox(db, prices, extra=extra)
+        turn_locks = TurnLocks(db.url, wait_s=settings.thread_turn_wait_s)  # one turn per thread, across processes
         deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm,
                          intents=IntentClassifier(kb.embedder))
         try:
             async with open_checkpointer(db) as saver:
-                session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending)
+                session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending,
+                                      turn_lock=turn_locks.hold)
                 yield Mikey(session, db, settings, toolbox, tickets, audit, clock, _activity(settings, db))
         finally:
+            await turn_locks.aclose()
             await trading.aclose()
     finally:
         db.close()

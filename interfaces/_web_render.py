@@ -19,11 +19,11 @@ from datetime import datetime
 from typing import Any
 
 from agent import ChatEvent
+from interfaces._steps import step_label, step_outcome
 from interfaces._tables import echoes
 from interfaces._ticket_card import ticket_card
 from quantdesk.logs import get_logger
 from quantdesk.tickets import TicketStore
-from tools import tool_label
 
 log = get_logger(__name__)
 
@@ -34,8 +34,9 @@ RichView = Callable[[dict[str, Any]], Awaitable[tuple[str, list[Any]] | None]]
 
 class CardBoard:
     """The ticket cards one browser session shows, kept true to the ticket store:
-    every card is rebuilt from the store after each turn and at its expiry, so its
-    buttons exist only while the ticket is pending (never on a closed ticket)."""
+    every card is rebuilt from the store after each turn, at its expiry and on each
+    push tick (interfaces/_web_push.py: a ticket decided in another tab of the thread),
+    so its buttons exist only while the ticket is pending (never on a closed ticket)."""
 
     def __init__(self, tickets: TicketStore, clock: Callable[[], datetime]) -> None:
         self._tickets, self._clock = tickets, clock
@@ -172,8 +173,7 @@ async def _step(result: dict[str, Any]) -> None:
     """One compact step per tool call: its label and whether it worked."""
     import chainlit as cl
 
-    ok = result.get("status") == "success"
-    label = tool_label(str(result.get("name", "")))
-    async with cl.Step(name=label[:1].upper() + label[1:], type="tool", show_input=False) as step:
-        step.output = "done" if ok else str(result.get("text", "failed")).removeprefix("error: ").split("\n")[0]
+    ok, output = step_outcome(result)
+    async with cl.Step(name=step_label(result), type="tool", show_input=False) as step:
+        step.output = output
         step.is_error = not ok

@@ -2,7 +2,8 @@
 
 Interactive (rich): where it trades (PAPER or LIVE, the replay label, a plain
 warning when no prices flow), answers rendered as markdown (positions, orders
-and fills as tables), tool activity, tickets as panels, pushed alerts and keeper
+and fills as tables), one line per tool call (its label, never the tool's internal
+name), tickets as panels showing what the web page's card shows, pushed alerts and keeper
 fills while idle, and the commands ``/approve HASH``, ``/reject HASH``, ``/positions``, ``/quit``. A HASH
 may be shortened to its first 8+ characters; it must match the pending ticket,
 and the full hash is what is sent as the approval.
@@ -17,6 +18,7 @@ import asyncio
 import json
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
@@ -29,9 +31,12 @@ from agent import ChatEvent, ChatSession
 from interfaces._assembly import Mikey, open_mikey
 from interfaces._desk import DeskContext, desk_context
 from interfaces._push import PUSH_EVERY_S, Pushes
+from interfaces._steps import step_label, step_outcome
 from interfaces._tables import echoes, result_table
+from interfaces._ticket_card import ticket_card
 from quantdesk.config import Settings
 from quantdesk.db import DatabaseUnavailable, is_unavailable
+from quantdesk.tickets import OrderTicket, StoredTicket
 from quantdesk.users import local_user_name, validate_user_name
 
 _MIN_HASH_PREFIX = 8
@@ -174,7 +179,9 @@ def _said(who: str, text: str) -> Table:
     return grid
 
 
-def render(event: ChatEvent, console: Console, results: list[dict[str, Any]] | None = None) -> None:
+def render(event: ChatEvent, console: Console, results: list[dict[str, Any]] | None = None,
+           now: datetime | None = None) -> None:
+    """One event on the terminal; ``now`` (default: the wall clock) counts a ticket's time left."""
     data = event.data
     if event.type == "text" and data.get("role") == "alert":
         console.print(_said("[bold yellow]alert ›[/]", data["text"]))
@@ -184,12 +191,13 @@ def render(event: ChatEvent, console: Console, results: list[dict[str, Any]] | N
     elif event.type == "text":
         console.print(_said("[bold green]mikey ›[/]", data["text"]))
     elif event.type == "tool_call":
-        args = ", ".join(f"{k}={v}" for k, v in data["args"].items())
-        console.print(f"[dim]→ {data['name']}({args})[/]", highlight=False)
+        return  # shown with its result, as one step (as on the web page)
     elif event.type == "tool_result":
-        console.print(f"[dim]← {data['name']}: {data['status']}[/]", highlight=False)
+        ok, outcome = step_outcome(data)
+        console.print(f"[dim]· {step_label(data)}: [/]" + (f"[dim]{outcome}[/]" if ok else f"[red]{outcome}[/]"),
+                      highlight=False)
     elif event.type == "ticket":
-        console.print(ticket_panel(data["ticket"]))
+        console.print(ticket_panel(data["ticket"], now))
     elif event.type == "execution":
         style = "green" if data.get("ok") else "red"
         console.print(Panel(str(data.get("text", "")), title="execution", border_style=style))
@@ -197,30 +205,28 @@ def render(event: ChatEvent, console: Console, results: list[dict[str, Any]] | N
         console.print(f"[red]error:[/] {data.get('message', data)}", highlight=False)
 
 
-def _figures(outcome: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The ticket's fill rows; a resting order's are the fill it would get at its price, labelled so."""
-    detail = outcome.get("detail") or {}
-    if not detail.get("hypothetical"):
-        return [("expected fill", outcome.get("fill_price")), ("fees", outcome.get("fee_usd")),
-                ("margin after", outcome.get("margin_after_usd")), ("liquidation", outcome.get("liquidation_price"))]
-    rests = f"reserving ${detail.get('reserved_usd')}"
-    if "distance_from_mark_pct" in detail:
-        rests += f"; {detail['distance_from_mark_pct']}% from the oracle {detail['oracle_price']}"
-        if detail.get("far_from_mark"):
-            rests += f" (far: more than {detail['far_from_mark_threshold_pct']}% from the market)"
-    verb = "fills" if detail.get("maker") else "triggers"
-    return [("rests", rests), (f"if it {verb}", f"at your {detail.get('fills_at')} (not a fill yet):"),
-            ("  fill price", outcome.get("fill_price")), ("  fees", outcome.get("fee_usd")),
-            ("  margin", outcome.get("margin_after_usd")), ("  liquidation", outcome.get("liquidation_price"))]
+_TONES = {"buy": "green", "sell": "red", "neutral": "yellow"}
 
 
-def ticket_panel(ticket: dict[str, Any]) -> Panel:
+def ticket_panel(ticket: dict[str, Any], now: datetime | None = None) -> Panel:
+    """A waiting ticket as the web page's card shows it (interfaces/_ticket_card.py: the same
+    title, rows, warnings and formatted numbers), with the hash to type for /approve or /reject."""
+    now = now or datetime.now(UTC)
+    order = OrderTicket.model_validate(ticket)
+    card = ticket_card(StoredTicket(order, "pending", None, None, None), now)
+    tone = _TONES.get(card["tone"], "yellow")
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    rows = [("order", ticket["summary"]), ("price bound", ticket.get("price_bound")),
-            *_figures(ticket.get("outcome", {})), ("expires", ticket["expires_at"]), ("hash", ticket["ticket_hash"])]
-    for label, value in rows:
-        if value is not None:
-            table.add_row(label, str(value))
-    return Panel(table, title="ticket — /approve HASH or /reject HASH", border_style="yellow")
+    table.add_row(f"[bold {tone}]{card['side']}[/]", f"[bold]{card['title']}[/]")
+    if card["effect"]:
+        table.add_row("", card["effect"])
+    for row in card["rows"]:
+        table.add_row(row["label"], row["value"])
+    for warning in card["warnings"]:
+        table.add_row("[yellow]warning[/]", f"[yellow]{warning}[/]")
+    left = card["expires_in_s"]
+    table.add_row("Expires", f"in {left} s (at {order.expires_at.astimezone(UTC):%H:%M:%S} UTC)" if left else "expired")
+    table.add_row("Hash", order.ticket_hash)
+    prefix = order.ticket_hash[:_MIN_HASH_PREFIX]
+    return Panel(table, title=f"ticket — /approve {prefix} or /reject {prefix}", border_style=tone)

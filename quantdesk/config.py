@@ -50,6 +50,9 @@ class Settings(BaseSettings):
         description="PostgreSQL URL; unset means the embedded PostgreSQL in data_dir.",
     )
     db_pool_max: int = Field(10, ge=1, le=100, description="Connections per process pool.")
+    thread_turn_wait_s: float = Field(
+        60.0, gt=0, le=3600, description="How long a turn waits for another process's turn of the same "
+                                         "conversation to end before it is refused (nothing done).")
 
     # --- execution -----------------------------------------------------------
     venue: Literal["paper", "solana"] = "paper"

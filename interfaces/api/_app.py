@@ -14,7 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from psycopg_pool import AsyncConnectionPool
 
 from interfaces._assembly import open_mikey, utc_now
-from interfaces.api import _links, _openai, _reads, _threads, _tickets
+from interfaces.api import _feed, _links, _openai, _reads, _threads, _tickets
 from interfaces.api._auth import ApiContext
 from interfaces.api._errors import install_error_handlers
 from interfaces.api._middleware import BodyLimit, RequestIds
@@ -67,7 +67,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -
     app = FastAPI(title="QuantDesk MIKEY chat API", version="1", description=_DESCRIPTION, lifespan=lifespan,
                   docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
     install_error_handlers(app)
-    for router in (_threads.router, _tickets.router, _reads.router, _openai.router, _links.router, _reads.probes):
+    for router in (_threads.router, _tickets.router, _reads.router, _feed.router, _openai.router, _links.router,
+                   _reads.probes):
         app.include_router(router)
     if settings.api_cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["GET", "POST"],

@@ -4,6 +4,7 @@ from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
 from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
 from quantdesk.db._database import Database, open_database
 from quantdesk.db._locks import advisory_lock
+from quantdesk.db._turns import ThreadBusy, TurnLocks
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -20,6 +21,8 @@ __all__ = [
     "DatabaseUnavailable",
     "is_unavailable",
     "advisory_lock",
+    "ThreadBusy",
+    "TurnLocks",
     "Migration",
     "AppliedMigration",
     "MigrationStatus",

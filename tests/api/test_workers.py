@@ -1,6 +1,7 @@
 """Stateless workers: two `quantdesk api` processes on one database serve any
-thread. A ticket made through one is approved through the other, and a run
-started on one resumes on the other."""
+thread. A ticket made through one is approved through the other, a run
+started on one resumes on the other, and turns of one thread sent to both at
+once take turns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -90,3 +92,27 @@ def test_a_run_started_on_one_worker_resumes_on_the_other(workers: tuple[str, st
     assert "SOL-PERP: $146.78" in rest[2][1]["delta"]
     history = httpx.get(f"{second}/v1/threads/w-resume", headers={"Authorization": f"Bearer {key}"}).json()
     assert [m["content"] for m in history["messages"] if m["role"] == "user"] == ["price sol"]
+
+
+def test_turns_of_one_thread_sent_at_once_to_both_workers_take_turns(workers: tuple[str, str, str]) -> None:
+    """Six orders at once on one thread, three through each worker: each turn runs alone, on the
+    checkpoint the previous one left, so each new message cancels the ticket before it. Interleaved
+    turns would each read the same paused checkpoint: several tickets left pending, messages lost."""
+    first, second, key = workers
+    auth = {"Authorization": f"Bearer {key}"}
+    orders = [f"long {n} SOL 2x" for n in range(1, 7)]
+
+    def send(n: int) -> dict:
+        base = (first, second)[n % 2]
+        return httpx.post(f"{base}/v1/threads/w-race/runs", json={"message": orders[n]}, headers=auth,
+                          timeout=120).json()
+
+    with ThreadPoolExecutor(len(orders)) as pool:
+        runs = list(pool.map(send, range(len(orders))))
+    hashes = [e["data"]["ticket"]["ticket_hash"] for run in runs for e in run["events"] if e["event"] == "ticket"]
+    assert len(hashes) == len(orders), runs
+    statuses = sorted(httpx.get(f"{first}/v1/tickets/{h}", headers=auth).json()["status"] for h in hashes)
+    assert statuses == ["cancelled"] * 5 + ["pending"], statuses
+    thread = httpx.get(f"{second}/v1/threads/w-race", headers=auth).json()
+    assert sorted(m["content"] for m in thread["messages"] if m["role"] == "user") == sorted(orders)
+    assert thread["pending_ticket"]["ticket_hash"] in hashes

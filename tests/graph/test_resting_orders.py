@@ -4,6 +4,7 @@ at execution; its ticket shows that fill, marked hypothetical, and the keeper's 
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -88,11 +89,13 @@ async def test_a_modest_resting_limit_shows_its_fill_if_it_fills_marked_hypothet
 async def test_the_terminal_panel_labels_a_resting_orders_figures_as_if_it_fills(trade: TradeWorld) -> None:
     ticket, _ = await _ticket(trade, _thread(), "buy 10 sol at 140 5x")
     console = Console(width=200, record=True)
-    console.print(ticket_panel(ticket))
+    console.print(ticket_panel(ticket, trade.paper.clock()))
     screen = console.export_text()
-    assert "if it fills" in screen and "at your limit price (not a fill yet):" in screen
-    assert "fill price" in screen and "140.000000" in screen and "expected fill" not in screen
-    assert "reserving $280.280000; -6.67% from the oracle 150.000000" in screen
+    assert re.search(r"Limit price\s+\$140\.000 · 6\.7% below mark \$150\.000", screen), screen
+    assert re.search(r"If filled: fill\s+\$140\.000", screen) and "Expected fill" not in screen
+    assert re.search(r"If filled: fees\s+\$0\.28 · 2\.0 bps", screen), screen
+    assert re.search(r"Reserved now\s+\$280\.28 for its margin and fee", screen), screen
+    assert "140.000000" not in screen and "280.280000" not in screen
 
 
 async def test_a_limit_far_from_the_market_is_flagged_with_the_threshold(trade: TradeWorld) -> None:

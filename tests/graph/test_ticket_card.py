@@ -97,3 +97,23 @@ async def test_a_decided_ticket_is_stamped_and_has_no_buttons(trade: TradeWorld)
     trade.paper.clock.advance(61)
     expired = ticket_card(trade.tickets.get(card["hash"]), trade.paper.clock())
     assert (expired["status"], expired["stamp"], expired["refreshable"]) == ("expired", "EXPIRED", True)
+
+
+async def test_the_terminal_ticket_panel_shows_the_cards_words_and_numbers(trade: TradeWorld) -> None:
+    from rich.console import Console
+
+    from interfaces.terminal import ticket_panel
+
+    events = await collect(trade.session.send(f"t-{uuid.uuid4().hex[:8]}", "alice", "long 2 SOL"))
+    ticket = next(e.data["ticket"] for e in events if e.type == "ticket")
+    card = ticket_card(trade.tickets.get(ticket["ticket_hash"]), trade.paper.clock())
+    console = Console(width=120, record=True)
+    console.print(ticket_panel(ticket, trade.paper.clock()))
+    screen = re.sub(r" {2,}", "  ", console.export_text())  # the label column's padding as two spaces
+    for shown in [card["title"], *(f"{r['label']}  {r['value']}" for r in card["rows"])]:
+        assert shown in screen, (shown, screen)
+    assert "Leverage  3x (default)" in screen and "Fees  $0.15 · 5.0 bps" in screen
+    assert re.search(r"Expires  in \d+ s \(at \d\d:\d\d:\d\d UTC\)", screen), screen
+    assert ticket["ticket_hash"] in screen and f"/approve {ticket['ticket_hash'][:8]}" in screen
+    assert not RAW_DECIMALS.search(screen.replace(ticket["ticket_hash"], "")), screen
+    assert "prepare_order" not in screen and "margin_after_usd" not in screen

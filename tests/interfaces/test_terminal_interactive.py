@@ -63,13 +63,14 @@ async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_command
             assert "## Trading" not in ANSI.sub("", term.screen) and "`long 2 SOL 5x`" not in ANSI.sub("", term.screen)
             term.type("price of sol")
             screen = term.read_until("quality ok")
-            assert "→ get_price(market=SOL-PERP)" in screen and "mikey ›" in screen
+            assert "· Price: done" in screen and "get_price" not in screen and "mikey ›" in screen
             term.type("long 2 SOL 5x")
-            screen = term.read_until(r"hash\s+[0-9a-f]{12,}\s")
-            found = re.search(r"hash\s+([0-9a-f]{12,})\s", screen)
+            screen = term.read_until(r"Hash\s+[0-9a-f]{64}\s")
+            found = re.search(r"Hash\s+([0-9a-f]{64})\s", screen)
             assert found, screen
             ticket_hash = found.group(1)
-            assert "Long 2 SOL-PERP at market, 5x" in screen
+            assert "Long 2 SOL-PERP at market" in screen and re.search(r"Leverage\s+5x", screen) and re.search(r"Fees\s+\$", screen)
+            assert "prepare_order" not in screen and not re.search(r"\b\d+\.\d{6}\b", screen)
             term.type(f"/reject {ticket_hash[:10]}")
             term.read_until("was rejected: rejected by its owner")
             term.type("/quit")

@@ -29,3 +29,14 @@ def test_an_answer_reading_out_positions_is_a_table() -> None:
 def test_markdown_is_rendered_not_shown_raw() -> None:
     screen = _screen(ChatEvent("text", {"role": "assistant", "text": "## Trading\n- `long 2 SOL 5x` — market"}))
     assert "Trading" in screen and "##" not in screen and "`" not in screen and "mikey ›" in screen
+
+
+def test_a_tool_call_is_one_line_with_its_label_never_its_internal_name() -> None:
+    call = ChatEvent("tool_call", {"id": "c1", "name": "get_price", "args": {"market": "SOL-PERP"}})
+    done = ChatEvent("tool_result", {"id": "c1", "name": "get_price", "status": "success", "text": "SOL-PERP: $150",
+                                     "data": {}})
+    failed = ChatEvent("tool_result", {"id": "c2", "name": "prepare_order", "status": "error",
+                                       "text": "error: margin 120 exceeds free collateral 100\nmore", "data": {}})
+    screen = _screen(call) + _screen(done) + _screen(failed)
+    assert screen.splitlines() == ["· Price: done", "· Order ticket: margin 120 exceeds free collateral 100"], screen
+    assert "get_price" not in screen and "prepare_order" not in screen

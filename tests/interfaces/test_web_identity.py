@@ -169,6 +169,52 @@ async def test_a_second_user_cannot_act_on_the_first_users_thread(desk: Desk) ->
     assert (ticket_hash, desk.local, "executed") in desk.tickets()
 
 
+async def test_every_tab_open_on_a_thread_is_shown_its_pushed_alerts(desk: Desk) -> None:
+    token = session_token(desk.run.base, desk.local, desk.local_password)
+    first = Page(desk.run.base, token)
+    await first.open()
+    second = third = None
+    try:
+        await first.say("what's SOL doing?")  # the conversation is stored: another tab can open it
+        second = Page(desk.run.base, token, thread_id=first.thread_id)
+        await second.open()
+        third = Page(desk.run.base, token)  # the same trader's other conversation: not this thread's pushes
+        await third.open()
+        await first.say("alert me when sol goes above 1")  # fires on the alert service's next price
+        for page in (first, second):
+            await page._until(lambda: any(t.startswith("🔔 Alert #") for t in page.texts()),  # noqa: B023
+                              "the alert on every tab of the thread")
+        alerts = [[t for t in page.texts() if t.startswith("🔔")] for page in (first, second)]
+        assert alerts[0] == alerts[1] and len(alerts[0]) == 1 and "SOL-PERP is at" in alerts[0][0], alerts
+        assert not any(t.startswith("🔔") for t in third.texts())
+    finally:
+        for page in (first, second, third):
+            if page is not None:
+                await page.close()
+
+
+async def test_a_ticket_decided_in_one_tab_loses_its_buttons_in_the_other(desk: Desk) -> None:
+    token = session_token(desk.run.base, desk.local, desk.local_password)
+    first = Page(desk.run.base, token)
+    await first.open()
+    second = None
+    try:
+        await first.say("long 1 SOL 2x")
+        approve = next(a for a in first.actions() if a["name"] == "approve")
+        ticket_hash = approve["payload"]["ticket_hash"]
+        second = Page(desk.run.base, token, thread_id=first.thread_id)  # the same conversation, reopened
+        await second.open()
+        assert (await first.click(approve)).status_code == 200
+        # Well before the card's own expiry (60 s), the other tab's card is stamped and has no buttons.
+        await second._until(lambda: any(c["hash"] == ticket_hash and c["status"] == "filled"
+                                         for c in second.cards()), "the other tab's card stamped", timeout_s=20)
+        assert second.actions() == []
+    finally:
+        await first.close()
+        if second is not None:
+            await second.close()
+
+
 def test_a_wrong_password_is_refused_and_says_nothing_about_the_user(desk: Desk) -> None:
     wrong = "not-the-password-" + uuid.uuid4().hex
     answers = [sign_in(desk.run.base, name, wrong) for name in (desk.local, "bob", "nobody-here")]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agent.session import _MAX_AUDITED_TEXT
+from interfaces._ticket_card import NEAR_LIQUIDATION_PCT
 from interfaces._web_guard import ADDRESS_FAILURES, ADDRESS_WINDOW_S
 from interfaces.terminal import _MIN_HASH_PREFIX
 from knowledge._facts import code_facts
@@ -43,6 +44,7 @@ PHRASES = [
     ("paper-vs-live.md", f'labelled "{REPLAY_NOTE}"'),
     ("limit-orders.md", f"warns when it\nis more than {FAR_FROM_MARK_PCT}% away either way"),
     ("reading-a-ticket.md", f"with a warning when that is more than {FAR_FROM_MARK_PCT}% either way"),
+    ("reading-a-ticket.md", f"The card warns when it is less than {NEAR_LIQUIDATION_PCT}% away"),
     ("web-sign-in.md", f"http://{SETTINGS['host'].default}:{SETTINGS['web_port'].default} by default"),
     ("web-sign-in.md", f"(`{SETTINGS['web_auth_header'].default}` by default)"),
 ]
