@@ -181,11 +181,12 @@ class PaperExecutor:
         with self._pool.connection() as conn:
             return self._store.load(conn, (), (), lock=False).state
 
-    def account_state(self, owner: bytes | Pubkey) -> State:
-        """The exchange, its markets, one trader's account (if any) and their resting orders."""
+    def account_state(self, *owners: bytes | Pubkey) -> State:
+        """The exchange, its markets, these traders' accounts (those that exist) and
+        their resting orders."""
         self._ensure_upgraded()
         with self._pool.connection() as conn:
-            return self._store.load_owner(conn, bytes(owner))
+            return self._store.load_owners(conn, [bytes(o) for o in owners])
 
     @property
     def pool(self) -> ConnectionPool:

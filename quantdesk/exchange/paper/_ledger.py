@@ -123,14 +123,15 @@ class AccountStore:
         reads every trader)."""
         return _state_of(conn.execute("SELECT kind, seq, data FROM paper_accounts").fetchall())
 
-    def load_owner(self, conn: psycopg.Connection, owner: bytes) -> State:
-        """The exchange, the markets, one trader's account and their resting orders."""
-        user_address = str(self.pdas.user(owner))
+    def load_owners(self, conn: psycopg.Connection, owners: Iterable[bytes]) -> State:
+        """The exchange, the markets, these traders' accounts and their resting orders
+        (found through the open-orders read model, written with the accounts)."""
+        owners = list(owners)
         rows = conn.execute(
-            "SELECT kind, seq, data FROM paper_accounts WHERE kind IN ('exchange', 'market') OR address = %s "
+            "SELECT kind, seq, data FROM paper_accounts WHERE kind IN ('exchange', 'market') OR address = ANY(%s) "
             "UNION ALL SELECT a.kind, a.seq, a.data FROM paper_open_orders o JOIN paper_accounts a "
-            "ON a.address = o.address WHERE o.owner = %s",
-            (user_address, codec.encode_key(owner))).fetchall()
+            "ON a.address = o.address WHERE o.owner = ANY(%s)",
+            ([str(self.pdas.user(o)) for o in owners], [codec.encode_key(o) for o in owners])).fetchall()
         return _state_of(rows)
 
     # --- writing ----------------------------------------------------------------
