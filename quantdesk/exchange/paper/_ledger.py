@@ -17,8 +17,9 @@ too), plus the user and order accounts its instructions name. The engine touches
 nothing else (engine/_apply.py: it finds users and orders by owner and id among
 those present), which the differential test against the whole-state engine checks.
 Writable accounts are locked with ``SELECT ... FOR UPDATE`` in address order
-(collation "C"), one global order, so two transactions never wait on each other in
-a cycle; read-only accounts are read without a lock.
+(collation "C") before anything is applied: first the paper token accounts among
+them, then the program accounts. That is one global order, so two transactions
+never wait on each other in a cycle; read-only accounts are read without a lock.
 """
 
 from __future__ import annotations
@@ -107,6 +108,11 @@ class AccountStore:
         write = sorted(set(writable))
         rows: dict[str, tuple[str, int, Any]] = {}
         if lock and write:
+            # Paper USDC token accounts the transaction may move, first and in the same
+            # order: the token ledger locks them again as it debits and credits, which
+            # then never waits (the global order is: token accounts, then program accounts).
+            conn.execute('SELECT 1 FROM paper_token_accounts WHERE address = ANY(%s) ORDER BY address COLLATE "C" '
+                         "FOR UPDATE", (write,))
             for address, kind, seq, data in conn.execute(
                 'SELECT address, kind, seq, data FROM paper_accounts WHERE address = ANY(%s) '
                 'ORDER BY address COLLATE "C" FOR UPDATE', (write,)):
