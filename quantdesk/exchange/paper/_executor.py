@@ -120,10 +120,25 @@ class OracleBook:
 
     @staticmethod
     def latest_for_feed(conn: psycopg.Connection, feed_id: bytes) -> OracleInput | None:
-        row = conn.execute(
-            "SELECT price, conf, expo, publish_time FROM price_ticks WHERE feed_id = %s "
-            "ORDER BY publish_time DESC LIMIT 1", (feed_id.hex(),),
-        ).fetchone()
+        return OracleBook._oracle(feed_id, OracleBook._query(conn, feed_id).fetchone())
+
+    def prefetch(self, conn: psycopg.Connection, account: Pubkey) -> Callable[[], OracleInput | None] | None:
+        """Sends the read of ``account``'s latest price now and returns how to get it
+        (None for an account that is no known price account: ``read`` says why)."""
+        feed = self._by_account.get(account)
+        if feed is None:
+            return None
+        feed_id = bytes.fromhex(feed.feed_id)
+        cursor = self._query(conn, feed_id)
+        return lambda: self._oracle(feed_id, cursor.fetchone())
+
+    @staticmethod
+    def _query(conn: psycopg.Connection, feed_id: bytes) -> psycopg.Cursor[Any]:
+        return conn.execute("SELECT price, conf, expo, publish_time FROM price_ticks WHERE feed_id = %s "
+                            "ORDER BY publish_time DESC LIMIT 1", (feed_id.hex(),))
+
+    @staticmethod
+    def _oracle(feed_id: bytes, row: Any) -> OracleInput | None:  # noqa: ANN401 - a result row
         if row is None:
             return None
         return OracleInput(feed_id=feed_id, price=int(row[0]), conf=int(row[1]), exponent=int(row[2]),
@@ -221,10 +236,6 @@ class PaperExecutor:
     def _process(self, raw: bytes, *, commit: bool, sig_verify: bool) -> TxOutcome:
         now = self._clock()
         tx = admit_transaction(raw, self.allowed_programs, verify_signatures=sig_verify)
-        age = self.blockhashes.age_in_slots(tx.recent_blockhash, now)
-        if age is None or age > MAX_AGE_SLOTS:
-            raise TransactionRejected("BlockhashNotFound", "the transaction's recent blockhash is unknown or expired "
-                                      f"(valid for {MAX_AGE_SLOTS} slots); get a new one and sign again")
         decoded = [self._decode(ins) for ins in tx.instructions]
         writable, readonly = self._named_accounts(decoded)
         self._ensure_upgraded()
@@ -242,21 +253,38 @@ class PaperExecutor:
              now: datetime, *, commit: bool) -> TxOutcome:
         signature = str(tx.signature)
         slot = slot_at(now)
+        # Pipeline mode: statements whose results are not needed yet travel together,
+        # so a transaction costs two round trips (reads and locks; writes and commit)
+        # plus one per token move, rather than one per statement.
         with self._pool.connection() as conn:
-            conn.execute("BEGIN")
             try:
-                if commit and conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
-                                           (signature,)).fetchone():
-                    raise TransactionRejected("AlreadyProcessed", f"transaction {signature[:16]}… was already processed")
-                loaded = self._store.load(conn, writable, readonly, lock=commit)
-                outcome = self._execute(conn, tx, decoded, loaded.state, slot, int(now.timestamp()))
-                if commit:
-                    if outcome.ok:
-                        self._save(conn, loaded, outcome)
-                    self._log(conn, tx, outcome)
-                    conn.execute("COMMIT")
-                else:
-                    conn.execute("ROLLBACK")
+                with conn.pipeline():
+                    conn.execute("BEGIN")
+                    issued = conn.execute("SELECT slot FROM paper_blockhashes WHERE blockhash = %s",
+                                          (str(tx.recent_blockhash),))
+                    seen = conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
+                                        (signature,)) if commit else None
+                    pending = self._store.query(conn, writable, readonly, lock=commit)
+                    prices = {account: fetch for account in {d.keys.get("price_update") for d in decoded} - {None}
+                              if (fetch := self._oracles.prefetch(conn, account)) is not None}
+                    row = issued.fetchone()
+                    if row is None or slot - int(row[0]) > MAX_AGE_SLOTS:
+                        raise TransactionRejected("BlockhashNotFound", "the transaction's recent blockhash is unknown "
+                                                  f"or expired (valid for {MAX_AGE_SLOTS} slots); get a new one and "
+                                                  "sign again")
+                    if seen is not None and seen.fetchone():
+                        raise TransactionRejected("AlreadyProcessed",
+                                                  f"transaction {signature[:16]}… was already processed")
+                    loaded = self._store.collect(pending)
+                    oracles = {account: oracle for account, fetch in prices.items() if (oracle := fetch()) is not None}
+                    outcome = self._execute(conn, tx, decoded, loaded.state, slot, int(now.timestamp()), oracles)
+                    if commit:
+                        if outcome.ok:
+                            self._save(conn, loaded, outcome)
+                        self._log(conn, tx, outcome)
+                        conn.execute("COMMIT")
+                    else:
+                        conn.execute("ROLLBACK")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
@@ -289,7 +317,7 @@ class PaperExecutor:
         return writable, readonly - writable
 
     def _execute(self, conn: psycopg.Connection, tx: AdmittedTransaction, decoded: list[_Decoded], state: State,
-                 slot: int, now: int) -> TxOutcome:
+                 slot: int, now: int, oracles: dict[Pubkey, OracleInput]) -> TxOutcome:
         before = state
         events: list[dict[str, Any]] = []
         logs: list[str] = []
@@ -307,8 +335,9 @@ class PaperExecutor:
             try:
                 logs.append(f"Program log: Instruction: {_camel(name)}")
                 resolved = self._resolver.resolve(name, d.args, d.keys, signers, state)
-                oracle = (self._oracles.read(conn, resolved.oracle_account)
-                          if resolved.oracle_account is not None else _NO_ORACLE)
+                account = resolved.oracle_account
+                oracle = (_NO_ORACLE if account is None else
+                          oracles[account] if account in oracles else self._oracles.read(conn, account))
                 result = apply(state, resolved.instruction, oracle, now)
                 if isinstance(result, Err):
                     failure = Failure(index, result.code, result.name, result.message, result.limit, result.value)

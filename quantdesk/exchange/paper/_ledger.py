@@ -75,6 +75,13 @@ class Loaded:
     locked: frozenset[str]
 
 
+@dataclass(frozen=True)
+class _Pending:
+    locked: psycopg.Cursor[Any] | None
+    rest: psycopg.Cursor[Any]
+    lock_set: frozenset[str]
+
+
 class AccountStore:
     def __init__(self, pdas: Pdas) -> None:
         self.pdas = pdas
@@ -105,24 +112,37 @@ class AccountStore:
              lock: bool) -> Loaded:
         """The exchange, every market and the named accounts that exist; ``writable``
         ones locked (when ``lock``) in address order before anything else is read."""
+        return self.collect(self.query(conn, writable, readonly, lock=lock))
+
+    def query(self, conn: psycopg.Connection, writable: Iterable[str], readonly: Iterable[str], *,
+              lock: bool) -> _Pending:
+        """Sends the loading statements without waiting for their results (so that in
+        pipeline mode they travel in one round trip with the caller's other reads)."""
         write = sorted(set(writable))
-        rows: dict[str, tuple[str, int, Any]] = {}
+        locked = None
         if lock and write:
             # Paper USDC token accounts the transaction may move, first and in the same
             # order: the token ledger locks them again as it debits and credits, which
             # then never waits (the global order is: token accounts, then program accounts).
             conn.execute('SELECT 1 FROM paper_token_accounts WHERE address = ANY(%s) ORDER BY address COLLATE "C" '
                          "FOR UPDATE", (write,))
-            for address, kind, seq, data in conn.execute(
-                'SELECT address, kind, seq, data FROM paper_accounts WHERE address = ANY(%s) '
-                'ORDER BY address COLLATE "C" FOR UPDATE', (write,)):
+            locked = conn.execute('SELECT address, kind, seq, data FROM paper_accounts WHERE address = ANY(%s) '
+                                  'ORDER BY address COLLATE "C" FOR UPDATE', (write,))
+        # Everything named (the locked rows again: each statement reads the latest
+        # committed rows, and those are ours now) plus the exchange and every market.
+        rest = conn.execute("SELECT address, kind, seq, data FROM paper_accounts WHERE kind IN ('exchange', 'market') "
+                            "OR address = ANY(%s)", (sorted(set(write) | set(readonly)),))
+        return _Pending(locked, rest, frozenset(write if lock else ()))
+
+    @staticmethod
+    def collect(pending: _Pending) -> Loaded:
+        rows: dict[str, tuple[str, int, Any]] = {}
+        if pending.locked is not None:
+            for address, kind, seq, data in pending.locked.fetchall():
                 rows[address] = (kind, seq, data)
-        rest = sorted((set(write) | set(readonly)) - rows.keys())
-        for address, kind, seq, data in conn.execute(
-            "SELECT address, kind, seq, data FROM paper_accounts WHERE kind IN ('exchange', 'market') "
-            "OR address = ANY(%s)", (rest,)):
+        for address, kind, seq, data in pending.rest.fetchall():
             rows.setdefault(address, (kind, seq, data))
-        return Loaded(_state_of(rows.values()), frozenset(write if lock else ()))
+        return Loaded(_state_of(rows.values()), pending.lock_set)
 
     def load_all(self, conn: psycopg.Connection) -> State:
         """The whole exchange (tests, the migration check and compatibility only: it
