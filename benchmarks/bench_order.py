@@ -264,7 +264,19 @@ def _ceilings(venue: Venue, n: int) -> list[dict]:
         result = apply(state, engine_ix, oracle, now)
         applies.append((time.perf_counter() - t0) * 1000)
     assert hasattr(result, "state")
+    commits: list[float] = []
+    with venue.db.pool.connection() as conn:
+        for i in range(n):  # a durable commit (WAL flush) on the same server: the floor of any write
+            t0 = time.perf_counter()
+            conn.execute("INSERT INTO paper_blockhashes (blockhash, slot, issued_at) VALUES (%s, %s, now())",
+                         (f"bench-commit-{i}", -1 - i))
+            conn.commit()
+            commits.append((time.perf_counter() - t0) * 1000)
+        conn.execute("DELETE FROM paper_blockhashes WHERE slot < 0")
     return [
+        _row("ceiling: Postgres one-row insert + commit p50", statistics.median(commits), "ms",
+             note="fsync on (durable), same server"),
+        _row("ceiling: Postgres one-row insert + commit p99", _pct(commits, 0.99), "ms"),
         _row("ceiling: solders sign + verify p50", statistics.median(sign_verify), "ms", note="same tx bytes"),
         _row("ceiling: solders sign + verify p99", _pct(sign_verify, 0.99), "ms"),
         _row("ceiling: engine apply alone p50", statistics.median(applies), "ms", note="place_order, partial state"),
@@ -316,7 +328,7 @@ def run(quick: bool = False) -> list[dict]:
                 two, rate2 = _two_clients(venue, n, coid)
                 coid += 2 * n
                 p99s[size] = _pct(one, 0.99)
-                note = f"{n} orders; seeding {seeded:.1f} s untimed"
+                note = f"{n} orders; seeding {seeded:.1f} s untimed; load average {os.getloadavg()[0]:.1f}"
                 rows += [
                     _row(f"order path p50, {size:,} traders, 1 client", statistics.median(one), "ms", note=note),
                     _row(f"order path p99, {size:,} traders, 1 client", p99s[size], "ms", "< 10 ms",
