@@ -85,17 +85,22 @@ class ReadModels:
     def update(self, conn: psycopg.Connection, changed: Iterable[str], before: Mapping[str, Account],
                after: Mapping[str, Account], markets: tuple[Market, ...], signature: str,
                events: Iterable[dict[str, Any]]) -> None:
+        users = []
         for address in changed:
             old, new = before.get(address), after.get(address)
             if isinstance(new, User) or isinstance(old, User):
                 assert isinstance(new, User)
-                self.write_positions(conn, new, markets, old if isinstance(old, User) else None)
+                users.append((codec.encode_key(new.owner), new, old if isinstance(old, User) else None))
             elif isinstance(new, Order) or isinstance(old, Order):
                 if new is None:
                     conn.execute("DELETE FROM paper_open_orders WHERE address = %s", (address,))
                 else:
                     assert isinstance(new, Order)
                     self.write_order(conn, address, new, markets[new.market_index])
+        # Position rows in (owner, market) order, the order the keeper's re-pricing
+        # takes them in too, so the two never wait on each other in a cycle.
+        for _, user, previous in sorted(users, key=lambda item: item[0]):
+            self.write_positions(conn, user, markets, previous)
         self.write_fills(conn, signature, events)
 
     @staticmethod

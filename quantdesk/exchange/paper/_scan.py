@@ -7,7 +7,9 @@ funding (its liquidation price includes the funding pending at that index). Afte
 a funding settlement moves the index, the market's rows are stale: those are
 checked exactly with the engine's own ``is_liquidatable`` and refreshed (a bounded
 batch per pass, each row only if no transaction rewrote it meanwhile), so the
-indexed query covers them again.
+indexed query covers them again. The refresh takes one market's rows in owner
+order and commits before the next market: the executor writes a transaction's
+position rows in owner order too, so the two never wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 import psycopg
 
 from quantdesk.exchange.engine import State, codec
+from quantdesk.exchange.engine._errors import ProgramError
 from quantdesk.exchange.engine._risk import is_liquidatable, pending_funding
 from quantdesk.exchange.engine._state import Market, Position
 from quantdesk.exchange.paper._readmodels import position_liquidation_price
@@ -75,15 +78,21 @@ def liquidatable(conn: psycopg.Connection, markets: tuple[Market, ...], marks: d
         refreshed = []
         for owner, base, quote_entry, margin, last_funding, stale_index in stale:
             position = Position(market_index, int(base), int(quote_entry), int(margin), int(last_funding))
-            if is_liquidatable(position, market.params, mark, pending_funding(position, market)):
+            try:
+                under = is_liquidatable(position, market.params, mark, pending_funding(position, market))
+            except ProgramError:  # funding beyond i128: a candidate, the program decides
+                under = True
+            if under:
                 found.append(Liquidation(codec.decode_key(owner), market_index))
             if refresh and len(refreshed) < REFRESH_BATCH:
                 refreshed.append((position_liquidation_price(position, market), index, owner, market_index,
                                   stale_index, base, quote_entry, margin, last_funding))
         if refreshed:
+            refreshed.sort(key=lambda row: row[2])  # by owner: the executor writes position rows in that order
             with conn.cursor() as cur:
                 cur.executemany(
                     "UPDATE paper_positions SET liquidation_price = %s, funding_index = %s WHERE owner = %s "
                     "AND market_index = %s AND funding_index = %s AND base = %s AND quote_entry = %s "
                     "AND margin = %s AND last_cumulative_funding = %s", refreshed)
+            conn.commit()  # one market's rows at a time: never holding rows of two markets at once
     return found
