@@ -28,7 +28,6 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -119,9 +118,9 @@ class Venue:
                 state = result.state
             exchange, markets = state.exchange, state.markets
             (user,), (order,) = state.users, state.orders
-            accounts.append((self.store.address(user), "user", json.dumps(codec_user(user))))
+            accounts.append((self.store.address(user), "user", json.dumps(codec.encode_user(user))))
             order_address = self.store.address(order)
-            accounts.append((order_address, "order", json.dumps(codec_order(order))))
+            accounts.append((order_address, "order", json.dumps(codec.encode_order(order))))
             owner_text = codec.encode_key(owner)
             for p in user.positions:
                 positions.append((owner_text, p.market_index, p.base, p.quote_entry, p.margin,
@@ -149,8 +148,7 @@ class Venue:
                 for row in orders:
                     copy.write_row(row)
             for piece in (exchange, *markets):
-                kind, data = ("exchange", codec_exchange(piece)) if piece is exchange else ("market",
-                                                                                         codec_market(piece))
+                data = codec.encode_exchange(piece) if piece is exchange else codec.encode_market(piece)
                 cur.execute("UPDATE paper_accounts SET data = %s WHERE address = %s",
                             (json.dumps(data), self.store.address(piece)))
             cur.execute("ANALYZE paper_accounts")
@@ -182,30 +180,6 @@ class Venue:
         from solders.pubkey import Pubkey
 
         return Pubkey.from_string(self.registry.get("SOL/USD").price_account or "")
-
-
-def codec_user(user: Any) -> dict:
-    from quantdesk.exchange.engine.codec import _state
-
-    return _state.encode_user(user)
-
-
-def codec_order(order: Any) -> dict:
-    from quantdesk.exchange.engine.codec import _state
-
-    return _state.encode_order(order)
-
-
-def codec_exchange(exchange: Any) -> dict:
-    from quantdesk.exchange.engine.codec import _state
-
-    return _state.encode_exchange(exchange)
-
-
-def codec_market(market: Any) -> dict:
-    from quantdesk.exchange.engine.codec import _state
-
-    return _state.encode_market(market)
 
 
 def _place(owner: bytes, kind: OrderKind, side: Side, price: int, coid: int) -> ix.PlaceOrder:

@@ -35,7 +35,6 @@ from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._state import Exchange, Market, Order, User
 from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine.codec import _state as acodec
 
 Account = Exchange | Market | User | Order
 
@@ -43,26 +42,26 @@ Account = Exchange | Market | User | Order
 def _decode(kind: str, data: Any) -> Account:
     match kind:
         case "exchange":
-            return acodec.decode_exchange(data)
+            return codec.decode_exchange(data)
         case "market":
-            return acodec.decode_market(data)
+            return codec.decode_market(data)
         case "user":
-            return acodec.decode_user(data)
+            return codec.decode_user(data)
         case "order":
-            return acodec.decode_order(data)
+            return codec.decode_order(data)
     raise ValueError(f"unknown account kind {kind!r}")
 
 
 def _encode(account: Account) -> tuple[str, dict[str, Any]]:
     match account:
         case Exchange():
-            return "exchange", acodec.encode_exchange(account)
+            return "exchange", codec.encode_exchange(account)
         case Market():
-            return "market", acodec.encode_market(account)
+            return "market", codec.encode_market(account)
         case User():
-            return "user", acodec.encode_user(account)
+            return "user", codec.encode_user(account)
         case Order():
-            return "order", acodec.encode_order(account)
+            return "order", codec.encode_order(account)
     raise TypeError(f"not an engine account: {account!r}")
 
 
