@@ -124,3 +124,23 @@ def test_concurrent_orders_on_one_trader_never_spend_the_same_collateral_twice(w
     after = world.executor.account_state(alice.pubkey).user(bytes(alice.pubkey))
     assert after is not None and len(after.positions) == 1 and after.positions[0].base == 10**9
     assert after.collateral + after.positions[0].margin <= 100 * 10**6
+
+
+def test_two_transactions_creating_the_same_account_at_once_create_it_once(world: PaperWorld) -> None:
+    from solders.compute_budget import set_compute_unit_price
+
+    owner = Signer(Keypair())  # no row to lock yet: the second insert conflicts and that transaction runs again
+    raws = [_signed(world, owner, set_compute_unit_price(price), world.ixs.create_user(owner.pubkey))
+            for price in (1, 2)]
+    barrier = threading.Barrier(2)
+
+    def submit(raw: bytes) -> TxOutcome:
+        barrier.wait()
+        return world.executor.submit(raw)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = [f.result(timeout=30) for f in [pool.submit(submit, raw) for raw in raws]]
+    assert sorted(o.ok for o in outcomes) == [False, True]
+    failed = next(o for o in outcomes if not o.ok)
+    assert failed.failure is not None and failed.failure.name == "UserAlreadyExists"
+    assert [u.owner for u in world.executor.state().users].count(bytes(owner.pubkey)) == 1
