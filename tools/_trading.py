@@ -57,7 +57,7 @@ def _marks(prices: PriceReader) -> dict[int, int]:
 
 async def _view(trading: TradingService, prices: PriceReader, ctx: ToolContext) -> AccountView | None:
     owner = await trading.trader(ctx.user_id)
-    return account_view(await trading.state(), bytes(owner), _marks(prices))
+    return account_view(await trading.state(owner), bytes(owner), _marks(prices))
 
 
 def get_positions(trading: TradingService, prices: PriceReader) -> Handler:

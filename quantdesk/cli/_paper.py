@@ -69,7 +69,7 @@ def faucet_command(
         ixs = PerpInstructions(parts.executor.idl)
         token = parts.executor.faucet(signer.pubkey, units)
         instructions = []
-        if not any(u.owner == bytes(signer.pubkey) for u in parts.executor.state().users):
+        if parts.executor.account_state(signer.pubkey).user(bytes(signer.pubkey)) is None:
             instructions.append(ixs.create_user(signer.pubkey))
         instructions.append(ixs.deposit(signer.pubkey, signer.pubkey, token, units))
         message = build_message(signer.pubkey, instructions, parts.executor.latest_blockhash().blockhash)
@@ -77,7 +77,7 @@ def faucet_command(
         if not outcome.ok:
             assert outcome.failure is not None
             raise VenueError(f"deposit failed: {outcome.failure.message}")
-        view = account_view(parts.executor.state(), bytes(signer.pubkey), {})
+        view = account_view(parts.executor.account_state(signer.pubkey), bytes(signer.pubkey), {})
         assert view is not None
         st.console.print(f"deposited {amount} paper USDC for {user} ({signer.pubkey}); free collateral now "
                          f"{view.collateral:,} USDC (tx {outcome.signature[:16]}…)")
@@ -96,7 +96,8 @@ def _account(ctx: typer.Context, user: str):  # noqa: ANN202
     with open_database(st.settings) as db:
         migrate(db)
         parts = open_paper(st.settings, db)
-        view = account_view(parts.executor.state(), bytes(signer.pubkey), parts.executor.marks())
+        view = account_view(parts.executor.account_state(signer.pubkey), bytes(signer.pubkey),
+                            parts.executor.marks())
     if view is None:
         st.console.print(f"{user} ({signer.pubkey}) has no trading account yet: {start}")
     return st, view, signer

@@ -34,10 +34,14 @@ class IssuedBlockhash:
 class BlockhashIssuer:
     def __init__(self, pool: ConnectionPool) -> None:
         self._pool = pool
+        self._last: IssuedBlockhash | None = None  # a slot's blockhash never changes once issued
 
     def latest(self, now: datetime) -> IssuedBlockhash:
         """The blockhash of the current slot (issued on first request)."""
         slot = slot_at(now)
+        last = self._last
+        if last is not None and last.slot == slot:
+            return last
         candidate = str(Hash(secrets.token_bytes(32)))
         with self._pool.connection() as conn:
             # Two processes racing for the same slot: the first insert wins, both read it back.
@@ -47,7 +51,8 @@ class BlockhashIssuer:
             )
             row = conn.execute("SELECT blockhash FROM paper_blockhashes WHERE slot = %s", (slot,)).fetchone()
         assert row is not None
-        return IssuedBlockhash(Hash.from_string(row[0]), slot, slot + MAX_AGE_SLOTS)
+        self._last = IssuedBlockhash(Hash.from_string(row[0]), slot, slot + MAX_AGE_SLOTS)
+        return self._last
 
     def age_in_slots(self, blockhash: Hash, now: datetime) -> int | None:
         """How many slots old ``blockhash`` is, or None if this venue never issued it."""

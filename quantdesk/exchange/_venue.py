@@ -17,12 +17,13 @@ Semantics both implementations keep:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from solders.hash import Hash
 from solders.instruction import Instruction
+from solders.pubkey import Pubkey
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange.engine import State
@@ -69,6 +70,10 @@ class Venue(Protocol):
 
     async def read_state(self) -> State: ...
 
+    async def read_state_for(self, owners: Sequence[Pubkey]) -> State:
+        """The exchange, its markets, and only these owners' accounts and open orders."""
+        ...
+
 
 class PaperVenue:
     """The local executor behind the Venue interface (its work runs in a thread)."""
@@ -104,7 +109,11 @@ class PaperVenue:
         return VenueResult(signature, status.ok, None, None, status.error, (), tuple(status.logs), status.slot)
 
     async def read_state(self) -> State:
+        """Every trader (the paper venue can list them; tests and compatibility only)."""
         return await asyncio.to_thread(self.executor.state)
+
+    async def read_state_for(self, owners: Sequence[Pubkey]) -> State:
+        return await asyncio.to_thread(self.executor.account_state, *owners)
 
 
 def _result(outcome: Any) -> VenueResult:

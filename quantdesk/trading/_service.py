@@ -138,8 +138,9 @@ class TradingService:
             await self._onboard(signer)
         return signer.pubkey
 
-    async def state(self) -> State:
-        return await self._venue.read_state()
+    async def state(self, *owners: Pubkey) -> State:
+        """The exchange, its markets, and these traders' accounts and open orders (no one else's)."""
+        return await self._venue.read_state_for(list(owners))
 
     def oracle_price(self, spec: MarketSpec) -> tuple[int, Any]:
         """The market's ``ok`` price in engine units (10^-6 USD) and the gated price; raises when not ok."""
@@ -244,7 +245,7 @@ class TradingService:
 
     async def _account(self, user_id: str) -> tuple[Pubkey, State, Any]:
         owner = await self.trader(user_id)
-        state = await self._venue.read_state()
+        state = await self._venue.read_state_for([owner])
         user = next((u for u in state.users if u.owner == bytes(owner)), None)
         if user is None:
             raise TradeRequestError(f"{owner} has no trading account on this venue; deposit collateral first")

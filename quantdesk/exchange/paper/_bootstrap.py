@@ -40,16 +40,16 @@ def send(executor: PaperExecutor, signer: Signer, instructions: list) -> TxOutco
 def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry) -> bool:
     """Make sure the exchange, its markets and pools exist. True if anything was done."""
     ixs = PerpInstructions(executor.idl)
-    state = executor.state()
+    state = executor.exchange_state()
     changed = False
     mint = paper_mint(executor)
     if state.exchange is None:
         send(executor, admin, [ixs.initialize_exchange(admin.pubkey, mint, **EXCHANGE_PARAMS)])
         changed = True
-    for spec in MARKETS[len(executor.state().markets):]:
+    for spec in MARKETS[len(executor.exchange_state().markets):]:
         send(executor, admin, [ixs.add_market(admin.pubkey, spec.index, spec.params(registry))])
         changed = True
-    exchange = executor.state().exchange
+    exchange = executor.exchange_state().exchange
     assert exchange is not None
     if exchange.liquidity_vault == 0 and exchange.insurance_fund == 0:
         token = executor.faucet(admin.pubkey, LIQUIDITY_FUNDING + INSURANCE_FUNDING)

@@ -7,12 +7,20 @@ One transaction, in order:
      known programs (the perp program and Compute Budget);
   2. a recent blockhash this venue issued (≤150 slots), and a signature never seen
      (replays are ``AlreadyProcessed``);
-  3. under the paper_state row lock: each instruction decoded with the IDL, its
-     accounts checked like the program's Anchor constraints, applied by the
-     engine with the oracle from stored Pyth ticks and token moves on the paper
+  3. the accounts its instructions name loaded from the account ledger
+     (_ledger.py): the writable ones locked in address order, the others read
+     without a lock; each instruction decoded with the IDL, its accounts checked
+     like the program's Anchor constraints, applied by the engine to that partial
+     state with the oracle from stored Pyth ticks and token moves on the paper
      USDC ledger; all instructions or none;
-  4. the transaction logged by signature, ok or failed (a failed transaction,
-     like on a cluster, still consumes its signature).
+  4. in the same database transaction: the accounts that changed written back,
+     the read models (_readmodels.py) and events updated, and the transaction
+     logged by signature, ok or failed (a failed transaction, like on a cluster,
+     still consumes its signature).
+
+Transactions on disjoint writable accounts run concurrently; those sharing one
+(the same trader, or the exchange's pools that every trade moves, as on chain)
+take turns on its row lock.
 
 ``simulate`` runs steps 1–3 (optionally without signature checks, like
 ``simulateTransaction`` with ``sigVerify: false``) and commits nothing.
@@ -38,13 +46,15 @@ from quantdesk.exchange._txcheck import AdmittedTransaction, TransactionRejected
 from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.exchange.paper._errors import AnchorError, not_initialized
+from quantdesk.exchange.paper._ledger import AccountStore, Loaded
+from quantdesk.exchange.paper._readmodels import ReadModels
 from quantdesk.exchange.paper._resolve import Resolver
 from quantdesk.exchange.paper._tokens import TokenLedger
+from quantdesk.exchange.paper._upgrade import upgrade_paper_state
 from quantdesk.market import FeedRegistry
 
 COMPUTE_BUDGET = Pubkey.from_string("ComputeBudget111111111111111111111111111111")
 _NO_ORACLE = OracleInput(feed_id=bytes(32), price=0, conf=0, exponent=0, publish_time=0, fully_verified=False)
-_EMPTY_STATE = {"exchange": None, "markets": [], "users": [], "orders": []}
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,19 @@ class TxOutcome:
     failure: Failure | None
     events: tuple[dict[str, Any], ...]
     logs: tuple[str, ...]
-    state: State = field(repr=False)  # after the transaction (before it, if it failed)
+    state: State = field(repr=False)  # the accounts it loaded, after the transaction (before it, if it failed)
+    before: State = field(repr=False)  # the accounts it loaded, before the transaction
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """One instruction of an admitted transaction, decoded once with the IDL."""
+
+    ins: Any
+    name: str | None
+    args: dict[str, Any]
+    keys: dict[str, Pubkey]
+    error: IdlError | None
 
 
 @dataclass(frozen=True)
@@ -98,10 +120,25 @@ class OracleBook:
 
     @staticmethod
     def latest_for_feed(conn: psycopg.Connection, feed_id: bytes) -> OracleInput | None:
-        row = conn.execute(
-            "SELECT price, conf, expo, publish_time FROM price_ticks WHERE feed_id = %s "
-            "ORDER BY publish_time DESC LIMIT 1", (feed_id.hex(),),
-        ).fetchone()
+        return OracleBook._oracle(feed_id, OracleBook._query(conn, feed_id).fetchone())
+
+    def prefetch(self, conn: psycopg.Connection, account: Pubkey) -> Callable[[], OracleInput | None] | None:
+        """Sends the read of ``account``'s latest price now and returns how to get it
+        (None for an account that is no known price account: ``read`` says why)."""
+        feed = self._by_account.get(account)
+        if feed is None:
+            return None
+        feed_id = bytes.fromhex(feed.feed_id)
+        cursor = self._query(conn, feed_id)
+        return lambda: self._oracle(feed_id, cursor.fetchone())
+
+    @staticmethod
+    def _query(conn: psycopg.Connection, feed_id: bytes) -> psycopg.Cursor[Any]:
+        return conn.execute("SELECT price, conf, expo, publish_time FROM price_ticks WHERE feed_id = %s "
+                            "ORDER BY publish_time DESC LIMIT 1", (feed_id.hex(),))
+
+    @staticmethod
+    def _oracle(feed_id: bytes, row: Any) -> OracleInput | None:  # noqa: ANN401 - a result row
         if row is None:
             return None
         return OracleInput(feed_id=feed_id, price=int(row[0]), conf=int(row[1]), exponent=int(row[2]),
@@ -118,6 +155,10 @@ class PaperExecutor:
         self._oracles = OracleBook(registry)
         self._clock = clock
         self.blockhashes = BlockhashIssuer(pool)
+        self._store = AccountStore(self._resolver.pdas)
+        self._reads = ReadModels()
+        self._writable: dict[str, dict[str, bool]] = {}
+        self._upgraded = False
         self.allowed_programs = frozenset({idl.program_id, COMPUTE_BUDGET})
 
     @property
@@ -143,13 +184,32 @@ class PaperExecutor:
         return None if row is None else TxStatus(signature, int(row[0]), bool(row[1]), row[2], list(row[3]))
 
     def state(self) -> State:
-        """The committed engine state."""
+        """The whole committed engine state. It reads every trader: for tests and
+        compatibility only; hot paths use ``exchange_state`` / ``account_state``."""
+        self._ensure_upgraded()
         with self._pool.connection() as conn:
-            return self._load(conn, lock=False)[0]
+            return self._store.load_all(conn)
+
+    def exchange_state(self) -> State:
+        """The exchange and its markets (no users, no orders)."""
+        self._ensure_upgraded()
+        with self._pool.connection() as conn:
+            return self._store.load(conn, (), (), lock=False).state
+
+    def account_state(self, *owners: bytes | Pubkey) -> State:
+        """The exchange, its markets, these traders' accounts (those that exist) and
+        their resting orders."""
+        self._ensure_upgraded()
+        with self._pool.connection() as conn:
+            return self._store.load_owners(conn, [bytes(o) for o in owners])
+
+    @property
+    def pool(self) -> ConnectionPool:
+        return self._pool
 
     def marks(self) -> dict[int, int]:
         """The latest oracle price of every market in engine units (10^-6 USD), where one is stored."""
-        state = self.state()
+        state = self.exchange_state()
         marks: dict[int, int] = {}
         with self._pool.connection() as conn:
             for market in state.markets:
@@ -166,8 +226,8 @@ class PaperExecutor:
         """Credit paper USDC (base units) to ``owner``'s token account; returns its address."""
         if amount <= 0:
             raise VenueError("the faucet amount must be positive")
+        state = self.exchange_state()
         with self._pool.connection() as conn, conn.transaction():
-            state, _ = self._load(conn, lock=True)
             if state.exchange is None:
                 raise VenueError("the paper exchange is not initialized yet")
             return TokenLedger(conn, Pubkey(state.exchange.collateral_mint)).mint_to(owner, amount)
@@ -176,50 +236,108 @@ class PaperExecutor:
     def _process(self, raw: bytes, *, commit: bool, sig_verify: bool) -> TxOutcome:
         now = self._clock()
         tx = admit_transaction(raw, self.allowed_programs, verify_signatures=sig_verify)
-        age = self.blockhashes.age_in_slots(tx.recent_blockhash, now)
-        if age is None or age > MAX_AGE_SLOTS:
-            raise TransactionRejected("BlockhashNotFound", "the transaction's recent blockhash is unknown or expired "
-                                      f"(valid for {MAX_AGE_SLOTS} slots); get a new one and sign again")
+        decoded = [self._decode(ins) for ins in tx.instructions]
+        writable, readonly = self._named_accounts(decoded)
+        self._ensure_upgraded()
+        for attempt in range(2):
+            try:
+                return self._run(tx, decoded, writable, readonly, now, commit=commit)
+            except psycopg.errors.UniqueViolation:
+                # Two transactions created the same account at once (neither could lock a
+                # row that did not exist yet); run again: this one now sees it exists.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _run(self, tx: AdmittedTransaction, decoded: list[_Decoded], writable: set[str], readonly: set[str],
+             now: datetime, *, commit: bool) -> TxOutcome:
         signature = str(tx.signature)
         slot = slot_at(now)
+        # Pipeline mode: statements whose results are not needed yet travel together,
+        # so a transaction costs two round trips (reads and locks; writes and commit)
+        # plus one per token move, rather than one per statement.
         with self._pool.connection() as conn:
-            conn.execute("BEGIN")
             try:
-                if commit and conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
-                                           (signature,)).fetchone():
-                    raise TransactionRejected("AlreadyProcessed", f"transaction {signature[:16]}… was already processed")
-                state, version = self._load(conn, lock=commit)
-                outcome = self._execute(conn, tx, state, slot, int(now.timestamp()))
-                if commit:
-                    if outcome.ok:
-                        self._save(conn, outcome, version)
-                    self._log(conn, tx, outcome)
-                    conn.execute("COMMIT")
-                else:
-                    conn.execute("ROLLBACK")
+                with conn.pipeline():
+                    conn.execute("BEGIN")
+                    issued = conn.execute("SELECT slot FROM paper_blockhashes WHERE blockhash = %s",
+                                          (str(tx.recent_blockhash),))
+                    seen = conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
+                                        (signature,)) if commit else None
+                    pending = self._store.query(conn, writable, readonly, lock=commit)
+                    prices = {account: fetch for account in {d.keys.get("price_update") for d in decoded} - {None}
+                              if (fetch := self._oracles.prefetch(conn, account)) is not None}
+                    row = issued.fetchone()
+                    if row is None or slot - int(row[0]) > MAX_AGE_SLOTS:
+                        raise TransactionRejected("BlockhashNotFound", "the transaction's recent blockhash is unknown "
+                                                  f"or expired (valid for {MAX_AGE_SLOTS} slots); get a new one and "
+                                                  "sign again")
+                    if seen is not None and seen.fetchone():
+                        raise TransactionRejected("AlreadyProcessed",
+                                                  f"transaction {signature[:16]}… was already processed")
+                    loaded = self._store.collect(pending)
+                    oracles = {account: oracle for account, fetch in prices.items() if (oracle := fetch()) is not None}
+                    outcome = self._execute(conn, tx, decoded, loaded.state, slot, int(now.timestamp()), oracles)
+                    if commit:
+                        if outcome.ok:
+                            self._save(conn, loaded, outcome)
+                        self._log(conn, tx, outcome)
+                        conn.execute("COMMIT")
+                    else:
+                        conn.execute("ROLLBACK")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
         return outcome
 
-    def _execute(self, conn: psycopg.Connection, tx: AdmittedTransaction, state: State, slot: int,
-                 now: int) -> TxOutcome:
+    def _decode(self, ins: Any) -> _Decoded:  # noqa: ANN401 - an admitted instruction
+        if ins.program_id == COMPUTE_BUDGET:
+            return _Decoded(ins, None, {}, {}, None)
+        try:
+            name, args = self._idl.decode(ins.data)
+        except IdlError as exc:
+            return _Decoded(ins, None, {}, {}, exc)
+        keys = dict(zip(self._idl.account_names(name), (m.pubkey for m in ins.accounts), strict=False))
+        return _Decoded(ins, name, args, keys, None)
+
+    def _named_accounts(self, decoded: list[_Decoded]) -> tuple[set[str], set[str]]:
+        """The addresses the instructions name, split by the IDL's writable flag (the
+        program's ``mut`` constraints): those the transaction may write, and the rest."""
+        writable: set[str] = set()
+        readonly: set[str] = set()
+        for d in decoded:
+            if d.name is None:
+                continue
+            flags = self._writable.get(d.name)
+            if flags is None:
+                flags = self._writable[d.name] = {a["name"]: bool(a.get("writable"))
+                                                  for a in self._idl.doc_instruction(d.name)["accounts"]}
+            for account, key in d.keys.items():
+                (writable if flags.get(account) else readonly).add(str(key))
+        return writable, readonly - writable
+
+    def _execute(self, conn: psycopg.Connection, tx: AdmittedTransaction, decoded: list[_Decoded], state: State,
+                 slot: int, now: int, oracles: dict[Pubkey, OracleInput]) -> TxOutcome:
         before = state
         events: list[dict[str, Any]] = []
         logs: list[str] = []
         signers = frozenset(tx.signers)
         conn.execute("SAVEPOINT tx_start")
-        for index, ins in enumerate(tx.instructions):
+        for index, d in enumerate(decoded):
+            ins = d.ins
             if ins.program_id == COMPUTE_BUDGET:
                 continue  # limits and priority fees mean nothing on paper
             logs.append(f"Program {ins.program_id} invoke [1]")
+            if d.error is not None or d.name is None:
+                failure = Failure(index, 101, "InstructionFallbackNotFound", str(d.error))
+                return self._failed(conn, tx, before, slot, failure, logs)
+            name = d.name
             try:
-                name, args = self._idl.decode(ins.data)
                 logs.append(f"Program log: Instruction: {_camel(name)}")
-                keys = dict(zip(self._idl.account_names(name), (m.pubkey for m in ins.accounts), strict=False))
-                resolved = self._resolver.resolve(name, args, keys, signers, state)
-                oracle = (self._oracles.read(conn, resolved.oracle_account)
-                          if resolved.oracle_account is not None else _NO_ORACLE)
+                resolved = self._resolver.resolve(name, d.args, d.keys, signers, state)
+                account = resolved.oracle_account
+                oracle = (_NO_ORACLE if account is None else
+                          oracles[account] if account in oracles else self._oracles.read(conn, account))
                 result = apply(state, resolved.instruction, oracle, now)
                 if isinstance(result, Err):
                     failure = Failure(index, result.code, result.name, result.message, result.limit, result.value)
@@ -232,40 +350,38 @@ class PaperExecutor:
                         ledger.credit(*resolved.token_out, name="destination")
             except AnchorError as exc:
                 return self._failed(conn, tx, before, slot, Failure(index, exc.code, exc.name, str(exc)), logs)
-            except IdlError as exc:
-                failure = Failure(index, 101, "InstructionFallbackNotFound", str(exc))
-                return self._failed(conn, tx, before, slot, failure, logs)
             state = result.state
             for event in result.events:
                 encoded = codec.encode_event(event)
                 events.append(encoded)
                 logs.append(f"Program log: event {json.dumps(encoded, sort_keys=True)}")
             logs.append(f"Program {ins.program_id} success")
-        return TxOutcome(str(tx.signature), slot, True, None, tuple(events), tuple(logs), state)
+        return TxOutcome(str(tx.signature), slot, True, None, tuple(events), tuple(logs), state, before)
 
     def _failed(self, conn: psycopg.Connection, tx: AdmittedTransaction, before: State, slot: int,
                 failure: Failure, logs: list[str]) -> TxOutcome:
         conn.execute("ROLLBACK TO SAVEPOINT tx_start")  # token moves of earlier instructions too
         logs.append(f"Program log: {failure.name}: {failure.message}")
         logs.append(f"Program {self._idl.program_id} failed: custom program error: {hex(failure.code)}")
-        return TxOutcome(str(tx.signature), slot, False, failure, (), tuple(logs), before)
+        return TxOutcome(str(tx.signature), slot, False, failure, (), tuple(logs), before, before)
 
-    def _load(self, conn: psycopg.Connection, *, lock: bool) -> tuple[State, int]:
-        conn.execute("INSERT INTO paper_state (id, version, doc) VALUES (1, 0, %s) ON CONFLICT (id) DO NOTHING",
-                     (Jsonb(_EMPTY_STATE),))
-        row = conn.execute("SELECT doc, version FROM paper_state WHERE id = 1" + (" FOR UPDATE" if lock else "")
-                           ).fetchone()
-        assert row is not None
-        return codec.decode_state(row[0]), int(row[1])
+    def _save(self, conn: psycopg.Connection, loaded: Loaded, outcome: TxOutcome) -> None:
+        before, after = self._store.accounts(outcome.before), self._store.accounts(outcome.state)
+        changed = self._store.save(conn, outcome.before, outcome.state, loaded.locked)
+        self._reads.update(conn, changed, before, after, outcome.state.markets, outcome.signature, outcome.events)
+        if outcome.events:
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO paper_events (signature, idx, name, owner, market_index, data) "
+                    "VALUES (%s, %s, %s, %s, %s, %s)",
+                    [(outcome.signature, idx, event["type"], event.get("owner"), event.get("market_index"),
+                      Jsonb(event)) for idx, event in enumerate(outcome.events)])
 
-    def _save(self, conn: psycopg.Connection, outcome: TxOutcome, version: int) -> None:
-        conn.execute("UPDATE paper_state SET doc = %s, version = %s, updated_at = now() WHERE id = 1",
-                     (Jsonb(codec.encode_state(outcome.state)), version + 1))
-        for idx, event in enumerate(outcome.events):
-            conn.execute("INSERT INTO paper_events (signature, idx, name, owner, market_index, data) "
-                         "VALUES (%s, %s, %s, %s, %s, %s)",
-                         (outcome.signature, idx, event["type"], event.get("owner"), event.get("market_index"),
-                          Jsonb(event)))
+    def _ensure_upgraded(self) -> None:
+        if not self._upgraded:
+            with self._pool.connection() as conn, conn.transaction():
+                upgrade_paper_state(conn, self._store, self._reads)
+            self._upgraded = True
 
     def _log(self, conn: psycopg.Connection, tx: AdmittedTransaction, outcome: TxOutcome) -> None:
         error = None if outcome.failure is None else f"{outcome.failure.name} ({outcome.failure.code}): " \

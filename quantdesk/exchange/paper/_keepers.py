@@ -1,7 +1,9 @@
-"""Keepers, as real keeper bots run them: they read the exchange state, and for
-every funding settlement due, resting order whose trigger the oracle crossed and
-position under maintenance margin, they build a transaction, simulate it, and
-submit the ones that would succeed, signed with the keeper's own key.
+"""Keepers, as real keeper bots run them: they find every funding settlement due,
+resting order whose trigger the oracle crossed and position under maintenance
+margin (indexed queries on the read models, _scan.py: a pass with nothing to do
+costs the same with ten traders or a hundred thousand), and for each they build a
+transaction, simulate it, and submit the ones that would succeed, signed with the
+keeper's own key.
 
 Simulating first keeps the transaction log free of keepers' failed guesses; the
 program still decides (a trigger or liquidation it refuses changes nothing).
@@ -19,13 +21,20 @@ from solders.pubkey import Pubkey
 from quantdesk.exchange._builder import PerpInstructions, build_message
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange.engine import OrderKind, State
 from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
+from quantdesk.exchange.paper._scan import Liquidation, Trigger, crossed_triggers, due_funding, liquidatable
 from quantdesk.logs import get_logger
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
 
 log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Work:
+    funding: list[int]
+    triggers: list[Trigger]
+    liquidations: list[Liquidation]
 
 
 @dataclass
@@ -46,36 +55,39 @@ class Keeper:
 
     def ensure_account(self) -> None:
         """The keeper's trading account receives liquidation rewards; create it once."""
-        if not any(u.owner == bytes(self._signer.pubkey) for u in self._executor.state().users):
+        me = bytes(self._signer.pubkey)
+        if self._executor.account_state(me).user(me) is None:
             self._try(self._ixs.create_user(self._signer.pubkey))
 
+    def find_work(self, now: int) -> Work:
+        """What a pass would try: funding due, crossed triggers, liquidations (indexed queries)."""
+        state = self._executor.exchange_state()
+        marks = self._executor.marks()
+        me = bytes(self._signer.pubkey)
+        with self._executor.pool.connection() as conn:
+            triggers = crossed_triggers(conn, marks)
+            liquidations = [w for w in liquidatable(conn, state.markets, marks) if w.owner != me]
+        return Work(due_funding(state, now), triggers, liquidations)
+
     def run_once(self, now: int) -> KeeperReport:
-        """One pass over the state: settle funding, trigger orders, liquidate."""
-        state = self._executor.state()
+        """One pass: settle funding, trigger orders, liquidate."""
+        work = self.find_work(now)
         report = KeeperReport()
-        for market in state.markets:
-            if not market.paused and now - market.last_funding_ts >= market.params.funding_interval_secs:
-                if self._try(self._ixs.settle_funding(market.index, self._price_accounts[market.index]), report):
-                    report.funding += 1
-        for order in self._resting_orders(state):
-            owner = Pubkey(order.owner)
-            ix = self._ixs.trigger_order(self._signer.pubkey, owner, order.id, order.market_index,
-                                         self._price_accounts[order.market_index], rent_payer=owner)
+        for index in work.funding:
+            if self._try(self._ixs.settle_funding(index, self._price_accounts[index]), report):
+                report.funding += 1
+        for trigger in work.triggers:
+            owner = Pubkey(trigger.owner)
+            ix = self._ixs.trigger_order(self._signer.pubkey, owner, trigger.order_id, trigger.market_index,
+                                         self._price_accounts[trigger.market_index], rent_payer=owner)
             if self._try(ix, report):
                 report.triggered += 1
-        for user in state.users:
-            if user.owner == bytes(self._signer.pubkey):
-                continue
-            for position in user.positions:
-                ix = self._ixs.liquidate(self._signer.pubkey, Pubkey(user.owner), position.market_index,
-                                         self._price_accounts[position.market_index])
-                if self._try(ix, report):
-                    report.liquidated += 1
+        for liquidation in work.liquidations:
+            ix = self._ixs.liquidate(self._signer.pubkey, Pubkey(liquidation.owner), liquidation.market_index,
+                                     self._price_accounts[liquidation.market_index])
+            if self._try(ix, report):
+                report.liquidated += 1
         return report
-
-    @staticmethod
-    def _resting_orders(state: State) -> list:  # noqa: ANN205 - engine Orders
-        return [o for o in state.orders if o.kind in (OrderKind.LIMIT, OrderKind.STOP_LOSS, OrderKind.TAKE_PROFIT)]
 
     def _try(self, instruction: Instruction, report: KeeperReport | None = None) -> bool:
         message = build_message(self._signer.pubkey, [instruction], self._executor.latest_blockhash().blockhash)

@@ -56,7 +56,7 @@ def open_paper(settings: Settings, db: Database) -> PaperVenueParts:
         admin = _local_signer(wallets / "paper-admin.json", "admin")
         keeper = _local_signer(wallets / "paper-keeper.json", "keeper")
         if bootstrap(executor, admin, registry):
-            log.info("paper.bootstrapped", markets=len(executor.state().markets))
+            log.info("paper.bootstrapped", markets=len(executor.exchange_state().markets))
     return PaperVenueParts(executor, registry, admin, keeper)
 
 

@@ -31,7 +31,15 @@ from quantdesk.exchange.engine.codec._fields import (
 )
 
 __all__ = [
+    "decode_exchange",
     "decode_exchange_params",
+    "decode_market",
+    "decode_order",
+    "decode_user",
+    "encode_exchange",
+    "encode_market",
+    "encode_order",
+    "encode_user",
     "decode_market_params",
     "decode_state",
     "encode_exchange_params",
@@ -288,3 +296,10 @@ def parse_pool(s: str) -> Pool:
         return Pool(s)
     except ValueError:
         raise CodecError(f"unknown pool `{s}`") from None
+
+
+# One account at a time (the paper venue stores each program account as its own row).
+encode_exchange, decode_exchange = _encode_exchange, _decode_exchange
+encode_market, decode_market = _encode_market, _decode_market
+encode_user, decode_user = _encode_user, _decode_user
+encode_order, decode_order = _encode_order, _decode_order
