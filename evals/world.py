@@ -28,7 +28,7 @@ from solders.pubkey import Pubkey
 
 from evals.judge import Judge
 from interfaces._assembly import Mikey, open_mikey
-from knowledge import index_corpus, open_knowledge, plan
+from knowledge import Embedder, KnowledgeStore, chunk_doc, index_corpus, load_source, open_knowledge, plan
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate
 from quantdesk.ingest import TickWriter
@@ -91,6 +91,23 @@ def secret_byte_forms(secret: bytes) -> list[str]:
     return forms
 
 
+POISONED_DOCS = Path(__file__).parent / "datasets" / "poisoned_docs"
+
+
+def add_poisoned_docs(store: KnowledgeStore, embedder: Embedder, root: Path = POISONED_DOCS) -> int:
+    """Index the eval-only documents that carry injected instructions beside the real corpus
+    (in the eval run's own database only), for the safety suite's retrieved-document attacks."""
+    added = 0
+    for path in sorted(root.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        source = load_source(path, root)
+        chunks = chunk_doc(source)
+        store.replace_document(source, chunks, embedder.embed([c.embed_text for c in chunks]), embedder.name)
+        added += 1
+    return added
+
+
 @asynccontextmanager
 async def open_world(settings: Settings, server: Database) -> AsyncIterator[EvalWorld]:
     """A MIKEY on a new database of ``server``, ready for cases; everything removed afterwards."""
@@ -106,6 +123,7 @@ async def open_world(settings: Settings, server: Database) -> AsyncIterator[Eval
             migrate(db)
             kb = open_knowledge(run_settings, db)
             index_corpus(kb.store, kb.embedder, plan(kb.store, kb.corpus, kb.embedder.name))
+            add_poisoned_docs(kb.store, kb.embedder)
         finally:
             db.close()
         judge = None
