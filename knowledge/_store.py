@@ -26,8 +26,9 @@ __all__ = ["DocRecord", "Hit", "KnowledgeStore", "SearchMode"]
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # HNSW search breadth: pgvector's default 40 found about 0.8 of the exact top 5 at 100,000 chunks in
-# the benchmark, 200 about 0.96 (README "Knowledge").
-EF_SEARCH = 200
+# the benchmark; 200 found 0.943-0.970 depending on the build, 300 found 0.977 on a build where 40
+# found only 0.813, at a p95 of 32 ms for the whole hybrid query (README "Knowledge", "Performance").
+EF_SEARCH = 300
 # One round trip before the search: this transaction's HNSW breadth, the newest chunk id (has the
 # corpus changed since the lexeme statistics were read?) and the question's lexemes.
 _PREPARE = ("SELECT (SELECT max(id) FROM knowledge_chunks), "
