@@ -28,7 +28,7 @@ from solders.pubkey import Pubkey
 
 from evals.judge import Judge
 from interfaces._assembly import Mikey, open_mikey
-from knowledge import Embedder, KnowledgeStore, chunk_doc, index_corpus, load_source, open_knowledge, plan
+from knowledge import Embedder, IndexPlan, KnowledgeStore, index_corpus, open_knowledge, plan
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate
 from quantdesk.ingest import TickWriter
@@ -97,15 +97,10 @@ POISONED_DOCS = Path(__file__).parent / "datasets" / "poisoned_docs"
 def add_poisoned_docs(store: KnowledgeStore, embedder: Embedder, root: Path = POISONED_DOCS) -> int:
     """Index the eval-only documents that carry injected instructions beside the real corpus
     (in the eval run's own database only), for the safety suite's retrieved-document attacks."""
-    added = 0
-    for path in sorted(root.glob("*.md")):
-        if path.name == "README.md":
-            continue
-        source = load_source(path, root)
-        chunks = chunk_doc(source)
-        store.replace_document(source, chunks, embedder.embed([c.embed_text for c in chunks]), embedder.name)
-        added += 1
-    return added
+    # Only additions (a plan of the whole folder would remove the real corpus as "gone").
+    docs = {path.name: path for path in sorted(root.glob("*.md")) if path.name != "README.md"}
+    index_corpus(store, embedder, IndexPlan(root, embedder.name, added=docs, changed={}, removed=[], unchanged=[]))
+    return len(docs)
 
 
 @asynccontextmanager

@@ -126,25 +126,30 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content=self._summarize_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
-        parsed = parse_command(_text(last))
-        if not (isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)):
-            followup = resolve_followup(_text(last), _context(messages))
+        text = _text(last)
+        parsed = parse_command(text)
+        refused = isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)
+        ctx = None if refused else _context(messages)
+        if ctx is not None:
+            followup = resolve_followup(text, ctx)
             if isinstance(followup, Reply):
                 return AIMessage(content=followup.text)
             if followup is not None and not isinstance(parsed, ToolCalls):
                 parsed = followup
-        if isinstance(parsed, NotUnderstood) and is_help_request(_text(last)):
+        if isinstance(parsed, NotUnderstood) and is_help_request(text):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
-        if isinstance(parsed, NotUnderstood) and not parsed.reason.startswith(APPROVAL_REASON):
-            parsed = self._read_by_intent(_text(last)) or parsed
         if isinstance(parsed, NotUnderstood):
-            question = route_question(_text(last))
-            if question is not None and all(self._bound(c.name) for c in question.calls):
+            question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
+            if not refused:
+                parsed = self._read_by_intent(text, question) or parsed
+            if isinstance(parsed, NotUnderstood) and question is not None and all(
+                    self._bound(c.name) for c in question.calls):
                 parsed = question
         if isinstance(parsed, Ambiguous):
             return AIMessage(content=parsed.question)
         if isinstance(parsed, NotUnderstood):
-            return AIMessage(content=_miss(_text(last), parsed, ticket_was_waiting=_ticket_was_waiting(messages)))
+            waiting = ctx.ticket_set_aside if ctx is not None else _ticket_was_waiting(messages)
+            return AIMessage(content=_miss(text, parsed, ticket_was_waiting=waiting))
         unavailable = [c.name for c in parsed.calls if not self._bound(c.name)]
         if unavailable:
             return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
@@ -158,12 +163,12 @@ class RulesChatModel(BaseChatModel):
             ],
         )
 
-    def _read_by_intent(self, text: str) -> Parsed | None:
-        """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs."""
+    def _read_by_intent(self, text: str, routed: ToolCalls | None) -> Parsed | None:
+        """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
+        ``routed`` is where the question router would send it (:func:`route_question`)."""
         lowered = text.lower()
         if self.intents is None or _HOW_IT_WORKS.search(lowered) or _ACTION.search(lowered):
             return None  # "how is my liquidation price computed?" is for the docs, whatever it is near
-        routed = route_question(text)
         if routed is not None and (routed.calls[0].name == "explain_event" or not _PERSONAL.search(lowered)
                                    or _CONCEPT_LEAD.match(lowered)):
             # "what happened to my last order" is the trader's history; "what tick size does eth trade in",

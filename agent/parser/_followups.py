@@ -24,8 +24,9 @@ from agent.parser._result import Ambiguous, Parsed, build, calls
 __all__ = ["Context", "Reply", "ToolUse", "context_from", "resolve_followup"]
 
 _ORDER_TOOLS: Final = frozenset({"prepare_order", "get_quote", "risk_check"})
-_READ_TOOLS: Final = frozenset({"get_price", "get_funding", "get_candles", "get_positions", "get_orders"})
-_MARKET: Final = r"(sol|btc|eth|solana|bitcoin|ethereum|ether|xbt)"
+# Every market word the grammar knows (longest first, so "solana" is not read as "sol" + "ana").
+_MARKETS: Final = "|".join(sorted(MARKET_ALIASES, key=len, reverse=True))
+_MARKET: Final = f"({_MARKETS})"
 _NUMBER: Final = r"(\d+(?:\.\d+)?|\.\d+)"
 
 
@@ -40,11 +41,10 @@ class Context:
     """What the conversation so far refers to."""
 
     last_order: ToolUse | None = None     # the last order, quote or risk check asked for
-    last_read: ToolUse | None = None      # the last market read (price, funding, candles, positions, orders)
     last_tool: ToolUse | None = None      # the last tool call of any kind
     last_market: str | None = None
     ticket_set_aside: bool = False        # a ticket was waiting when this message arrived
-    resting_order: tuple[str, str] | None = None  # (market, order id) of the last order placed to rest
+    resting_order: str | None = None      # the id of the last order placed to rest
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,14 @@ def _exact(value: Decimal) -> Decimal:
     return Decimal(format(value.normalize(), "f"))
 
 
+def _number_in(m: re.Match[str]) -> str:
+    """The number a pattern with several spellings caught (the first of its groups that matched)."""
+    return next(g for g in m.groups() if g is not None)
+
+
 def _leverage(m: re.Match[str], ctx: Context) -> Parsed:
     use = _need_order(ctx)
-    return use if isinstance(use, Ambiguous) else _again(use, leverage=Decimal(m.group(1)))
+    return use if isinstance(use, Ambiguous) else _again(use, leverage=Decimal(_number_in(m)))
 
 
 def _reduce_only(_m: re.Match[str], ctx: Context) -> Parsed:
@@ -114,9 +119,10 @@ def _new_number(m: re.Match[str], ctx: Context) -> Parsed:
     use = _need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
+    number = _number_in(m)
     if use.args.get("order_type") in ("limit", "stop_loss", "take_profit"):
-        return _again(use, price=Decimal(m.group(1)))
-    return Ambiguous("a number without what it is", f"Is {m.group(1)} the size, the price or the leverage?")
+        return _again(use, price=Decimal(number))
+    return Ambiguous("a number without what it is", f"Is {number} the size, the price or the leverage?")
 
 
 def _side(m: re.Match[str], ctx: Context) -> Parsed:
@@ -169,7 +175,7 @@ def _cancel(m: re.Match[str], ctx: Context) -> Parsed | Reply:
     if ctx.ticket_set_aside:
         return Reply("Okay: that ticket is cancelled and nothing was sent.")
     if ctx.resting_order is not None:
-        return calls(build("prepare_cancel", "Cancel which order?", order_id=ctx.resting_order[1]))
+        return calls(build("prepare_cancel", "Cancel which order?", order_id=ctx.resting_order))
     return Ambiguous("no order to cancel named", "Cancel which order: its number (e.g. 'cancel order 3'), a market, "
                                                  "or 'cancel all orders'?")
 
@@ -183,28 +189,22 @@ _RULES: Final[Sequence[tuple[str, Any]]] = (
     (r"(?:half|halve) (?:it|that|that size|the size|of that)|half that size|half size", _scaled(Decimal("0.5"))),
     (r"(?:make it|change it to|use|at|now|then|with) " + _NUMBER + r" ?x(?: leverage| instead| then)?"
      r"|" + _NUMBER + r" ?x (?:instead|then)|(?:actually )?(?:make it )?" + _NUMBER + r"x instead",
-     lambda m, c: _leverage(_first(m), c)),
+     _leverage),
     (r"(?:make it |and )?reduce only", _reduce_only),
-    (r"(?:actually |no |ok )?make it " + _NUMBER + r"|actually " + _NUMBER, lambda m, c: _new_number(_first(m), c)),
+    (r"(?:actually |no |ok )?make it " + _NUMBER + r"|actually " + _NUMBER, _new_number),
     (r"flip it|flip|other way|reverse it|the other side", _side),
     (r"(?:actually |no |make it an? )?(?P<side>long|short|buy|sell)(?: it)?(?: instead)?", _side),
     (r"add (?:another |an extra |)" + _NUMBER + r"(?: " + _MARKET + r")?", _add),
     (r"(?:do|place|book|take|send) (?:that|the quote|that order|this)|go with that|let'?s do that",
      _do_quote),
-    (r"(?:and|what about|how about) (?P<market>" + _MARKET[1:-1] + r")(?: too| also| as well)?"
-     r"|(?P<market2>" + _MARKET[1:-1] + r") (?:too|also|as well)", _other_market),
-    (r"same (?:but |thing |order )?(?:on|for|with|in) (?P<market>" + _MARKET[1:-1] + r")", _other_market),
+    (r"(?:and|what about|how about) (?P<market>" + _MARKETS + r")(?: too| also| as well)?"
+     r"|(?P<market2>" + _MARKETS + r") (?:too|also|as well)", _other_market),
+    (r"same (?:but |thing |order )?(?:on|for|with|in) (?P<market>" + _MARKETS + r")", _other_market),
     (r"close (half of )?(?:it|that|that position|the position|this position)", _close),
-    (r"(?:cancel|delete|remove) (?:it|that|that one|this one|the order|that order|the (" + _MARKET[1:-1]
+    (r"(?:cancel|delete|remove) (?:it|that|that one|this one|the order|that order|the (" + _MARKETS
      + r") one)", _cancel),
     (r"nvm|never mind|nevermind|forget it|scratch that", _never_mind),
 )
-
-
-def _first(m: re.Match[str]) -> re.Match[str]:
-    """A match whose group(1) is the first group that matched (the patterns above have alternatives)."""
-    value = next(g for g in m.groups() if g is not None)
-    return re.match(r"(.*)", value)  # type: ignore[return-value]
 
 
 # --- reading the context from a conversation ----------------------------------------------
@@ -218,12 +218,10 @@ def context_from(calls_made: Sequence[ToolUse], executions: Sequence[Mapping[str
         ctx["last_tool"] = use
         if use.name in _ORDER_TOOLS:
             ctx["last_order"] = use
-        if use.name in _READ_TOOLS:
-            ctx["last_read"] = use
         if use.args.get("market"):
             ctx["last_market"] = use.args["market"]
     for execution in executions:
         for event in (execution.get("data") or {}).get("events", []) or []:
             if event.get("type") == "OrderPlaced" and event.get("resting"):
-                ctx["resting_order"] = (ctx.get("last_market") or "", str(event.get("order_id")))
+                ctx["resting_order"] = str(event.get("order_id"))
     return Context(**ctx)
