@@ -22,8 +22,8 @@ from interfaces._assembly import open_mikey
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
 from tests.conftest import make_settings
-from tests.foundation.cli_helpers import QUANTDESK, cli_env
-from tests.graph.conftest import collect
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
+from tests.agent.graph.conftest import collect
 from tests.restartable_postgres import RestartablePostgres
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from quantdesk.db import migrate, open_database
 from tests.conftest import make_settings, write_sol_tick
-from tests.foundation.cli_helpers import QUANTDESK, cli_env
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 
 
 def _chat(data: Path, tmp: Path, stdin: str) -> list[dict]:

@@ -15,7 +15,7 @@ from quantdesk.db import migrate, open_database
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
 from tests.conftest import make_settings, write_sol_tick
-from tests.foundation.cli_helpers import QUANTDESK, cli_env
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 
 
 async def test_json_chat_answers_prices_and_refuses_typed_approvals(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ import httpx
 import socketio
 
 from tests.doubles.loopback import free_port
-from tests.foundation.cli_helpers import QUANTDESK, cli_env
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 
 FIRST_RUN = re.compile(r"web sign-in: user (\S+), password (\S+) \(shown this once")
 

@@ -14,7 +14,7 @@ from agent._checkpoint import open_checkpointer
 from knowledge import Explainer, IndexPlan, KnowledgeStore, OnnxEmbedder, Retriever, Trail, index_corpus
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry
-from tests.graph.conftest import TradeWorld, collect, trade  # noqa: F401 - the trade world fixture
+from tests.agent.graph.conftest import TradeWorld, collect, trade  # noqa: F401 - the trade world fixture
 from tests.knowledge.conftest import Write, _drop, copy_of_corpus, doc_text
 from tools import knowledge_handlers
 

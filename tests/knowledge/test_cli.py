@@ -8,7 +8,7 @@ from urllib.parse import quote
 from psycopg.conninfo import conninfo_to_dict
 
 from quantdesk.db import Database
-from tests.foundation.cli_helpers import quantdesk
+from tests.quantdesk.cli.cli_helpers import quantdesk
 from tests.knowledge.conftest import Write
 
 

@@ -18,7 +18,7 @@ from quantdesk.db import Database
 from quantdesk.exchange.paper._keepers import Keeper
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
-from tests.graph.conftest import TradeWorld, collect, trade  # noqa: F401 - the trade world fixture
+from tests.agent.graph.conftest import TradeWorld, collect, trade  # noqa: F401 - the trade world fixture
 from tests.knowledge.conftest import _drop, copy_of_corpus
 from tools import knowledge_handlers
 

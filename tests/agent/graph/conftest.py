@@ -1,0 +1,114 @@
+"""Worlds for graph tests: a price book with real-shaped Pyth prices, the real
+checkpointer on the session database, and a ChatSession over them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from agent import ChatEvent, ChatSession, GraphDeps, build_graph
+from agent._checkpoint import open_checkpointer
+from quantdesk.audit import AuditLog
+from quantdesk.db import Database
+from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
+from quantdesk.tickets import TicketStore
+from tools import Toolbox
+from tools._market import get_price
+from functools import partial
+
+from solders.keypair import Keypair
+
+from quantdesk.config import Settings
+from quantdesk.exchange._builder import PerpInstructions
+from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange.paper import PaperExecutor
+from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange.paper._history import daily_pnl, read_history
+from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
+from quantdesk.ingest import PostgresPrices
+from quantdesk.risk import RiskLimitStore
+from quantdesk.trading import TradingService, UserWallets
+from quantdesk.wallet import Signer
+from tests.conftest import make_settings
+from tests.quantdesk.exchange.paper.conftest import Clock, PaperWorld
+from tools import build_toolbox
+from tools._trading import trading_handlers
+
+NOW = 1_790_000_000  # a fixed Unix time for the price book's clock
+
+
+@pytest.fixture
+def book() -> PriceBook:
+    registry = FeedRegistry.load()
+    book = PriceBook(registry, QualityGate(max_age_s=60, max_conf_ratio=Decimal("0.01")), clock=lambda: NOW)
+    sol = registry.get("SOL/USD")
+    book.update(PriceUpdate(feed_id=sol.feed_id, price=15012345678, conf=7512345, expo=-8, publish_time=NOW - 3,
+                            ema_price=14990000000, ema_conf=8000000, source="hermes"))
+    btc = registry.get("BTC/USD")
+    book.update(PriceUpdate(feed_id=btc.feed_id, price=9500000000000, conf=4000000000, expo=-8,
+                            publish_time=NOW - 600, source="hermes"))
+    return book
+
+
+@pytest.fixture
+def clock() -> Callable[[], datetime]:
+    return lambda: datetime.fromtimestamp(time.time(), UTC)
+
+
+@pytest.fixture
+async def read_only_session(database: Database, book: PriceBook,
+                            clock: Callable[[], datetime]) -> AsyncIterator[ChatSession]:
+    audit = AuditLog(database.pool)
+    deps = GraphDeps(toolbox=Toolbox({"get_price": get_price(book)}), tickets=TicketStore(database.pool),
+                     audit=audit, clock=clock)
+    async with open_checkpointer(database) as saver:
+        yield ChatSession(build_graph(deps, saver), audit, clock)
+
+
+async def collect(events: AsyncIterator[ChatEvent]) -> list[ChatEvent]:
+    return [e async for e in events]
+
+
+# --- the trade world: paper venue + trading service + graph ----------------------
+class TradeWorld:
+    limits: RiskLimitStore
+    deps: GraphDeps
+
+    def __init__(self, session: ChatSession, paper: PaperWorld, tickets: TicketStore, audit: AuditLog) -> None:
+        self.session, self.paper, self.tickets, self.audit = session, paper, tickets, audit
+
+
+@pytest.fixture
+async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]:  # noqa: ANN001
+    registry = FeedRegistry.load()
+    clock = Clock()
+    idl = PerpIdl.load()
+    executor = PaperExecutor(fresh_database.pool, idl, registry, clock)
+    paper = PaperWorld(fresh_database, executor, PerpInstructions(idl), registry, clock, Signer(Keypair()))
+    paper.price("SOL/USD", 150_00000000)
+    paper.price("BTC/USD", 95_000_00000000)
+    bootstrap(executor, paper.admin, registry)
+    settings: Settings = make_settings(tmp_path / "data")
+    prices = PostgresPrices(fresh_database, registry, QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
+                            clock=lambda: clock().timestamp())
+    audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
+    parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
+    limits = RiskLimitStore(fresh_database.pool)
+    trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
+                             UserWallets(settings), clock=clock, limits=limits.get,
+                             daily_pnl=partial(daily_pnl, fresh_database.pool), onboard=paper_onboarding(parts))
+    toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(
+        trading, prices, partial(read_history, fresh_database.pool)))
+    deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
+    async with open_checkpointer(fresh_database) as saver:
+        world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
+        world.limits = limits
+        world.deps = deps
+        yield world
+
+

@@ -1,3 +1,0 @@
-"""The paper world (a bootstrapped exchange on a fresh database) for trading-layer tests."""
-
-from tests.paper.conftest import world  # noqa: F401  (the fixture, shared with the paper tests)
