@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import Any
 
 from quantdesk import display as show
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
+from quantdesk.markets import MarketSpec, market_by_symbol
+from quantdesk.units import usd
 from quantdesk.tickets import OrderTicket, StoredTicket
 
 NEAR_LIQUIDATION_PCT = Decimal(10)  # a liquidation price closer than this to the fill gets a warning
@@ -147,7 +148,7 @@ def _order_rows(ticket: OrderTicket, spec: MarketSpec) -> tuple[list[dict[str, s
         row(label, f"{show.price(spec, detail.get('resting_price'))}{where} {show.price(spec, mark)}")
         if detail.get("far_from_mark") and distance is not None:
             warnings.append(f"Far from the mark ({show.pct(abs(distance))}): it fills only if "
-                            f"{spec.symbol.removesuffix('-PERP')} moves that far.")
+                            f"{spec.base} moves that far.")
         row("Fill", show.price(spec, outcome.fill_price))
         if detail.get("reserved_usd") is not None:  # set aside now, while it rests
             rows.append({"label": "Reserved now", "value": f"{show.money(detail['reserved_usd'])} for its margin and fee"})
@@ -194,10 +195,10 @@ def _stamp_note(stored: StoredTicket, status: str, spec: MarketSpec | None) -> s
     if fill is None or spec is None:
         signature = str(stored.signature or "")
         return f"Transaction {signature[:8]}…" if signature else None
-    size = Decimal(int(fill["size"])).scaleb(-spec.base_decimals)
-    price = Decimal(int(fill["price"])).scaleb(-6)
+    size = spec.size(int(fill["size"]))
+    price = usd(int(fill["price"]))
     note = (f"{'Bought' if fill.get('side') == 'buy' else 'Sold'} {show.size(spec, size)} at {show.price(spec, price)}"
-            f" · fee {show.money(Decimal(int(fill['fee'])).scaleb(-6))}")
+            f" · fee {show.money(usd(int(fill['fee'])))}")
     if stored.ticket.outcome.detail.get("effect") in ("reduces", "closes"):
-        note += f" · realized PnL {show.signed_money(Decimal(int(fill['realized_pnl'])).scaleb(-6))}"
+        note += f" · realized PnL {show.signed_money(usd(int(fill['realized_pnl'])))}"
     return note

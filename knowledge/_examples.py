@@ -37,6 +37,7 @@ from quantdesk.exchange.engine import (
 )
 from quantdesk.exchange.engine._risk import base_unit, equity, requirement, value
 from quantdesk.market import FeedRegistry
+from quantdesk.units import to_units, usd_units
 
 __all__ = ["Run", "engine_run", "replace_market", "units"]
 
@@ -46,7 +47,7 @@ ADMIN, TRADER, KEEPER = (bytes([n]) * 32 for n in (1, 2, 3))
 
 def units(amount: Decimal, decimals: int) -> int:
     """A whole amount (dollars, coins) in the engine's integer units."""
-    return int(amount.scaleb(decimals))
+    return to_units(amount, decimals)
 
 
 class Run:
@@ -66,11 +67,11 @@ class Run:
         self.must(InitializeExchange(signer=ADMIN, collateral_mint=bytes([9]) * 32, params=exchange), first)
         for m in markets:
             self.must(AddMarket(signer=ADMIN, params=self.params[m.symbol]), first)
-        self.must(FundPool(signer=ADMIN, pool=Pool.LIQUIDITY, amount=10_000_000 * 10**6), first)
-        self.must(FundPool(signer=ADMIN, pool=Pool.INSURANCE, amount=1_000_000 * 10**6), first)
+        self.must(FundPool(signer=ADMIN, pool=Pool.LIQUIDITY, amount=usd_units(10_000_000)), first)
+        self.must(FundPool(signer=ADMIN, pool=Pool.INSURANCE, amount=usd_units(1_000_000)), first)
         for who in (TRADER, KEEPER):
             self.must(CreateUser(signer=who, delegate=None), first)
-        self.must(Deposit(owner=TRADER, amount=collateral_usdc * 10**6), first)
+        self.must(Deposit(owner=TRADER, amount=usd_units(collateral_usdc)), first)
 
     def set_price(self, symbol: str, price: Decimal) -> None:
         self.prices[symbol] = units(price, 6)

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from knowledge._facts import CodeFacts
-from quantdesk.exchange._markets import MarketSpec
+from quantdesk import units
+from quantdesk.markets import MARKET_TABLE, MarketSpec
 
 __all__ = ["TABLES", "RULE_LIMITS", "bps", "pct", "plain", "price"]
 
@@ -19,37 +20,33 @@ def plain(value: Decimal | int) -> str:
     return f"{Decimal(value).normalize():,f}"
 
 
-def price(units: int) -> str:
+def price(amount_units: int) -> str:
     """Engine price or money units (10^-6 USD) in dollars, cents always shown: 37500000 -> $37.50,
     -269311540 -> −$269.31154."""
-    amount = Decimal(abs(units)).scaleb(-6).normalize()
+    amount = units.usd(abs(amount_units)).normalize()
     if amount.as_tuple().exponent > -2:  # type: ignore[operator]
         amount = amount.quantize(Decimal("0.01"))
-    return f"{'−' if units < 0 else ''}${amount:,f}"
+    return f"{'−' if amount_units < 0 else ''}${amount:,f}"
 
 
 def pct(ppm: int) -> str:
     """Parts per million as a percentage."""
-    return f"{plain(Decimal(ppm).scaleb(-4))}%"
+    return f"{plain(units.ppm_pct(ppm))}%"
 
 
 def bps(ppm: int) -> str:
     """Parts per million in basis points."""
-    return f"{plain(Decimal(ppm).scaleb(-2))} bps"
-
-
-def _base(spec: MarketSpec) -> str:
-    return spec.symbol.removesuffix("-PERP")
+    return f"{plain(units.ppm_bps(ppm))} bps"
 
 
 def lot(spec: MarketSpec) -> str:
-    return f"{plain(Decimal(spec.lot_size).scaleb(-spec.base_decimals))} {_base(spec)}"
+    return f"{plain(spec.lot)} {spec.base}"
 
 
 def funding_rate(spec: MarketSpec) -> str:
     """The maximum funding rate (10^-9 of notional per interval) as a percentage per interval."""
     per = _interval(spec.funding_interval_secs).removeprefix("1 ")
-    return f"{plain(Decimal(spec.max_funding_rate).scaleb(-7))}% per {per}"
+    return f"{plain(units.from_units(spec.max_funding_rate, units.FUNDING_PCT_DECIMALS))}% per {per}"
 
 
 def _interval(seconds: int) -> str:
@@ -166,9 +163,7 @@ def account_limits(f: CodeFacts) -> str:
 
 TABLES: dict[str, Callable[[CodeFacts], str]] = {
     "markets": markets,
-    "market:SOL-PERP": market_card("SOL-PERP"),
-    "market:BTC-PERP": market_card("BTC-PERP"),
-    "market:ETH-PERP": market_card("ETH-PERP"),
+    **{f"market:{symbol}": market_card(symbol) for symbol in MARKET_TABLE.symbols},
     "fees": fees,
     "leverage": leverage,
     "funding": funding,

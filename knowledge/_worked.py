@@ -10,6 +10,7 @@ from knowledge._examples import Run, engine_run
 from knowledge._facts import CodeFacts
 from knowledge._tables import pct, plain, price
 from quantdesk.exchange.engine import Err, Ok, Side
+from quantdesk.units import FUNDING_PCT_DECIMALS, from_units
 
 __all__ = ["WORKED"]
 
@@ -113,10 +114,10 @@ def funding_example(f: CodeFacts) -> str:
     settled = run.event(run.settle_funding(SOL), "FundingSettled")
     paid = run.event(run.close(SOL), "FundingPaid")
     return _lines([
-        ("Open interest", f"{plain(Decimal(market.long_open_interest).scaleb(-spec.base_decimals))} SOL long, "
-                          f"{plain(Decimal(market.short_open_interest).scaleb(-spec.base_decimals))} SOL short"),
+        ("Open interest", f"{plain(spec.size(market.long_open_interest))} SOL long, "
+                          f"{plain(spec.size(market.short_open_interest))} SOL short"),
         ("Rate = max rate × (long − short) ÷ (long + short)",
-         f"{plain(Decimal(settled.rate).scaleb(-7))}% per interval (longs pay)"),
+         f"{plain(from_units(settled.rate, FUNDING_PCT_DECIMALS))}% per interval (longs pay)"),
         ("Intervals settled", str(settled.intervals)),
         ("Oracle at settlement", price(settled.oracle_price)),
         ("Funding the 10 SOL long paid when it was next touched (here: closed)", price(paid.amount)),
@@ -131,7 +132,7 @@ def fill_prices(f: CodeFacts) -> str:
         if oracle is None:
             continue
         run.set_price(spec.symbol, oracle)
-        size = Decimal(spec.lot_size).scaleb(-spec.base_decimals)
+        size = spec.size(spec.lot_size)
         got = []
         for side in (Side.BUY, Side.SELL):
             outcome = run.market_order(spec.symbol, side, size, 1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
+from quantdesk.markets import MarketSpec, market_by_symbol
 
 __all__ = [
     "as_decimal",
@@ -48,8 +48,7 @@ def _spec(market: str | MarketSpec) -> MarketSpec:
 
 def price_places(market: str | MarketSpec) -> int:
     """Decimals of the market's tick (ticks are 10^-6 USD units, powers of ten)."""
-    tick = Decimal(_spec(market).tick_size).scaleb(-6).normalize()
-    return max(0, -tick.as_tuple().exponent)  # type: ignore[operator]
+    return _spec(market).price_places
 
 
 def _grouped(value: Decimal, places: int) -> str:
@@ -89,9 +88,8 @@ def size(market: str | MarketSpec, value: object) -> str:
     if d is None:
         return DASH
     spec = _spec(market)
-    lot_places = max(0, -Decimal(spec.lot_size).scaleb(-spec.base_decimals).normalize().as_tuple().exponent)  # type: ignore[operator]
-    text = f"{abs(d).quantize(Decimal(1).scaleb(-lot_places)).normalize():,f}"
-    return f"{'-' if d < 0 else ''}{text} {spec.symbol.removesuffix('-PERP')}"
+    text = f"{abs(d).quantize(Decimal(1).scaleb(-spec.size_places)).normalize():,f}"
+    return f"{'-' if d < 0 else ''}{text} {spec.base}"
 
 
 def pct(value: object, *, places: int = 1) -> str:

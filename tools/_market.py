@@ -9,6 +9,7 @@ from quantdesk import display as show
 from quantdesk.db import Database
 from quantdesk.ingest import PostgresPrices, StoredCandle, read_status
 from quantdesk.market import ANY_QUALITY, GatedPrice, PriceReader, scaled
+from quantdesk.markets import MARKET_TABLE
 from tools._toolbox import Handler, ToolContext, ToolOutcome
 from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
@@ -17,7 +18,7 @@ REPLAY_NOTE = "replayed: derived from Binance 1m candles, not a Pyth price"
 
 def feed_symbol(market: str) -> str:
     """The price feed a perp market settles on: SOL-PERP -> SOL/USD."""
-    return market.removesuffix("-PERP") + "/USD"
+    return MARKET_TABLE.feeds[market]
 
 
 def _money(value: Decimal) -> str:

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Market = Literal["SOL-PERP", "BTC-PERP", "ETH-PERP"]
+from quantdesk.markets import MARKET_TABLE
+
+if TYPE_CHECKING:
+    Market = str  # the symbols are data (quantdesk.markets), so a type checker sees a str
+else:
+    Market = MARKET_TABLE.literal()  # Literal["SOL-PERP", "BTC-PERP", "ETH-PERP"]: the tools' JSON-schema enum
 Side = Literal["long", "short"]
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 Interval = Literal["1m", "5m", "1h"]

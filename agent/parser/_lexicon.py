@@ -12,16 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from quantdesk.markets import MARKET_TABLE
 from tools.schemas import Market, OrderType, Side
 
-# --- markets -----------------------------------------------------------------
+# --- markets: derived from the one market table (quantdesk.markets), aliases included ---
 
-MARKET_ALIASES: Final[Mapping[str, Market]] = {
-    "sol": "SOL-PERP", "solana": "SOL-PERP", "solperp": "SOL-PERP",
-    "btc": "BTC-PERP", "bitcoin": "BTC-PERP", "xbt": "BTC-PERP", "btcperp": "BTC-PERP",
-    "eth": "ETH-PERP", "ether": "ETH-PERP", "ethereum": "ETH-PERP", "ethperp": "ETH-PERP",
-}
-ALL_MARKETS: Final[tuple[Market, ...]] = ("SOL-PERP", "BTC-PERP", "ETH-PERP")
+MARKET_ALIASES: Final[Mapping[str, Market]] = MARKET_TABLE.aliases  # sol, solana, solperp -> SOL-PERP ...
+ALL_MARKETS: Final[tuple[Market, ...]] = MARKET_TABLE.symbols
+# The bare tickers ("sol", "btc"): a clause of a longer sentence naming one may be an order.
+MARKET_TICKERS: Final = frozenset(base.lower() for base in MARKET_TABLE.bases)
 # "SOL-PERP" arrives as the two words "sol" "perp".
 PERP_WORDS: Final = frozenset({"perp", "perps", "perpetual", "perpetuals"})
 

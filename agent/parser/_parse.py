@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Final
 
 from agent.parser._alert_rules import alert_rule
-from agent.parser._lexicon import APPROVAL_PHRASES, APPROVAL_STEMS, APPROVAL_WORDS
+from agent.parser._lexicon import APPROVAL_PHRASES, APPROVAL_STEMS, APPROVAL_WORDS, MARKET_TICKERS
 from agent.parser._manage_rules import cancel_rule, close_rule, withdraw_rule
 from agent.parser._order_rules import order_rule, stop_rule
 from agent.parser._read_rules import read_rule, search_rule
@@ -120,8 +120,8 @@ _NEGATIONS: Final = frozenset({"no", "not", "dont", "don't", "never", "nope", "n
 # What a clause of a longer sentence may be: an order or a question about one (reads need the whole text).
 _ORDER_TOOLS: Final = frozenset({"prepare_order", "prepare_close", "prepare_cancel", "prepare_withdraw", "get_quote",
                                  "risk_check"})
-_ORDERISH: Final = frozenset({"buy", "sell", "long", "short", "order", "trade", "it", "that", "this", "sol", "btc",
-                              "eth", "position"})
+_ORDERISH: Final = frozenset({"buy", "sell", "long", "short", "order", "trade", "it", "that", "this",
+                              "position"}) | MARKET_TICKERS
 
 
 def _approval_refused() -> NotUnderstood:

@@ -17,16 +17,20 @@ import unicodedata
 import emoji
 
 from interfaces.api._numbers import spoken_money, spoken_number
+from quantdesk.markets import MARKET_TABLE
 
 _NUMBER = r"\d[\d,]*(?:\.\d+)?"
 # A sentence ends at . ! ? followed by white space (so 146.78 is not split), or at a line break.
 _BOUNDARY = re.compile(r"(?<=[.!?…])\s+|\n+")
 
-_BASES = {"SOL": "SOL", "BTC": "bitcoin", "ETH": "ether"}
+_BASES = MARKET_TABLE.spoken  # SOL -> SOL, BTC -> bitcoin, ETH -> ether
+_ANY_BASE = "|".join(map(re.escape, _BASES))
+# Tickers said as a name of their own ("BTC" -> "bitcoin"); "SOL" reads fine as it is.
+_RENAMED = "|".join(re.escape(base) for base, spoken in _BASES.items() if spoken != base) or r"(?!)"
 _WORDS = [
-    (re.compile(r"\b(SOL|BTC|ETH)-PERP\b"), lambda m: f"{_BASES[m.group(1)]} perp"),
-    (re.compile(r"\b(SOL|BTC|ETH)/USD\b"), lambda m: _BASES[m.group(1)]),
-    (re.compile(r"\b(BTC|ETH)\b"), lambda m: _BASES[m.group(1)]),
+    (re.compile(rf"\b({_ANY_BASE})-PERP\b"), lambda m: f"{_BASES[m.group(1)]} perp"),
+    (re.compile(rf"\b({_ANY_BASE})/USD\b"), lambda m: _BASES[m.group(1)]),
+    (re.compile(rf"\b({_RENAMED})\b"), lambda m: _BASES[m.group(1)]),
     (re.compile(r"\bUSDC\b"), lambda _m: "U S D C"),
     (re.compile(r"\buPnL\b"), lambda _m: "unrealized profit and loss"),
     (re.compile(r"\bPnL\b"), lambda _m: "profit and loss"),

@@ -10,9 +10,7 @@ from decimal import Decimal
 
 from quantdesk.alerts._store import Alert, AlertStore
 from quantdesk.market import PriceEvent
-
-# symbol of a perp market's feed: SOL-PERP -> SOL/USD
-_FEED = {"SOL-PERP": "SOL/USD", "BTC-PERP": "BTC/USD", "ETH-PERP": "ETH/USD"}
+from quantdesk.markets import MARKET_TABLE, MarketTable
 
 LiquidationLookup = Callable[[str, str], Awaitable[Decimal | None]]  # (user, market) -> liquidation price
 # (user, order id or None for any, since) -> a description of the first fill/trigger since then, or None
@@ -20,20 +18,22 @@ FillLookup = Callable[[str, str | None, datetime], Awaitable[str | None]]
 
 
 async def on_price(store: AlertStore, event: PriceEvent, now: datetime,
-                   liquidation_price: LiquidationLookup | None = None) -> list[Alert]:
+                   liquidation_price: LiquidationLookup | None = None,
+                   markets: MarketTable = MARKET_TABLE) -> list[Alert]:
     """Fire every alert this price satisfies; returns those fired now."""
     price = event.update.value
+    feed_of = markets.feeds  # SOL-PERP -> SOL/USD
     fired: list[Alert] = []
     for alert in store.active(kind="price_cross"):
-        if _FEED.get(alert.market or "") != event.symbol or alert.level is None:
+        if feed_of.get(alert.market or "") != event.symbol or alert.level is None:
             continue
         crossed = price >= alert.level if alert.direction == "above" else price <= alert.level
         if crossed and store.trigger(alert, f"Alert {alert.describe()}: {alert.market} is at {price}.", now):
             fired.append(alert)
     if liquidation_price is not None:
         for alert in store.active(kind="liquidation_distance"):
-            market = alert.market or next((m for m, f in _FEED.items() if f == event.symbol), None)
-            if market is None or _FEED.get(market) != event.symbol or alert.threshold_pct is None:
+            market = alert.market or next((m for m, f in feed_of.items() if f == event.symbol), None)
+            if market is None or feed_of.get(market) != event.symbol or alert.threshold_pct is None:
                 continue
             liq = await liquidation_price(alert.user_id, market)
             if liq is None or price <= 0:

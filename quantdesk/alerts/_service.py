@@ -51,6 +51,7 @@ def paper_fill_lookup(pool: object, owner_of: Callable[[str], bytes]) -> FillLoo
 
     from quantdesk.exchange._markets import MARKETS
     from quantdesk.exchange._views import whole
+    from quantdesk.units import usd
 
     def query(user_id: str, order_id: str | None, since: datetime) -> str | None:
         sql = ("SELECT data FROM paper_events WHERE name = 'OrderFilled' AND owner = %s AND at > %s"
@@ -66,7 +67,7 @@ def paper_fill_lookup(pool: object, owner_of: Callable[[str], bytes]) -> FillLoo
         spec = MARKETS[int(data["market_index"])]
         size = whole(int(data["size"]), spec.base_decimals)
         return (f"order {data['order_id']} filled: {data['side']} {size} {spec.symbol} at "
-                f"{Decimal(data['price']).scaleb(-6)}")
+                f"{usd(int(data['price']))}")
 
     async def lookup(user_id: str, order_id: str | None, since: datetime) -> str | None:
         return await asyncio.to_thread(query, user_id, order_id, since)

@@ -26,11 +26,12 @@ from quantdesk.exchange._views import account_view
 from quantdesk.exchange.paper._keepers import Keeper, run_keepers
 from quantdesk.exchange.paper._service import open_paper
 from quantdesk.supervisor import ServiceSpec
+from quantdesk.units import USD_DECIMALS, usd_units
 
 if TYPE_CHECKING:
     from quantdesk.trading import UserWallets
 
-USDC_PLACES = 6
+USDC_PLACES = USD_DECIMALS
 MAX_FAUCET_USDC = 1_000_000_000
 
 
@@ -58,7 +59,7 @@ def faucet_command(
     trading account if needed: the same wallet their chat signs with)."""
     st = state(ctx)
     _require_paper(st.settings)
-    units = int(amount.scaleb(USDC_PLACES))  # exact: the parser allows at most USDC_PLACES places
+    units = usd_units(amount)  # exact: the parser allows at most USDC_PLACES places
     with open_database(st.settings) as db:
         migrate(db)
         parts = open_paper(st.settings, db)

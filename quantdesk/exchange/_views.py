@@ -19,17 +19,11 @@ from quantdesk.exchange.engine._risk import (
     requirement,
     value,
 )
+from quantdesk.units import USD, plain, usd
 
-USD = Decimal("0.000001")  # engine money and prices are 1e-6 USD
-
-
-def usd(units: int) -> Decimal:
-    return Decimal(units).scaleb(-6)
-
-
-def whole(base: int, decimals: int) -> Decimal:
-    """Base units as whole units without trailing zeros: 2000000000 at 9 decimals -> 2."""
-    return Decimal(format(Decimal(base).scaleb(-decimals).normalize(), "f"))
+# Engine money and prices are 1e-6 USD; the conversions are quantdesk.units', named here as
+# the exchange's importers know them. whole: base units without trailing zeros (2000000000 at 9 -> 2).
+whole = plain
 
 
 @dataclass(frozen=True)

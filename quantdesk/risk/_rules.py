@@ -26,8 +26,9 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from quantdesk.errors import RiskRejected
+from quantdesk.markets import MARKET_TABLE
 
-ALL_MARKETS = frozenset({"SOL-PERP", "BTC-PERP", "ETH-PERP"})
+ALL_MARKETS = frozenset(MARKET_TABLE.symbols)
 
 
 class RiskLimits(BaseModel):

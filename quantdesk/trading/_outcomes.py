@@ -17,6 +17,7 @@ from quantdesk.exchange._venue import VenueResult
 from quantdesk.exchange._views import usd, whole
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.markets import MARKET_TABLE
 from quantdesk.risk import OrderRisk
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading._hypothetical import resting_fill
@@ -31,7 +32,7 @@ def market_spec(symbol: str) -> MarketSpec:
     try:
         return market_by_symbol(symbol)
     except KeyError:
-        raise TradeRequestError(f"unknown market {symbol!r}; markets are SOL-PERP, BTC-PERP, ETH-PERP") from None
+        raise TradeRequestError(f"unknown market {symbol!r}; markets are {', '.join(MARKET_TABLE.symbols)}") from None
 
 
 def _event(result: VenueResult, kind: str) -> dict[str, Any] | None:

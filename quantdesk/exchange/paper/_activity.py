@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from psycopg_pool import ConnectionPool
@@ -73,7 +72,7 @@ def _fill_text(fill: dict[str, Any], kind: str | None) -> str:
 
 def _liquidation_text(event: dict[str, Any]) -> str:
     spec = MARKETS[int(event["market_index"])]
-    size = show.size(spec, abs(Decimal(int(event["base"])).scaleb(-spec.base_decimals)))
+    size = show.size(spec, abs(spec.size(int(event["base"]))))
     return (f"Your {spec.symbol} position ({size}) was liquidated at {show.price(spec, usd(int(event['price'])))}: "
             f"realized PnL {show.signed_money(usd(int(event['realized_pnl'])))}, liquidation fee "
             f"{show.money(usd(int(event['liquidation_fee'])))}; {show.money(usd(int(event['payout'])))} went back to "

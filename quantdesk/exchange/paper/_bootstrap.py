@@ -6,18 +6,21 @@ check-then-act: concurrent callers must hold the set-up lock, as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._builder import PerpInstructions, build_message
-from quantdesk.exchange._markets import MARKETS
+from quantdesk.exchange._markets import MARKETS, MarketSpec
 from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
 from quantdesk.exchange.paper._tokens import associated_token_address
 from quantdesk.errors import VenueError
 from quantdesk.market import FeedRegistry
+from quantdesk.units import usd_units
 from quantdesk.wallet import Signer
 
-LIQUIDITY_FUNDING = 10_000_000 * 10**6  # 10M paper USDC backs the vault's side of trades
-INSURANCE_FUNDING = 1_000_000 * 10**6
+LIQUIDITY_FUNDING = usd_units(10_000_000)  # 10M paper USDC backs the vault's side of trades
+INSURANCE_FUNDING = usd_units(1_000_000)
 # The exchange-wide parameters: a 1 % liquidation fee, half of it to the liquidator, and
 # 20 % of every trading fee to the insurance fund. Named so the trader docs render them.
 EXCHANGE_PARAMS = {"liquidation_fee_ppm": 10_000, "liquidator_share_ppm": 500_000, "insurance_fee_share_ppm": 200_000}
@@ -37,8 +40,10 @@ def send(executor: PaperExecutor, signer: Signer, instructions: list) -> TxOutco
     return outcome
 
 
-def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry) -> bool:
-    """Make sure the exchange, its markets and pools exist. True if anything was done."""
+def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry,
+              markets: Sequence[MarketSpec] = MARKETS) -> bool:
+    """Make sure the exchange, its markets (the market table's, in index order) and pools
+    exist. True if anything was done."""
     ixs = PerpInstructions(executor.idl)
     state = executor.exchange_state()
     changed = False
@@ -46,7 +51,7 @@ def bootstrap(executor: PaperExecutor, admin: Signer, registry: FeedRegistry) ->
     if state.exchange is None:
         send(executor, admin, [ixs.initialize_exchange(admin.pubkey, mint, **EXCHANGE_PARAMS)])
         changed = True
-    for spec in MARKETS[len(executor.exchange_state().markets):]:
+    for spec in markets[len(executor.exchange_state().markets):]:
         send(executor, admin, [ixs.add_market(admin.pubkey, spec.index, spec.params(registry))])
         changed = True
     exchange = executor.exchange_state().exchange

@@ -16,6 +16,7 @@ from quantdesk.exchange.paper._bootstrap import bootstrap
 from quantdesk.exchange.paper._executor import PaperExecutor
 from quantdesk.logs import get_logger
 from quantdesk.market import FeedRegistry
+from quantdesk.units import usd_units
 from quantdesk.wallet import Signer, create_wallet, load_signer
 
 log = get_logger(__name__)
@@ -71,7 +72,7 @@ def paper_onboarding(parts: PaperVenueParts) -> Callable[[Signer], Awaitable[Non
     ixs = PerpInstructions(parts.executor.idl)
 
     async def onboard(signer: Signer) -> None:
-        amount = WELCOME_USDC * 10**6
+        amount = usd_units(WELCOME_USDC)
         token = await asyncio.to_thread(parts.executor.faucet, signer.pubkey, amount)
         blockhash = (await asyncio.to_thread(parts.executor.latest_blockhash)).blockhash
         message = build_message(signer.pubkey, [ixs.create_user(signer.pubkey),

@@ -3,15 +3,14 @@ Anchor's ``token::mint`` / ``token::authority`` constraints check them."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import psycopg
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._spl import associated_token_address
 from quantdesk.exchange.paper._errors import AnchorError, not_initialized, token_error
+from quantdesk.units import USD_DECIMALS, from_units
 
-USDC_DECIMALS = 6
+USDC_DECIMALS = USD_DECIMALS  # paper USDC is the program's money unit
 
 
 class TokenLedger:
@@ -36,8 +35,8 @@ class TokenLedger:
         if owner != authority:
             raise AnchorError(2015, "ConstraintTokenOwner", name, f"token account {address} is not {authority}'s")
         if balance < amount:
-            raise token_error(name, f"balance {Decimal(balance).scaleb(-USDC_DECIMALS)} USDC is less than "
-                                    f"{Decimal(amount).scaleb(-USDC_DECIMALS)} USDC")
+            raise token_error(name, f"balance {from_units(balance, USDC_DECIMALS)} USDC is less than "
+                                    f"{from_units(amount, USDC_DECIMALS)} USDC")
         self._conn.execute("UPDATE paper_token_accounts SET amount = amount - %s WHERE address = %s",
                            (amount, str(address)))
 
