@@ -9,7 +9,7 @@ from quantdesk import display as show
 from quantdesk.db import Database
 from quantdesk.ingest import PostgresPrices, StoredCandle, read_status
 from quantdesk.market import ANY_QUALITY, GatedPrice, PriceReader, scaled
-from tools._toolbox import Handler, ToolContext, ToolOutcome
+from tools._toolbox import Handler, ToolContext, ToolOutcome, tool_handler
 from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
 REPLAY_NOTE = "replayed: derived from Binance 1m candles, not a Pyth price"
@@ -90,6 +90,7 @@ def describe_moves(market: str, moves: dict[str, dict[str, str]]) -> str:
     return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
+@tool_handler
 def get_price(prices: PriceReader, candles: Candles | None = None) -> Handler:
     """The price; with stored ``candles``, also its change and range over the last hour and day."""
     def handle(args: MarketArgs, ctx: ToolContext) -> ToolOutcome:
@@ -104,6 +105,7 @@ def get_price(prices: PriceReader, candles: Candles | None = None) -> Handler:
     return handle
 
 
+@tool_handler
 def get_candles(prices: PostgresPrices) -> Handler:
     def handle(args: CandlesArgs, _ctx: ToolContext) -> ToolOutcome:
         candles = prices.candles(feed_symbol(args.market), args.interval, limit=args.limit)
@@ -123,6 +125,7 @@ def get_candles(prices: PostgresPrices) -> Handler:
     return handle
 
 
+@tool_handler
 def ingest_status(db: Database) -> Handler:
     def handle(_args: NoArgs, _ctx: ToolContext) -> ToolOutcome:
         status = read_status(db)

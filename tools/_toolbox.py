@@ -12,13 +12,14 @@ that call, never the conversation.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ValidationError
@@ -51,6 +52,49 @@ class ToolOutcome:
 
 
 Handler = Callable[[Any, ToolContext], ToolOutcome | Awaitable[ToolOutcome]]
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class ToolHandler:
+    """A handler that knows which declared tool it answers (see :func:`tool_handler`)."""
+
+    name: str
+    run: Handler
+
+    def __call__(self, args: Any, ctx: ToolContext) -> ToolOutcome | Awaitable[ToolOutcome]:
+        return self.run(args, ctx)
+
+
+_FACTORIES: dict[str, Callable[..., ToolHandler]] = {}
+
+
+def tool_handler(factory: Callable[P, Handler]) -> Callable[P, ToolHandler]:
+    """Mark the handler factory of the declared tool it is named after (tools.schemas.TOOLS),
+    so no tool name is spelled a second time; a factory for no declared tool, or a second
+    one for the same tool, fails at import."""
+    name = factory.__name__
+    if name not in TOOL_ARGS:
+        raise ValueError(f"{name} is not a tool declared in tools.schemas.TOOLS")
+    if name in _FACTORIES:
+        raise ValueError(f"a second handler factory for {name}")
+
+    @functools.wraps(factory)
+    def build(*args: P.args, **kwargs: P.kwargs) -> ToolHandler:
+        return ToolHandler(name, factory(*args, **kwargs))
+
+    _FACTORIES[name] = build
+    return build
+
+
+def handler_factories() -> dict[str, Callable[..., ToolHandler]]:
+    """Every registered handler factory by tool name (of the handler modules imported so far)."""
+    return dict(_FACTORIES)
+
+
+def by_tool(*handlers: ToolHandler) -> dict[str, Handler]:
+    """The handler dict a :class:`Toolbox` takes, keyed by each handler's tool."""
+    return {handler.name: handler for handler in handlers}
 
 
 @cache
