@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,12 +44,20 @@ class ToolContext:
 
 @dataclass(frozen=True)
 class ToolOutcome:
-    """``text`` is what the model reads; ``data`` is the structured result for interfaces."""
+    """``text`` is what the model reads; ``data`` is the structured result for interfaces;
+    ``ticket`` the ticket a trading tool prepared, as the model it is (see :meth:`artifact`)."""
 
     text: str
     data: dict[str, Any] = field(default_factory=dict)
     ticket: OrderTicket | None = None
     error: bool = False
+
+    def artifact(self) -> dict[str, Any]:
+        """The result as JSON for the transcript and the surfaces: ``data``, with the ticket
+        rendered once, here at the edge, under ``ticket``."""
+        data = self.data if self.ticket is None else {**self.data, "ticket": self.ticket.model_dump(mode="json")}
+        rendered: dict[str, Any] = json.loads(json.dumps(data, default=str))
+        return rendered
 
 
 Handler = Callable[[Any, ToolContext], ToolOutcome | Awaitable[ToolOutcome]]

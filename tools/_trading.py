@@ -122,7 +122,7 @@ def _ticket_outcome(ticket: OrderTicket) -> ToolOutcome:
         expected = _expected(ticket.outcome)
         text += expected[:1].upper() + expected[1:] + ". "  # not capitalize(): it lowercases "If it fills"
     text += "Approve or reject it; it expires in 60 s."
-    return ToolOutcome(text, {"ticket": ticket.model_dump(mode="json")}, ticket=ticket)
+    return ToolOutcome(text, ticket=ticket)
 
 
 @tool_handler
