@@ -35,6 +35,6 @@ def test_more_longs_than_shorts_means_longs_pay_at_the_imbalance_share_of_the_ma
 def test_a_balanced_or_empty_book_pays_no_one_and_an_overdue_settlement_is_due_now(world: PaperWorld) -> None:
     state = _with_open_interest(world.executor.state(), long=0, short=0, last_ts=0)
     outlook = funding_outlook(state, SOL, now_s=10**9)
-    assert (outlook.next_rate_pct, outlook.payer, outlook.due_in_s) == (0, "no one pays", 0)
+    assert (outlook.next_rate_pct, outlook.payer, outlook.due_in_s) == (Decimal(0), "no one pays", 0)
     shorts = funding_outlook(_with_open_interest(state, long=1, short=3), SOL, now_s=0)
     assert shorts.next_rate_pct < 0 and shorts.payer == "shorts pay longs"
