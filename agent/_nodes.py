@@ -110,7 +110,7 @@ def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dic
                 ticket = outcome.ticket
             results.append(ToolMessage(outcome.text, tool_call_id=call["id"], name=call["name"],
                                        status="error" if outcome.error else "success",
-                                       artifact=json.loads(json.dumps(outcome.data, default=str))))
+                                       artifact=outcome.artifact()))
         update: dict[str, Any] = {"messages": results}
         if ticket is not None:
             update["ticket"] = ticket.model_dump(mode="json")

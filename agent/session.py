@@ -149,7 +149,7 @@ class ChatSession:
             outcome = await prepare()
             result = ToolMessage(outcome.text, tool_call_id=call["id"], name=tool,
                                  status="error" if outcome.error else "success",
-                                 artifact=json.loads(json.dumps(outcome.data, default=str)))
+                                 artifact=outcome.artifact())
             yield _message_events(result)[0]
             if outcome.ticket is None:
                 return  # nothing to wait for: no thread is stored, no agent runs on a program's request

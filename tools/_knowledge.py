@@ -14,24 +14,27 @@ from collections.abc import Awaitable, Callable
 from solders.pubkey import Pubkey
 
 from knowledge import Explainer, Retriever, extractive_answer, not_indexed, passages
-from tools._toolbox import Handler, ToolContext, ToolOutcome
+from tools._toolbox import Handler, ToolContext, ToolOutcome, by_tool, tool_handler
 from tools.schemas import ExplainEventArgs, SearchKnowledgeArgs
 
 
-def search_knowledge_unavailable() -> Handler:
-    def handle(args: SearchKnowledgeArgs, _ctx: ToolContext) -> ToolOutcome:
-        return ToolOutcome(f"No knowledge base is set up in this process, so nothing was found for {args.query!r}.",
-                           {"query": args.query, "results": []})
-
-    return handle
+def _unavailable(args: SearchKnowledgeArgs, _ctx: ToolContext) -> ToolOutcome:
+    return ToolOutcome(f"No knowledge base is set up in this process, so nothing was found for {args.query!r}.",
+                       {"query": args.query, "results": []})
 
 
-def search_knowledge(retriever: Retriever) -> Handler:
+@tool_handler
+def search_knowledge(retriever: Retriever | None) -> Handler:
+    """Search the knowledge base; without one (``None``) every search says so."""
+    if retriever is None:
+        return _unavailable
+    store = retriever  # narrowed, for the closure
+
     def search(args: SearchKnowledgeArgs) -> ToolOutcome:
-        if retriever.is_empty():
+        if store.is_empty():
             text = not_indexed(args.query)
             return ToolOutcome(text, {"query": args.query, "results": [], "answer": text}, error=True)
-        hits = retriever.search(args.query, k=args.k)
+        hits = store.search(args.query, k=args.k)
         results = [{"doc": h.doc_id, "heading": h.heading, "heading_path": list(h.heading_path),
                     "score": round(h.score, 4), "text": h.text, "citation": h.citation} for h in hits]
         return ToolOutcome(passages(args.query, hits),
@@ -43,6 +46,7 @@ def search_knowledge(retriever: Retriever) -> Handler:
     return handle
 
 
+@tool_handler
 def explain_event(explainer: Explainer, trader: Callable[[str], Awaitable[Pubkey]] | None) -> Handler:
     """``trader``: the caller's paper wallet (for keeper actions); None where the venue keeps no such history."""
 
@@ -59,4 +63,4 @@ def explain_event(explainer: Explainer, trader: Callable[[str], Awaitable[Pubkey
 
 def knowledge_handlers(retriever: Retriever, explainer: Explainer,
                        trader: Callable[[str], Awaitable[Pubkey]] | None = None) -> dict[str, Handler]:
-    return {"search_knowledge": search_knowledge(retriever), "explain_event": explain_event(explainer, trader)}
+    return by_tool(search_knowledge(retriever), explain_event(explainer, trader))

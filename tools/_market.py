@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from quantdesk import display as show
 from quantdesk.db import Database
-from quantdesk.ingest import PostgresPrices, StoredCandle, read_status
+from quantdesk.ingest import MOVE_WINDOWS, Candles, PostgresPrices, read_status
+from quantdesk.ingest import price_moves as stored_moves
 from quantdesk.market import ANY_QUALITY, GatedPrice, PriceReader, scaled
 from quantdesk.markets import MARKET_TABLE
-from tools._toolbox import Handler, ToolContext, ToolOutcome
+from tools._toolbox import Handler, ToolContext, ToolOutcome, tool_handler
 from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
 REPLAY_NOTE = "replayed: derived from Binance 1m candles, not a Pyth price"
@@ -47,38 +47,16 @@ def describe_price(market: str, gated: GatedPrice) -> str:
     return text
 
 
-Candles = Callable[..., list[StoredCandle]]  # PostgresPrices.candles: (symbol, interval, *, limit)
-# (label, window, the candles that cover it): the last hour from minutes, the last day from hours.
-_MOVES = (("last hour", 3600, "1m", 60), ("last 24 h", 86_400, "1h", 25))
-
-
 def price_moves(candles: Candles, market: str, now: int) -> dict[str, dict[str, str]]:
-    """Change (open to last close) and range over the last hour and day, from stored candles;
-    a window with less data stored than it spans says how much it covers."""
-    moves: dict[str, dict[str, str]] = {}
-    data_since: int | None = None  # set when the minutes show that less than an hour is stored at all
-    for label, window, interval, limit in _MOVES:
-        inside = [c for c in candles(feed_symbol(market), interval, limit=limit) if c.bucket_start > now - window]
-        if not inside:
-            continue
-        first = scaled(inside[0].open, inside[0].expo)
-        if first <= 0:
-            continue
-        last = scaled(inside[-1].close, inside[-1].expo)
-        # An hour's candle starts on the hour; the data in it may start later (the minutes tell).
-        start = inside[0].bucket_start if data_since is None else max(inside[0].bucket_start, data_since)
-        covered = min(window, now - start)
-        if covered < window * 0.9:
-            data_since = start
-        moves[label] = {"change_pct": str(((last - first) / first * 100).quantize(Decimal("0.01"))),
-                        "high": str(max(scaled(c.high, c.expo) for c in inside)),
-                        "low": str(min(scaled(c.low, c.expo) for c in inside)), "covered_s": str(covered)}
-    return moves
+    """Change (open to last close) and range over the last hour and day, from stored candles, as text."""
+    return {label: {"change_pct": str(m.change_pct), "high": str(m.high), "low": str(m.low),
+                    "covered_s": str(m.covered_s)}
+            for label, m in stored_moves(candles, feed_symbol(market), now).items()}
 
 
 def describe_moves(market: str, moves: dict[str, dict[str, str]]) -> str:
     parts = []
-    for label, window, _interval, _limit in _MOVES:
+    for label, window, _interval, _limit in MOVE_WINDOWS:
         move = moves.get(label)
         if move is None:
             continue
@@ -91,6 +69,7 @@ def describe_moves(market: str, moves: dict[str, dict[str, str]]) -> str:
     return f"{text[:1].upper()}{text[1:]}." if text else ""
 
 
+@tool_handler
 def get_price(prices: PriceReader, candles: Candles | None = None) -> Handler:
     """The price; with stored ``candles``, also its change and range over the last hour and day."""
     def handle(args: MarketArgs, ctx: ToolContext) -> ToolOutcome:
@@ -105,6 +84,7 @@ def get_price(prices: PriceReader, candles: Candles | None = None) -> Handler:
     return handle
 
 
+@tool_handler
 def get_candles(prices: PostgresPrices) -> Handler:
     def handle(args: CandlesArgs, _ctx: ToolContext) -> ToolOutcome:
         candles = prices.candles(feed_symbol(args.market), args.interval, limit=args.limit)
@@ -124,6 +104,7 @@ def get_candles(prices: PostgresPrices) -> Handler:
     return handle
 
 
+@tool_handler
 def ingest_status(db: Database) -> Handler:
     def handle(_args: NoArgs, _ctx: ToolContext) -> ToolOutcome:
         status = read_status(db)

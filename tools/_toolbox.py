@@ -12,13 +12,15 @@ that call, never the conversation.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec
 
 from langchain_core.tools import StructuredTool
 from pydantic import BaseModel, ValidationError
@@ -42,15 +44,66 @@ class ToolContext:
 
 @dataclass(frozen=True)
 class ToolOutcome:
-    """``text`` is what the model reads; ``data`` is the structured result for interfaces."""
+    """``text`` is what the model reads; ``data`` is the structured result for interfaces;
+    ``ticket`` the ticket a trading tool prepared, as the model it is (see :meth:`artifact`)."""
 
     text: str
     data: dict[str, Any] = field(default_factory=dict)
     ticket: OrderTicket | None = None
     error: bool = False
 
+    def artifact(self) -> dict[str, Any]:
+        """The result as JSON for the transcript and the surfaces: ``data``, with the ticket
+        rendered once, here at the edge, under ``ticket``."""
+        data = self.data if self.ticket is None else {**self.data, "ticket": self.ticket.model_dump(mode="json")}
+        rendered: dict[str, Any] = json.loads(json.dumps(data, default=str))
+        return rendered
+
 
 Handler = Callable[[Any, ToolContext], ToolOutcome | Awaitable[ToolOutcome]]
+P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class ToolHandler:
+    """A handler that knows which declared tool it answers (see :func:`tool_handler`)."""
+
+    name: str
+    run: Handler
+
+    def __call__(self, args: Any, ctx: ToolContext) -> ToolOutcome | Awaitable[ToolOutcome]:
+        return self.run(args, ctx)
+
+
+_FACTORIES: dict[str, Callable[..., ToolHandler]] = {}
+
+
+def tool_handler(factory: Callable[P, Handler]) -> Callable[P, ToolHandler]:
+    """Mark the handler factory of the declared tool it is named after (tools.schemas.TOOLS),
+    so no tool name is spelled a second time; a factory for no declared tool, or a second
+    one for the same tool, fails at import."""
+    name = factory.__name__
+    if name not in TOOL_ARGS:
+        raise ValueError(f"{name} is not a tool declared in tools.schemas.TOOLS")
+    if name in _FACTORIES:
+        raise ValueError(f"a second handler factory for {name}")
+
+    @functools.wraps(factory)
+    def build(*args: P.args, **kwargs: P.kwargs) -> ToolHandler:
+        return ToolHandler(name, factory(*args, **kwargs))
+
+    _FACTORIES[name] = build
+    return build
+
+
+def handler_factories() -> dict[str, Callable[..., ToolHandler]]:
+    """Every registered handler factory by tool name (of the handler modules imported so far)."""
+    return dict(_FACTORIES)
+
+
+def by_tool(*handlers: ToolHandler) -> dict[str, Handler]:
+    """The handler dict a :class:`Toolbox` takes, keyed by each handler's tool."""
+    return {handler.name: handler for handler in handlers}
 
 
 @cache

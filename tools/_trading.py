@@ -11,17 +11,12 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from quantdesk.errors import MarketDataError
-from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange._views import AccountView, account_view
-from quantdesk.exchange.engine._keeper import funding_rate
+from quantdesk.exchange._views import AccountView
 from quantdesk.exchange.paper._history import History
-from quantdesk.trading._outcomes import market_spec
-from quantdesk.exchange.engine._oracle import normalize_price
-from quantdesk.market import ANY_QUALITY, PriceReader
+from quantdesk.market import PriceReader
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService
-from tools._toolbox import Handler, ToolContext, ToolOutcome
+from tools._toolbox import Handler, ToolContext, ToolOutcome, by_tool, tool_handler
 from tools.schemas import (
     CancelArgs,
     CloseArgs,
@@ -44,22 +39,11 @@ def _money(value: Decimal | None) -> str:
     return "—" if value is None else f"${value:,.2f}"
 
 
-def _marks(prices: PriceReader) -> dict[int, int]:
-    marks = {}
-    for spec in MARKETS:
-        try:
-            gated = prices.get(spec.feed_symbol, accept=ANY_QUALITY)
-        except MarketDataError:  # no price yet: that market's mark stays blank
-            continue
-        marks[spec.index] = normalize_price(gated.update.price, gated.update.expo)
-    return marks
-
-
 async def _view(trading: TradingService, prices: PriceReader, ctx: ToolContext) -> AccountView | None:
-    owner = await trading.trader(ctx.user_id)
-    return account_view(await trading.state(owner), bytes(owner), _marks(prices))
+    return await trading.account_view(ctx.user_id, prices)
 
 
+@tool_handler
 def get_positions(trading: TradingService, prices: PriceReader) -> Handler:
     async def handle(args: OptionalMarketArgs, ctx: ToolContext) -> ToolOutcome:
         view = await _view(trading, prices, ctx)
@@ -76,6 +60,7 @@ def get_positions(trading: TradingService, prices: PriceReader) -> Handler:
     return handle
 
 
+@tool_handler
 def get_account(trading: TradingService, prices: PriceReader) -> Handler:
     async def handle(_args: NoArgs, ctx: ToolContext) -> ToolOutcome:
         view = await _view(trading, prices, ctx)
@@ -137,9 +122,10 @@ def _ticket_outcome(ticket: OrderTicket) -> ToolOutcome:
         expected = _expected(ticket.outcome)
         text += expected[:1].upper() + expected[1:] + ". "  # not capitalize(): it lowercases "If it fills"
     text += "Approve or reject it; it expires in 60 s."
-    return ToolOutcome(text, {"ticket": ticket.model_dump(mode="json")}, ticket=ticket)
+    return ToolOutcome(text, ticket=ticket)
 
 
+@tool_handler
 def prepare_order(trading: TradingService) -> Handler:
     async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
         ticket = await trading.prepare_order(ctx.user_id, ctx.thread_id, _request(args), args.model_dump(mode="json"))
@@ -148,6 +134,7 @@ def prepare_order(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def get_quote(trading: TradingService) -> Handler:
     async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
         plan = await trading.plan_order(ctx.user_id, _request(args))
@@ -159,6 +146,7 @@ def get_quote(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def risk_check(trading: TradingService) -> Handler:
     async def handle(args: OrderArgs, ctx: ToolContext) -> ToolOutcome:
         plan = await trading.plan_order(ctx.user_id, _request(args))
@@ -170,6 +158,7 @@ def risk_check(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def prepare_close(trading: TradingService) -> Handler:
     async def handle(args: CloseArgs, ctx: ToolContext) -> ToolOutcome:
         return _ticket_outcome(await trading.prepare_close(ctx.user_id, ctx.thread_id, args.market, args.fraction,
@@ -178,6 +167,7 @@ def prepare_close(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def prepare_cancel(trading: TradingService) -> Handler:
     async def handle(args: CancelArgs, ctx: ToolContext) -> ToolOutcome:
         return _ticket_outcome(await trading.prepare_cancel(ctx.user_id, ctx.thread_id, args.order_id, args.market,
@@ -186,6 +176,7 @@ def prepare_cancel(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def prepare_withdraw(trading: TradingService) -> Handler:
     async def handle(args: WithdrawArgs, ctx: ToolContext) -> ToolOutcome:
         return _ticket_outcome(await trading.prepare_withdraw(ctx.user_id, ctx.thread_id, args.amount_usd,
@@ -194,6 +185,7 @@ def prepare_withdraw(trading: TradingService) -> Handler:
     return handle
 
 
+@tool_handler
 def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
     async def handle(args: OrdersArgs, ctx: ToolContext) -> ToolOutcome:
         view = await _view(trading, prices, ctx)
@@ -214,33 +206,26 @@ def get_orders(trading: TradingService, prices: PriceReader) -> Handler:
 def trading_handlers(trading: TradingService, prices: PriceReader,
                      history: Callable[[Pubkey, str, datetime], History] | None = None) -> dict[str, Handler]:
     """Every account and trading tool, for the toolbox."""
-    return {
-        "get_funding": get_funding(trading), "get_history": get_history(trading, history),
-        "get_positions": get_positions(trading, prices), "get_account": get_account(trading, prices),
-        "get_orders": get_orders(trading, prices), "get_quote": get_quote(trading), "risk_check": risk_check(trading),
-        "prepare_order": prepare_order(trading), "prepare_close": prepare_close(trading),
-        "prepare_cancel": prepare_cancel(trading), "prepare_withdraw": prepare_withdraw(trading),
-    }
+    return by_tool(get_funding(trading), get_history(trading, history), get_positions(trading, prices),
+                   get_account(trading, prices), get_orders(trading, prices), get_quote(trading), risk_check(trading),
+                   prepare_order(trading), prepare_close(trading), prepare_cancel(trading), prepare_withdraw(trading))
 
 
+@tool_handler
 def get_funding(trading: TradingService) -> Handler:
     async def handle(args: MarketArgs, ctx: ToolContext) -> ToolOutcome:
-        state = await trading.state()
-        spec = market_spec(args.market)
-        market = state.markets[spec.index]
-        interval = market.params.funding_interval_secs
-        last = Decimal(market.last_funding_rate).scaleb(-7)  # 1e-9 per interval → percent
-        upcoming = Decimal(funding_rate(market)).scaleb(-7)
-        due_in = max(0, market.last_funding_ts + interval - int(ctx.now.timestamp()))
-        who = "longs pay shorts" if upcoming > 0 else "shorts pay longs" if upcoming < 0 else "no one pays"
-        text = (f"{args.market} funding: last settled rate {last:f}% per {interval // 60} min; at the current "
-                f"open-interest imbalance the next is {upcoming:f}% ({who}), due in {due_in // 60} min {due_in % 60} s.")
-        return ToolOutcome(text, {"market": args.market, "last_rate_pct": str(last), "next_rate_pct": str(upcoming),
-                                  "interval_s": interval, "due_in_s": due_in})
+        f = await trading.funding(args.market, ctx.now)
+        text = (f"{args.market} funding: last settled rate {f.last_rate_pct:f}% per {f.interval_s // 60} min; at the "
+                f"current open-interest imbalance the next is {f.next_rate_pct:f}% ({f.payer}), due in "
+                f"{f.due_in_s // 60} min {f.due_in_s % 60} s.")
+        return ToolOutcome(text, {"market": args.market, "last_rate_pct": str(f.last_rate_pct),
+                                  "next_rate_pct": str(f.next_rate_pct), "interval_s": f.interval_s,
+                                  "due_in_s": f.due_in_s})
 
     return handle
 
 
+@tool_handler
 def get_history(trading: TradingService, history: Callable[[Pubkey, str, datetime], History] | None) -> Handler:
     async def handle(args: HistoryArgs, ctx: ToolContext) -> ToolOutcome:
         if history is None:

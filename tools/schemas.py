@@ -9,6 +9,7 @@ Markets are canonical symbols such as ``SOL-PERP``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -193,28 +194,44 @@ class AlertIdArgs(_Args):
     alert_id: str
 
 
-# Tool name -> argument model. The single list of tools MIKEY has.
-TOOL_ARGS: dict[str, type[_Args]] = {
-    "get_price": MarketArgs,
-    "get_quote": OrderArgs,
-    "get_candles": CandlesArgs,
-    "get_positions": OptionalMarketArgs,
-    "get_account": NoArgs,
-    "get_orders": OrdersArgs,
-    "get_funding": MarketArgs,
-    "risk_check": OrderArgs,
-    "ingest_status": NoArgs,
-    "get_history": HistoryArgs,
-    "search_knowledge": SearchKnowledgeArgs,
-    "explain_event": ExplainEventArgs,
-    "set_alert": AlertArgs,
-    "list_alerts": NoArgs,
-    "cancel_alert": AlertIdArgs,
-    "prepare_order": OrderArgs,
-    "prepare_cancel": CancelArgs,
-    "prepare_close": CloseArgs,
-    "prepare_withdraw": WithdrawArgs,
-}
+@dataclass(frozen=True)
+class ToolSpec:
+    """One tool, declared once. Its description is ``tools/descriptions/<name>.md`` and its handler
+    the factory of the same name marked ``@tool_handler`` (tools/_toolbox.py); ``label`` is what a
+    trader reads; ``prepares_ticket``: the tool only prepares a ticket (nothing it does is signed or sent)."""
+
+    name: str
+    args: type[_Args]
+    label: str
+    prepares_ticket: bool = False
+
+
+# The single list of tools MIKEY has; every other list of them derives from it.
+TOOLS: tuple[ToolSpec, ...] = (
+    ToolSpec("get_price", MarketArgs, "price"),
+    ToolSpec("get_quote", OrderArgs, "quote"),
+    ToolSpec("get_candles", CandlesArgs, "candles"),
+    ToolSpec("get_positions", OptionalMarketArgs, "positions"),
+    ToolSpec("get_account", NoArgs, "account"),
+    ToolSpec("get_orders", OrdersArgs, "orders"),
+    ToolSpec("get_funding", MarketArgs, "funding"),
+    ToolSpec("risk_check", OrderArgs, "risk check"),
+    ToolSpec("ingest_status", NoArgs, "market-data status"),
+    ToolSpec("get_history", HistoryArgs, "history"),
+    ToolSpec("search_knowledge", SearchKnowledgeArgs, "knowledge search"),
+    ToolSpec("explain_event", ExplainEventArgs, "event explanation"),
+    ToolSpec("set_alert", AlertArgs, "new alert"),
+    ToolSpec("list_alerts", NoArgs, "alerts"),
+    ToolSpec("cancel_alert", AlertIdArgs, "alert cancellation"),
+    ToolSpec("prepare_order", OrderArgs, "order ticket", prepares_ticket=True),
+    ToolSpec("prepare_cancel", CancelArgs, "cancel ticket", prepares_ticket=True),
+    ToolSpec("prepare_close", CloseArgs, "close ticket", prepares_ticket=True),
+    ToolSpec("prepare_withdraw", WithdrawArgs, "withdrawal ticket", prepares_ticket=True),
+)
+TOOL_SPECS: dict[str, ToolSpec] = {spec.name: spec for spec in TOOLS}
+
+# Tool name -> argument model.
+TOOL_ARGS: dict[str, type[_Args]] = {spec.name: spec.args for spec in TOOLS}
 
 # Tools that only prepare a ticket; nothing they do is signed or sent.
-TRADING_TOOLS = frozenset({"prepare_order", "prepare_cancel", "prepare_close", "prepare_withdraw"})
+TRADING_TOOLS = frozenset(spec.name for spec in TOOLS if spec.prepares_ticket)

@@ -6,6 +6,7 @@ from quantdesk.ingest._batch import COPY_COLUMNS, TickBatch, TickBatchBuilder, c
 from quantdesk.ingest._candles import INTERVALS, CandleRow, MinuteCandles, aggregate
 from quantdesk.ingest._http import StatusServer, metrics_registry
 from quantdesk.ingest._leader import INGEST_LOCK_KEY, Leadership
+from quantdesk.ingest._moves import MOVE_WINDOWS, Candles, PriceMove, price_moves
 from quantdesk.ingest._prices import PostgresPrices, StoredCandle, listen_price_events
 from quantdesk.ingest._retention import trim_ticks
 from quantdesk.ingest._service import IngestService
@@ -16,15 +17,18 @@ __all__ = [
     "COPY_COLUMNS",
     "INGEST_LOCK_KEY",
     "INTERVALS",
+    "MOVE_WINDOWS",
     "PRICE_CHANNEL",
     "BreakerStatus",
     "CandleRow",
+    "Candles",
     "FeedStatus",
     "IngestService",
     "IngestStatus",
     "Leadership",
     "MinuteCandles",
     "PostgresPrices",
+    "PriceMove",
     "StatusServer",
     "StoredCandle",
     "TickBatch",
@@ -35,6 +39,7 @@ __all__ = [
     "copy_text",
     "listen_price_events",
     "metrics_registry",
+    "price_moves",
     "read_status",
     "trim_ticks",
 ]

@@ -1,0 +1,34 @@
+"""A market's funding as a trader reads it: the last settled rate, the next one at the
+current open-interest imbalance (the engine's own formula), who pays, and when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from quantdesk.exchange._markets import MarketSpec
+from quantdesk.exchange.engine import State
+from quantdesk.exchange.engine._keeper import funding_rate
+
+
+@dataclass(frozen=True)
+class FundingOutlook:
+    last_rate_pct: Decimal  # per interval
+    next_rate_pct: Decimal
+    interval_s: int
+    due_in_s: int
+
+    @property
+    def payer(self) -> str:
+        if self.next_rate_pct > 0:
+            return "longs pay shorts"
+        return "shorts pay longs" if self.next_rate_pct < 0 else "no one pays"
+
+
+def funding_outlook(state: State, spec: MarketSpec, now_s: int) -> FundingOutlook:
+    market = state.markets[spec.index]
+    interval = market.params.funding_interval_secs
+    # Rates are 10^-9 per interval on the exchange: 10^-7 of them is a percent.
+    return FundingOutlook(last_rate_pct=Decimal(market.last_funding_rate).scaleb(-7),
+                          next_rate_pct=Decimal(funding_rate(market)).scaleb(-7), interval_s=interval,
+                          due_in_s=max(0, market.last_funding_ts + interval - now_s))
