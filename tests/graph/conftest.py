@@ -92,8 +92,8 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     paper.price("BTC/USD", 95_000_00000000)
     bootstrap(executor, paper.admin, registry)
     settings: Settings = make_settings(tmp_path / "data")
-    prices = PostgresPrices(fresh_database, registry, QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
-                            clock=lambda: clock().timestamp())
+    gate = QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio)
+    prices = PostgresPrices(fresh_database, registry, gate, clock=lambda: clock().timestamp())
     audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
     # The paper venue as MIKEY opens it, over this world's executor (its clock) and admin.
     wallets = UserWallets(settings)
