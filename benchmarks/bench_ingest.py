@@ -39,7 +39,8 @@ import psycopg  # noqa: E402
 
 from quantdesk.config import Settings  # noqa: E402
 from quantdesk.db import migrate, open_database  # noqa: E402
-from quantdesk.ingest import COPY_COLUMNS, IngestService, copy_text  # noqa: E402
+from quantdesk.compose import build_ingest  # noqa: E402
+from quantdesk.ingest import COPY_COLUMNS, copy_text  # noqa: E402
 from quantdesk.logs import configure_logging  # noqa: E402
 from quantdesk.market import FeedRegistry, PriceUpdate, ReplaySource, default_replay_dir  # noqa: E402
 
@@ -101,7 +102,7 @@ def _settings(tmp: str, **kw: object) -> Settings:
 
 async def _service_throughput(settings: Settings, url: str, registry: FeedRegistry, n: int) -> tuple[float, int]:
     source = ReplaySource(list(registry), default_replay_dir(), speed=1e6, sleep=_no_sleep)
-    service = IngestService(settings, conninfo=url, registry=registry, source=source, serve_http=False)
+    service = build_ingest(settings, url, registry=registry, source=source, serve_http=False)
     task = asyncio.create_task(service.run())
     while service.status().ticks_received == 0:  # start-up (pool, lock, feed list) is not throughput
         await asyncio.sleep(0.001)
@@ -154,7 +155,7 @@ async def _latency(settings: Settings, url: str, registry: FeedRegistry, seconds
     sol = registry.get("SOL").feed_id
     speed = LATENCY_RATE / len(registry)
     stamped = _Stamped(ReplaySource(list(registry), default_replay_dir(), speed=speed), sol)
-    service = IngestService(settings, conninfo=url, registry=registry, source=stamped, serve_http=False)
+    service = build_ingest(settings, url, registry=registry, source=stamped, serve_http=False)
     seen: dict[int, float] = {}
     stop = threading.Event()
     poller = threading.Thread(target=_poll_visible, args=(url, sol, stamped, seen, stop), daemon=True)

@@ -1,14 +1,23 @@
-"""Wiring one MIKEY for a process: database, prices, tools, model, checkpointer,
-and the ChatSession every interface talks to. Settings are passed in, read once
-by the caller."""
+"""The composition root of MIKEY: one function (:func:`open_mikey`) wires database,
+prices, venue, tools, model, checkpointer and the ChatSession every interface talks
+to, from settings read once by the caller. Its seams are keyword parameters (venue,
+prices, model, clock), defaulting to what settings configure, so every interface,
+CLI command, eval world and benchmark builds the same MIKEY; a test world that needs
+only part of it uses the same pieces (:func:`build_trading`, :func:`trading_tools`).
+
+The core's own services (ingest, keepers, alerts) are composed in
+:mod:`quantdesk.compose`, since quantdesk/ never imports agent/, tools/ or interfaces/.
+The venue comes from :func:`quantdesk.exchange._venues.open_venue`; nothing here asks
+which venue it is, only what it can do."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import partial
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from langchain_core.language_models import BaseChatModel
 
 from agent import ChatSession, GraphDeps, build_graph
 from agent.intents import IntentClassifier
@@ -20,21 +29,19 @@ from quantdesk.audit import AuditLog
 from quantdesk.config import Settings
 from quantdesk.db import Database, TurnLocks, migrate, open_database
 from quantdesk.ingest import PostgresPrices
-from quantdesk.market import FeedRegistry, QualityGate
+from quantdesk.market import FeedRegistry, PriceReader, QualityGate
 from quantdesk.tickets import TicketStore
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.solana import SolanaVenue, idl_for_program
-from quantdesk.exchange._venue import PaperVenue
-from quantdesk.exchange.paper._activity import Cursor, KeeperAction, keeper_actions
-from quantdesk.exchange.paper._history import daily_pnl, read_history
-from quantdesk.exchange.paper._service import open_paper, paper_onboarding
-from quantdesk.risk import RiskLimitStore
+from quantdesk.exchange._venues import TraderWallets, VenueAdapter, open_venue
+from quantdesk.risk import RiskLimitStore, RiskLimits
 from quantdesk.trading import TradingService, UserWallets
 from knowledge import open_knowledge
-from tools import Toolbox, build_toolbox, knowledge_handlers
+from tools import Handler, Toolbox, build_toolbox, knowledge_handlers
 from tools._alerts import alert_handlers
 from tools._trading import trading_handlers
+
+VenueOpener = Callable[[Settings, Database, TraderWallets], VenueAdapter]
+PricesOpener = Callable[[Settings, Database, FeedRegistry], PostgresPrices]
+ModelOpener = Callable[[Settings], BaseChatModel | None]
 
 
 def utc_now() -> datetime:
@@ -56,67 +63,65 @@ class Mikey:
     activity: Activity | None  # what keepers did on a trader's account (paper venue), for surfaces to push
 
 
-def _trading(settings: Settings, db: Database, prices: PostgresPrices, registry: FeedRegistry,
-             tickets: TicketStore, audit: AuditLog, clock: Callable[[], datetime]) -> TradingService:
-    """The trading service for the configured venue: the paper executor, or a cluster over RPC."""
-    wallets, limits = UserWallets(settings), RiskLimitStore(db.pool).get
-    budget = {"compute_unit_limit": settings.solana_compute_unit_limit,
-              "priority_fee_micro_lamports": settings.solana_priority_fee_micro_lamports}
-    if settings.venue == "paper":
-        parts = open_paper(settings, db)
-        return TradingService(PaperVenue(parts.executor, **budget), prices, registry,
-                              PerpInstructions(parts.executor.idl), tickets, audit, wallets, clock=clock,
-                              limits=limits, daily_pnl=partial(daily_pnl, db.pool), onboard=paper_onboarding(parts))
-    idl = idl_for_program(PerpIdl.load(), settings.solana_program_id)
-    operator, _ = wallets.signer_for("operator")  # the configured wallet (QUANTDESK_WALLET_PATH)
-    venue = SolanaVenue(settings.solana_rpc_url, idl, commitment=settings.solana_commitment,
-                        deadline_s=settings.solana_confirm_deadline_s, poll_s=settings.solana_poll_interval_s,
-                        resend_s=settings.solana_resend_interval_s, rpc_timeout_s=settings.solana_rpc_timeout_s,
-                        owners=[operator.pubkey], **budget)
-    return TradingService(venue, prices, registry, PerpInstructions(idl), tickets, audit, wallets, clock=clock,
-                          limits=limits)
+def build_trading(adapter: VenueAdapter, prices: PriceReader, registry: FeedRegistry, tickets: TicketStore,
+                  audit: AuditLog, wallets: UserWallets, *, clock: Callable[[], datetime],
+                  limits: Callable[[str], RiskLimits]) -> TradingService:
+    """The trading service on an opened venue, with the venue's daily PnL and onboarding where it has them."""
+    return TradingService(adapter.venue, prices, registry, adapter.instructions, tickets, audit, wallets, clock=clock,
+                          limits=limits, daily_pnl=adapter.daily_pnl, onboard=adapter.onboarding)
 
 
-def _activity(settings: Settings, db: Database) -> Activity | None:
-    """The paper keepers' fills and liquidations on a trader's account (no such record on a cluster yet)."""
-    if settings.venue != "paper":
-        return None
-    wallets = UserWallets(settings)
+def trading_tools(trading: TradingService, prices: PriceReader, adapter: VenueAdapter) -> dict[str, Handler]:
+    """The account and trading tools, with trade history where the venue keeps one."""
+    return trading_handlers(trading, prices, adapter.history)
 
-    def actions(user_id: str, after: Cursor) -> list[KeeperAction]:
-        signer = wallets.existing(user_id)  # no wallet yet: nothing can have happened to it
-        return [] if signer is None else keeper_actions(db.pool, signer.pubkey, after)
 
-    return actions
+def postgres_prices(settings: Settings, db: Database, registry: FeedRegistry) -> PostgresPrices:
+    """Prices as the ingest service wrote them, through the configured quality gate."""
+    return PostgresPrices(db, registry, QualityGate.from_settings(settings))
+
+
+def configured_model(settings: Settings) -> BaseChatModel | None:
+    """The configured LLM; None for ``rules`` (the offline parser answers alone)."""
+    return None if settings.mikey_model == "rules" else provider_chat_model(settings)
 
 
 @asynccontextmanager
-async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Mikey]:
-    """A ready ChatSession on the configured database (migrated), prices and model."""
+async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_now,
+                     venue: VenueOpener = open_venue, prices: PricesOpener = postgres_prices,
+                     model: ModelOpener = configured_model) -> AsyncIterator[Mikey]:
+    """A ready ChatSession on the configured database (migrated), prices, venue and model."""
     db = open_database(settings)
     try:
         migrate(db)
         registry = FeedRegistry.load()
-        prices = PostgresPrices(db, registry, QualityGate.from_settings(settings))
-        llm = None if settings.mikey_model == "rules" else provider_chat_model(settings)
+        reader = prices(settings, db, registry)
+        llm = model(settings)
         audit, tickets = AuditLog(db.pool), TicketStore(db.pool)
-        trading = _trading(settings, db, prices, registry, tickets, audit, clock)
-        history = partial(read_history, db.pool) if settings.venue == "paper" else None
-        alerts = AlertStore(db.pool)
-        kb = open_knowledge(settings, db)
-        extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
-                 **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
-        toolbox = build_toolbox(db, prices, extra=extra)
-        turn_locks = TurnLocks(db.url, wait_s=settings.thread_turn_wait_s)  # one turn per thread, across processes
-        deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm,
-                         intents=IntentClassifier(kb.embedder))
+        wallets = UserWallets(settings)
+        adapter = venue(settings, db, wallets)
         try:
-            async with open_checkpointer(db) as saver:
-                session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending,
-                                      turn_lock=turn_locks.hold)
-                yield Mikey(session, db, settings, toolbox, tickets, audit, clock, _activity(settings, db))
+            trading = build_trading(adapter, reader, registry, tickets, audit, wallets, clock=clock,
+                                    limits=RiskLimitStore(db.pool).get)
+            alerts = AlertStore(db.pool)
+            kb = open_knowledge(settings, db)
+            # explain_event reads keeper actions by the caller's wallet, where the venue records them.
+            owner = trading.trader if adapter.keeper_activity is not None else None
+            extra = {**trading_tools(trading, reader, adapter), **alert_handlers(alerts),
+                     **knowledge_handlers(kb.retriever, kb.explainer, owner)}
+            toolbox = build_toolbox(db, reader, extra=extra)
+            turn_locks = TurnLocks(db.url, wait_s=settings.thread_turn_wait_s)  # one turn per thread, across processes
+            deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm,
+                             intents=IntentClassifier(kb.embedder))
+            try:
+                async with open_checkpointer(db) as saver:
+                    session = ChatSession(build_graph(deps, saver), audit, clock, notifications=alerts.take_pending,
+                                          turn_lock=turn_locks.hold)
+                    activity: Activity | None = adapter.keeper_activity
+                    yield Mikey(session, db, settings, toolbox, tickets, audit, clock, activity)
+            finally:
+                await turn_locks.aclose()
         finally:
-            await turn_locks.aclose()
-            await trading.aclose()
+            await adapter.aclose()
     finally:
         db.close()

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from quantdesk import display as show
 from quantdesk.config import Settings
 from quantdesk.db import Database
+from quantdesk.exchange._venues import venue_kind
 from quantdesk.ingest import read_status
 from tools import Toolbox, ToolContext
 
@@ -45,7 +46,7 @@ def _cluster(rpc_url: str) -> str:
 
 def desk_context(settings: Settings, db: Database, now: datetime) -> DeskContext:
     """The venue, model and price feed as they are now (reads the ingest service's status)."""
-    paper = settings.venue == "paper"
+    live = venue_kind(settings.venue).live
     llm = settings.mikey_model != "rules"
     status = read_status(db)
     prices: str | None = None
@@ -55,7 +56,7 @@ def desk_context(settings: Settings, db: Database, now: datetime) -> DeskContext
         prices = f"No prices are flowing: the market-data service is not running; {START_PRICES}."
     source = status.source if status is not None else settings.pyth_source
     return DeskContext(
-        mode="PAPER" if paper else "LIVE", venue="paper venue" if paper else _cluster(settings.solana_rpc_url),
+        mode="LIVE" if live else "PAPER", venue=_cluster(settings.solana_rpc_url) if live else "paper venue",
         model=settings.mikey_model if llm else "offline parser (no LLM)", llm=llm,
         replay=REPLAY_LABEL if source == "replay" else None, prices=prices)
 

@@ -8,13 +8,10 @@ import sys
 
 import typer
 
-from quantdesk.alerts import AlertStore
-from quantdesk.alerts._service import paper_fill_lookup, paper_liquidation_lookup, run_alerts
 from quantdesk.cli._state import state
+from quantdesk.compose import build_alerts
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
-from quantdesk.ingest import listen_price_events
-from quantdesk.market import FeedRegistry
 from quantdesk.supervisor import ServiceSpec
 
 
@@ -23,22 +20,11 @@ def alerts_command(ctx: typer.Context) -> None:
     st = state(ctx)
     with open_database(st.settings) as db:
         migrate(db)
-        lookup = fills = None
-        if st.settings.venue == "paper":
-            from quantdesk.exchange.paper._service import open_paper
-            from quantdesk.trading import UserWallets
-
-            parts, wallets = open_paper(st.settings, db), UserWallets(st.settings)
-            def owner_of(user: str) -> bytes:
-                return bytes(wallets.signer_for(user)[0].pubkey)
-
-            lookup = paper_liquidation_lookup(parts.executor.state, owner_of)
-            fills = paper_fill_lookup(db.pool, owner_of)
+        service = build_alerts(st.settings, db)
         st.console.print("alert service following price events")
 
         async def main() -> None:
-            task = asyncio.create_task(run_alerts(listen_price_events(db.url, FeedRegistry.load()),
-                                                  AlertStore(db.pool), liquidation_price=lookup, fills=fills))
+            task = asyncio.create_task(service)
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.add_signal_handler(sig, task.cancel)

@@ -14,10 +14,10 @@ from rich.console import Console
 from rich.table import Table
 
 from quantdesk.cli._state import state
+from quantdesk.compose import build_ingest
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
 from quantdesk.ingest import IngestService, IngestStatus, read_status
-from quantdesk.market import FeedRegistry, make_source
 from quantdesk.supervisor import ServiceSpec
 
 ingest_app = typer.Typer(help="The market-data ingest service.", no_args_is_help=True)
@@ -32,8 +32,7 @@ def ingest_service(settings: Settings) -> ServiceSpec:
 
 
 async def _serve(settings: Settings, conninfo: str) -> IngestService:
-    registry = FeedRegistry.load()
-    service = IngestService(settings, conninfo=conninfo, registry=registry, source=make_source(settings, registry))
+    service = build_ingest(settings, conninfo)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, service.request_stop)

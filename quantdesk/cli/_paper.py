@@ -10,7 +10,9 @@ import asyncio
 import signal
 import sys
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING
 
 import typer
@@ -18,26 +20,32 @@ from rich.table import Table
 
 from quantdesk.cli._input import cli_decimal, user_option
 from quantdesk.cli._state import state
+from quantdesk.compose import build_keeper
 from quantdesk.config import Settings
-from quantdesk.db import migrate, open_database
+from quantdesk.db import Database, migrate, open_database
 from quantdesk.errors import VenueError
 from quantdesk.exchange._builder import PerpInstructions, build_message
+from quantdesk.exchange._venues import venue_kind
 from quantdesk.exchange._views import account_view
-from quantdesk.exchange.paper._keepers import Keeper, run_keepers
-from quantdesk.exchange.paper._service import open_paper
+from quantdesk.exchange.paper._keepers import run_keepers
 from quantdesk.supervisor import ServiceSpec
 from quantdesk.units import USD_DECIMALS, usd_units
 
 if TYPE_CHECKING:
+    from quantdesk.exchange.paper._service import PaperVenueParts
     from quantdesk.trading import UserWallets
 
 USDC_PLACES = USD_DECIMALS
 MAX_FAUCET_USDC = 1_000_000_000
 
 
-def _require_paper(settings: Settings) -> None:
-    if settings.venue != "paper":
+def _local_venue(settings: Settings) -> Callable[[Database], PaperVenueParts]:
+    """How each command opens the venue's in-process executor (once); refused, before
+    anything is opened, on a venue that runs elsewhere."""
+    open_local = venue_kind(settings.venue).open_local
+    if open_local is None:
         raise VenueError("this command works on the paper venue only (QUANTDESK_VENUE=paper)")
+    return partial(open_local, settings)
 
 
 def _user_wallets(settings: Settings) -> UserWallets:
@@ -58,11 +66,11 @@ def faucet_command(
     """Credit paper USDC to a trader and deposit it as collateral (creating their wallet and
     trading account if needed: the same wallet their chat signs with)."""
     st = state(ctx)
-    _require_paper(st.settings)
+    open_local = _local_venue(st.settings)
     units = usd_units(amount)  # exact: the parser allows at most USDC_PLACES places
     with open_database(st.settings) as db:
         migrate(db)
-        parts = open_paper(st.settings, db)
+        parts = open_local(db)
         wallets = _user_wallets(st.settings)
         signer, created = wallets.signer_for(user)
         if created:
@@ -88,7 +96,7 @@ def _account(ctx: typer.Context, user: str):  # noqa: ANN202
     """(cli state, account view or None, signer or None); tells the trader how to start when
     there is no wallet or account yet (without creating a wallet: see UserWallets.existing)."""
     st = state(ctx)
-    _require_paper(st.settings)
+    open_local = _local_venue(st.settings)
     start = f"run `quantdesk faucet 10000 --user {user}` or chat with MIKEY as {user}"
     signer = _user_wallets(st.settings).existing(user)
     if signer is None:
@@ -96,7 +104,7 @@ def _account(ctx: typer.Context, user: str):  # noqa: ANN202
         return st, None, None
     with open_database(st.settings) as db:
         migrate(db)
-        parts = open_paper(st.settings, db)
+        parts = open_local(db)
         view = account_view(parts.executor.account_state(signer.pubkey), bytes(signer.pubkey),
                             parts.executor.marks())
     if view is None:
@@ -144,11 +152,11 @@ def keepers_command(ctx: typer.Context, interval: Decimal = typer.Option(
         "2", help="Seconds between passes.", parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
     """Run the paper venue's keepers (funding, triggers, liquidations) until stopped."""
     st = state(ctx)
-    _require_paper(st.settings)
+    open_local = _local_venue(st.settings)
     with open_database(st.settings) as db:
         migrate(db)
-        parts = open_paper(st.settings, db)
-        keeper = Keeper(parts.executor, parts.keeper, parts.registry)
+        parts = open_local(db)
+        keeper = build_keeper(parts)
         st.console.print(f"keepers running as {parts.keeper.pubkey} every {interval}s")
 
         async def main() -> None:

@@ -18,7 +18,7 @@ from quantdesk.cli._state import state
 from quantdesk.cli._user import first_run_sign_in
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
-from quantdesk.exchange.paper._service import open_paper
+from quantdesk.exchange._venues import venue_kind
 from quantdesk.supervisor import ServiceSpec, Supervisor
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
@@ -78,8 +78,9 @@ def run_command(
             st.console.print(f"[bold]ingest[/]: {settings.pyth_source} prices; status on "
                              f"http://{settings.host}:{settings.ingest_port}/status")
         specs.append(alerts_service(settings))
-        if settings.venue == "paper":
-            open_paper(settings, db)  # bootstrap once here, before the services that use it start
+        open_local = venue_kind(settings.venue).open_local
+        if open_local is not None:  # an in-process venue (paper): it has keepers
+            open_local(settings, db)  # bootstrap once here, before the services that use it start
             specs.append(keepers_service(settings))
             st.console.print("[bold]paper venue[/]: keepers settle funding, trigger orders and liquidate")
         if web:

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from quantdesk.config import Settings
+from quantdesk.exchange._venues import venue_kind
 from quantdesk.wallet import Signer, create_wallet, load_signer, open_wallet
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -23,6 +24,7 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 class UserWallets:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._per_trader = venue_kind(settings.venue).trader_wallets
         self._cache: dict[str, Signer] = {}
 
     def path_for(self, user_id: str) -> Path:
@@ -36,7 +38,7 @@ class UserWallets:
         if user_id in self._cache:
             return self._cache[user_id], False
         created = False
-        if self._settings.venue == "solana":
+        if not self._per_trader:
             opened = open_wallet(self._settings)
             signer = opened.signer
         else:
@@ -51,6 +53,6 @@ class UserWallets:
     def existing(self, user_id: str) -> Signer | None:
         """The trader's signer if their wallet exists; never creates one. A wallet made
         here would skip the welcome the chat gives a trader whose wallet it creates."""
-        if self._settings.venue == "paper" and not self.path_for(user_id).exists():
+        if self._per_trader and not self.path_for(user_id).exists():
             return None
         return self.signer_for(user_id)[0]

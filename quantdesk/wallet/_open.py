@@ -28,10 +28,13 @@ class OpenedWallet:
 
 def configured_wallet_path(settings: Settings) -> Path:
     """Where the wallet is (or will be, for the paper venue)."""
+    from quantdesk.exchange._venues import venue_kind  # at call time: the exchange imports this package
+
     if settings.wallet_path is not None:
         return settings.wallet_path
-    if settings.venue != "paper":
-        raise WalletError("the solana venue needs a wallet: set QUANTDESK_WALLET_PATH to a keypair or keystore file")
+    if not venue_kind(settings.venue).trader_wallets:  # no local wallets on this venue: it needs a configured one
+        raise WalletError(f"the {settings.venue} venue needs a wallet: set QUANTDESK_WALLET_PATH to a keypair or "
+                          "keystore file")
     return settings.data_dir / "wallets" / "paper.json"
 
 

@@ -18,26 +18,24 @@ from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
 from quantdesk.tickets import TicketStore
 from tools import Toolbox
 from tools._market import get_price
-from functools import partial
 
 from solders.keypair import Keypair
 
+from interfaces._assembly import build_trading, trading_tools
 from quantdesk.config import Settings
 from quantdesk.exchange._builder import PerpInstructions
 from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange._venue import PaperVenue
 from quantdesk.exchange.paper import PaperExecutor
 from quantdesk.exchange.paper._bootstrap import bootstrap
-from quantdesk.exchange.paper._history import daily_pnl, read_history
-from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
+from quantdesk.exchange.paper._factory import paper_adapter
+from quantdesk.exchange.paper._service import PaperVenueParts
 from quantdesk.ingest import PostgresPrices
 from quantdesk.risk import RiskLimitStore
-from quantdesk.trading import TradingService, UserWallets
+from quantdesk.trading import UserWallets
 from quantdesk.wallet import Signer
 from tests.conftest import make_settings
 from tests.quantdesk.exchange.paper.conftest import Clock, PaperWorld
 from tools import build_toolbox
-from tools._trading import trading_handlers
 
 NOW = 1_790_000_000  # a fixed Unix time for the price book's clock
 
@@ -94,16 +92,15 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     paper.price("BTC/USD", 95_000_00000000)
     bootstrap(executor, paper.admin, registry)
     settings: Settings = make_settings(tmp_path / "data")
-    prices = PostgresPrices(fresh_database, registry, QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
-                            clock=lambda: clock().timestamp())
+    gate = QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio)
+    prices = PostgresPrices(fresh_database, registry, gate, clock=lambda: clock().timestamp())
     audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
-    parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
+    # The paper venue as MIKEY opens it, over this world's executor (its clock) and admin.
+    wallets = UserWallets(settings)
+    venue = paper_adapter(PaperVenueParts(executor, registry, paper.admin, Signer(Keypair())), fresh_database, wallets)
     limits = RiskLimitStore(fresh_database.pool)
-    trading = TradingService(PaperVenue(executor), prices, registry, PerpInstructions(idl), tickets, audit,
-                             UserWallets(settings), clock=clock, limits=limits.get,
-                             daily_pnl=partial(daily_pnl, fresh_database.pool), onboard=paper_onboarding(parts))
-    toolbox = build_toolbox(fresh_database, prices, extra=trading_handlers(
-        trading, prices, partial(read_history, fresh_database.pool)))
+    trading = build_trading(venue, prices, registry, tickets, audit, wallets, clock=clock, limits=limits.get)
+    toolbox = build_toolbox(fresh_database, prices, extra=trading_tools(trading, prices, venue))
     deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading)
     async with open_checkpointer(fresh_database) as saver:
         world = TradeWorld(ChatSession(build_graph(deps, saver), audit, clock), paper, tickets, audit)
