@@ -12,7 +12,7 @@ from quantdesk.db import Database
 from quantdesk.exchange._venues import TraderWallets, VenueAdapter, open_venue
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry
-from tests.api.conftest import api_settings, own_database
+from tests.interfaces.api.conftest import api_settings, own_database
 from tools import ToolContext
 
 AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

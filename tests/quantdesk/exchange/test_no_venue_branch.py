@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCES = ("quantdesk", "agent", "tools", "interfaces", "knowledge", "evals", "benchmarks", "app.py")
 VENUE_NAMES = {"paper", "solana"}
 # The one lookup of a venue by name, and the factories that name themselves.

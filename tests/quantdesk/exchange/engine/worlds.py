@@ -27,7 +27,7 @@ from quantdesk.exchange.engine import (
     codec,
 )
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 PROGRAMS = REPO / "programs"
 VECTOR_DIR = PROGRAMS / "quantdesk_perp" / "vectors"
 IDL = PROGRAMS / "quantdesk_perp" / "idl" / "quantdesk_perp.json"

@@ -11,7 +11,7 @@ from quantdesk.exchange.solana import SolanaVenue
 from quantdesk.trading import UserWallets
 from quantdesk.wallet import create_wallet
 from tests.conftest import make_settings
-from tests.solana.conftest import SolanaWorld
+from tests.quantdesk.exchange.solana.conftest import SolanaWorld
 
 
 def _solana_settings(world: SolanaWorld, tmp_path: Path):  # noqa: ANN202
