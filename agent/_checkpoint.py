@@ -34,7 +34,8 @@ class ThreadSaver(AsyncPostgresSaver):
     """The checkpointer, plus the transcript on its pool and the pruning of superseded checkpoints."""
 
     def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
-        super().__init__(pool)  # type: ignore[arg-type]
+        super().__init__(pool)
+        self._pool = pool
         self.transcript = Transcript(pool)
 
     async def keep_latest(self, thread_id: str) -> None:
@@ -46,7 +47,7 @@ class ThreadSaver(AsyncPostgresSaver):
         graph (subgraphs, sends) in a dozen statements: measured at 36 ms a turn on a loaded machine,
         more than the turn itself; MIKEY's graph has neither, so this is all it needs.
         """
-        async with self.conn.connection() as conn:  # type: ignore[union-attr]
+        async with self._pool.connection() as conn:
             await conn.execute(_KEEP_LATEST, {"thread": thread_id})
 
 

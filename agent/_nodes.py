@@ -18,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
@@ -48,6 +48,15 @@ from tools.schemas import TRADING_TOOLS
 log = get_logger(__name__)
 
 
+_Out = TypeVar("_Out", covariant=True)
+
+
+class Node(Protocol[_Out]):
+    """A node: a function of the state (LangGraph passes it as ``state``) returning an update."""
+
+    def __call__(self, state: MikeyState) -> _Out: ...
+
+
 @dataclass(frozen=True)
 class GraphDeps:
     toolbox: Toolbox
@@ -74,7 +83,7 @@ def _uses_rules(deps: GraphDeps, messages: Sequence[BaseMessage]) -> bool:
     return human is not None and isinstance(human.content, str) and is_unambiguous_command(human.content)
 
 
-def make_agent_node(deps: GraphDeps) -> Callable[[MikeyState], dict[str, Any]]:
+def make_agent_node(deps: GraphDeps) -> Node[dict[str, Any]]:
     """The model's next step on the thread's window; turns that leave the window leave the state here,
     folded into the dialogue memory (agent/_window.py, agent/_dialogue.py)."""
     schemas = deps.toolbox.schemas()
@@ -104,10 +113,10 @@ def make_agent_node(deps: GraphDeps) -> Callable[[MikeyState], dict[str, Any]]:
 
 def route_after_agent(state: MikeyState) -> Literal["tools", "__end__"]:
     last = state["messages"][-1]
-    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "__end__"
 
 
-def make_tools_node(deps: GraphDeps) -> Callable[[MikeyState], Awaitable[dict[str, Any]]]:
+def make_tools_node(deps: GraphDeps) -> Node[Awaitable[dict[str, Any]]]:
     async def tools(state: MikeyState) -> dict[str, Any]:
         last = state["messages"][-1]
         assert isinstance(last, AIMessage)  # route_after_agent sends only tool calls here
@@ -143,7 +152,7 @@ def _resume_value(value: object) -> Resume:
     return value if isinstance(value, dict) else Resume()  # type: ignore[return-value]
 
 
-def make_confirm_node(deps: GraphDeps) -> Callable[[MikeyState], Command[Any]]:
+def make_confirm_node(deps: GraphDeps) -> Node[Command[Any]]:
     def confirm(state: MikeyState) -> Command[Any]:
         raw = state.get("ticket")
         assert raw is not None  # route_after_tools and the requote/execute nodes come here with a ticket
@@ -170,11 +179,11 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[MikeyState], Command[Any]]:
                                                                          user_id=approval.user_id)})
         text = str(decision.get("text", ""))
         reason = "a new message arrived before approval" if text else "no explicit approval was given"
-        closed = _close(deps, ticket, "cancelled", reason, now)
         if not text:
-            return closed
-        return Command(goto="agent", update={"messages": [*closed.update["messages"], HumanMessage(text)],
-                                             "ticket": None})
+            return _close(deps, ticket, "cancelled", reason, now)
+        _record_close(deps, ticket, "cancelled", reason, now)
+        return Command(goto="agent", update={"messages": [_closing_note(ticket, "cancelled", reason),
+                                                          HumanMessage(text)], "ticket": None})
 
     return confirm
 
@@ -201,11 +210,15 @@ def _record_close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejecte
 def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,
            now: datetime) -> Command[Any]:
     _record_close(deps, ticket, status, reason, now)
-    message = AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
-    return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
+    return Command(goto=END, update={"messages": [_closing_note(ticket, status, reason)], "ticket": None,
+                                     "decision": None})
 
 
-def make_execute_node(deps: GraphDeps) -> Callable[[MikeyState], Awaitable[Command[Any]]]:
+def _closing_note(ticket: OrderTicket, status: str, reason: str) -> AIMessage:
+    return AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
+
+
+def make_execute_node(deps: GraphDeps) -> Node[Awaitable[Command[Any]]]:
     async def execute(state: MikeyState) -> Command[Any]:
         decision = state.get("decision")
         assert decision is not None  # the confirm node comes here only with an accepted approval
@@ -226,7 +239,7 @@ def make_execute_node(deps: GraphDeps) -> Callable[[MikeyState], Awaitable[Comma
     return execute
 
 
-def make_requote_node(deps: GraphDeps) -> Callable[[MikeyState], Awaitable[Command[Any]]]:
+def make_requote_node(deps: GraphDeps) -> Node[Awaitable[Command[Any]]]:
     """After a refresh: the same request prepared again on today's prices, back to the gate."""
     async def requote(state: MikeyState) -> Command[Any]:
         return await _ask_again(deps, state, "Quote refreshed.")

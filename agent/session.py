@@ -42,7 +42,7 @@ from langgraph.types import Command, Durability
 
 from agent._dialogue import fold
 from agent._transcript import Transcript
-from agent.state import Resume, TicketJson
+from agent.state import Resume, TicketInterrupt, TicketJson
 from quantdesk.audit import AuditLog
 from quantdesk.db import DatabaseUnavailable, ThreadBusy, is_unavailable
 from quantdesk.locks import KeyedLocks
@@ -343,8 +343,10 @@ def _new_id() -> str:
 
 def _pending(snapshot: Any) -> TicketJson | None:
     for pending in snapshot.interrupts:
-        if isinstance(pending.value, dict) and pending.value.get("type") == "ticket":
-            return pending.value["ticket"]
+        value = pending.value
+        if isinstance(value, dict) and value.get("type") == "ticket":
+            request: TicketInterrupt = value  # type: ignore[assignment]  # what the confirm node paused with
+            return request["ticket"]
     return None
 
 

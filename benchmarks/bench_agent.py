@@ -88,7 +88,8 @@ async def _long_thread(session: Any, db_url: str, quick: bool) -> list[dict]:
         last_turns, last_bytes, last_transcript = turns, held, transcript
         rows.append(_row(f"long thread: checkpoint bytes added per turn, up to turn {mark:,}", added / 1000, "KB",
                          "< 50 KB", added < 50_000,
-                         f"thread holds {held / 1000:.1f} KB of checkpoints; transcript {per_message / 1000:.2f} KB/turn"))
+                         f"thread holds {held / 1000:.1f} KB of checkpoints; "
+                         f"transcript {per_message / 1000:.2f} KB/turn"))
         for label, text in (("read-only", "price of sol"), ("trade to ticket", "long 2 SOL 5x")):
             before = tickets[0]
             times = [await turn(text) for _ in range(sample)]
