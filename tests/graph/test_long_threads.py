@@ -117,6 +117,7 @@ async def test_a_pending_ticket_survives_a_restart_after_a_dozen_earlier_turns(t
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # 1,000 real turns: ~85 s on a loaded 2-core machine
 async def test_a_pending_ticket_survives_a_restart_after_1000_earlier_turns(trade: TradeWorld) -> None:
     await _pending_ticket_survives_a_restart(trade, 1000)
 
