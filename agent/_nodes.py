@@ -18,16 +18,19 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, RemoveMessage, SystemMessage, ToolMessage
 from langgraph.graph import END
 from langgraph.types import Command, interrupt
 
+from agent._dialogue import carrier, fold
 from agent._prompts import prompt
+from agent._window import LLM_WINDOW_TOKENS, RULES_WINDOW_TURNS, window
 from agent.models import RulesChatModel
 from agent.parser import is_unambiguous_command
+from agent.state import Approved, MikeyState, Resume, TicketInterrupt
 from quantdesk.audit import AuditLog
 from quantdesk.errors import ApprovalError
 from quantdesk.logs import get_logger
@@ -45,6 +48,15 @@ from tools.schemas import TRADING_TOOLS
 log = get_logger(__name__)
 
 
+_Out = TypeVar("_Out", covariant=True)
+
+
+class Node(Protocol[_Out]):
+    """A node: a function of the state (LangGraph passes it as ``state``) returning an update."""
+
+    def __call__(self, state: MikeyState) -> _Out: ...
+
+
 @dataclass(frozen=True)
 class GraphDeps:
     toolbox: Toolbox
@@ -56,14 +68,14 @@ class GraphDeps:
     intents: Any = None  # agent.intents.IntentClassifier: free-form reads for the offline model
 
 
-def _last_human(messages: Sequence[AnyMessage]) -> HumanMessage | None:
+def _last_human(messages: Sequence[BaseMessage]) -> HumanMessage | None:
     for message in reversed(messages):
         if isinstance(message, HumanMessage):
             return message
     return None
 
 
-def _uses_rules(deps: GraphDeps, messages: Sequence[AnyMessage]) -> bool:
+def _uses_rules(deps: GraphDeps, messages: Sequence[BaseMessage]) -> bool:
     """Route: unambiguous commands (and everything, without an LLM) go to the offline parser."""
     if deps.llm is None:
         return True
@@ -71,31 +83,43 @@ def _uses_rules(deps: GraphDeps, messages: Sequence[AnyMessage]) -> bool:
     return human is not None and isinstance(human.content, str) and is_unambiguous_command(human.content)
 
 
-def make_agent_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def make_agent_node(deps: GraphDeps) -> Node[dict[str, Any]]:
+    """The model's next step on the thread's window; turns that leave the window leave the state here,
+    folded into the dialogue memory (agent/_window.py, agent/_dialogue.py)."""
     schemas = deps.toolbox.schemas()
     rules = RulesChatModel(intents=deps.intents).bind_tools(schemas)
     llm = None if deps.llm is None else deps.llm.bind_tools(schemas).with_fallbacks([rules])
+    # Sized for the deployment's model, not per message: a command the parser takes in an LLM's
+    # thread must not cut the context the LLM reads on the next message.
+    limits = {"max_turns": RULES_WINDOW_TURNS} if llm is None else {"max_tokens": LLM_WINDOW_TOKENS}
 
-    def agent(state: dict[str, Any]) -> dict[str, Any]:
-        messages = state["messages"]
-        if _uses_rules(deps, messages):
+    def agent(state: MikeyState) -> dict[str, Any]:
+        cut = window(state["messages"], **limits)
+        memory = fold(state.get("dialogue"), cut.dropped) if cut.dropped else state.get("dialogue")
+        messages: list[BaseMessage] = [*carrier(memory), *cut.kept]
+        if _uses_rules(deps, cut.kept):
             reply = rules.invoke(messages)
         else:
             assert llm is not None
             reply = llm.invoke([SystemMessage(prompt("system")), *messages])
-        return {"messages": [reply]}
+        update: dict[str, Any] = {"messages": [*(RemoveMessage(id=m.id) for m in cut.dropped if m.id), reply]}
+        if cut.dropped or "dialogue" not in state:
+            # Also on a thread's first step: a thread with a memory has its whole transcript.
+            update["dialogue"] = memory if memory is not None else fold(None, ())
+        return update
 
     return agent
 
 
-def route_after_agent(state: dict[str, Any]) -> Literal["tools", "__end__"]:
+def route_after_agent(state: MikeyState) -> Literal["tools", "__end__"]:
     last = state["messages"][-1]
-    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "__end__"
 
 
-def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
-    async def tools(state: dict[str, Any]) -> dict[str, Any]:
+def make_tools_node(deps: GraphDeps) -> Node[Awaitable[dict[str, Any]]]:
+    async def tools(state: MikeyState) -> dict[str, Any]:
         last = state["messages"][-1]
+        assert isinstance(last, AIMessage)  # route_after_agent sends only tool calls here
         ctx = ToolContext(user_id=state["user_id"], thread_id=state["thread_id"], now=deps.clock())
         results: list[ToolMessage] = []
         ticket: OrderTicket | None = None
@@ -119,15 +143,22 @@ def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dic
     return tools
 
 
-def route_after_tools(state: dict[str, Any]) -> Literal["confirm", "agent"]:
+def route_after_tools(state: MikeyState) -> Literal["confirm", "agent"]:
     return "confirm" if state.get("ticket") else "agent"
 
 
-def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any]]:
-    def confirm(state: dict[str, Any]) -> Command[Any]:
-        ticket = OrderTicket.model_validate(state["ticket"])
-        decision = interrupt({"type": "ticket", "ticket": state["ticket"]})
-        action = decision.get("action") if isinstance(decision, dict) else None
+def _resume_value(value: object) -> Resume:
+    """What the gate was resumed with; anything but a decision or a message counts as no approval."""
+    return value if isinstance(value, dict) else Resume()  # type: ignore[return-value]
+
+
+def make_confirm_node(deps: GraphDeps) -> Node[Command[Any]]:
+    def confirm(state: MikeyState) -> Command[Any]:
+        raw = state.get("ticket")
+        assert raw is not None  # route_after_tools and the requote/execute nodes come here with a ticket
+        ticket = OrderTicket.model_validate(raw)
+        decision = _resume_value(interrupt(TicketInterrupt(type="ticket", ticket=raw)))
+        action = decision.get("action")
         now = deps.clock()
         if action in ("approve", "reject", "refresh"):
             approval = Approval(str(decision.get("ticket_hash", "")), str(decision.get("user_id", "")), now,
@@ -144,15 +175,15 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any
                 return Command(goto="requote")
             if action == "reject":
                 return _close(deps, ticket, "rejected", "rejected by its owner", now)
-            return Command(goto="execute", update={"decision": {"ticket_hash": ticket.ticket_hash,
-                                                                "user_id": approval.user_id}})
-        text = str(decision.get("text", "")) if isinstance(decision, dict) else ""
+            return Command(goto="execute", update={"decision": Approved(ticket_hash=ticket.ticket_hash,
+                                                                         user_id=approval.user_id)})
+        text = str(decision.get("text", ""))
         reason = "a new message arrived before approval" if text else "no explicit approval was given"
-        closed = _close(deps, ticket, "cancelled", reason, now)
         if not text:
-            return closed
-        return Command(goto="agent", update={"messages": [*closed.update["messages"], HumanMessage(text)],
-                                             "ticket": None})
+            return _close(deps, ticket, "cancelled", reason, now)
+        _record_close(deps, ticket, "cancelled", reason, now)
+        return Command(goto="agent", update={"messages": [_closing_note(ticket, "cancelled", reason),
+                                                          HumanMessage(text)], "ticket": None})
 
     return confirm
 
@@ -179,13 +210,18 @@ def _record_close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejecte
 def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,
            now: datetime) -> Command[Any]:
     _record_close(deps, ticket, status, reason, now)
-    message = AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
-    return Command(goto=END, update={"messages": [message], "ticket": None, "decision": None})
+    return Command(goto=END, update={"messages": [_closing_note(ticket, status, reason)], "ticket": None,
+                                     "decision": None})
 
 
-def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[Command[Any]]]:
-    async def execute(state: dict[str, Any]) -> Command[Any]:
-        decision = state["decision"]
+def _closing_note(ticket: OrderTicket, status: str, reason: str) -> AIMessage:
+    return AIMessage(f"Ticket {ticket.short_hash} ({ticket.summary}) was {status}: {reason}. Nothing was sent.")
+
+
+def make_execute_node(deps: GraphDeps) -> Node[Awaitable[Command[Any]]]:
+    async def execute(state: MikeyState) -> Command[Any]:
+        decision = state.get("decision")
+        assert decision is not None  # the confirm node comes here only with an accepted approval
         approval = Approval(decision["ticket_hash"], decision["user_id"], deps.clock(), state["thread_id"])
         if deps.executor is None:
             return _done("Not executed: trading is not enabled here.")
@@ -203,9 +239,9 @@ def make_execute_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[C
     return execute
 
 
-def make_requote_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[Command[Any]]]:
+def make_requote_node(deps: GraphDeps) -> Node[Awaitable[Command[Any]]]:
     """After a refresh: the same request prepared again on today's prices, back to the gate."""
-    async def requote(state: dict[str, Any]) -> Command[Any]:
+    async def requote(state: MikeyState) -> Command[Any]:
         return await _ask_again(deps, state, "Quote refreshed.")
 
     return requote
@@ -215,7 +251,7 @@ def _done(text: str) -> Command[Any]:
     return Command(goto=END, update={"messages": [AIMessage(text)], "ticket": None, "decision": None})
 
 
-async def _ask_again(deps: GraphDeps, state: dict[str, Any], why: str) -> Command[Any]:
+async def _ask_again(deps: GraphDeps, state: MikeyState, why: str) -> Command[Any]:
     """The ticket went stale before it could be sent: prepare the same request again and ask about the new one."""
     old = OrderTicket.model_validate(state["ticket"])
     ctx = ToolContext(user_id=state["user_id"], thread_id=state["thread_id"], now=deps.clock())

@@ -17,6 +17,13 @@ done). A ticket event is sent only once the paused
 graph is stored, so an approval sent the instant it arrives finds it. If the
 database is away, a turn ends with one ``error`` event saying so; the pools
 reconnect by themselves and the next turn works once it is back.
+
+History is the transcript (every message, written once, in order: agent/_transcript.py),
+not the graph's state, which keeps only a thread's recent turns; after each turn the
+thread's superseded checkpoints are pruned, so neither a turn's cost nor a thread's
+storage grows with its length. A message's run saves its checkpoint when it ends or
+pauses at the gate (LangGraph's ``durability="exit"``: a message signs nothing, so a
+crash mid-turn loses only that turn's answer); a decision's run keeps the default.
 """
 
 from __future__ import annotations
@@ -24,15 +31,18 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
-from langgraph.types import Command
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, RemoveMessage, ToolMessage
+from langgraph.types import Command, Durability
 
+from agent._dialogue import fold
+from agent._transcript import Transcript
+from agent.state import Resume, TicketInterrupt, TicketJson
 from quantdesk.audit import AuditLog
 from quantdesk.db import DatabaseUnavailable, ThreadBusy, is_unavailable
 from quantdesk.locks import KeyedLocks
@@ -62,8 +72,14 @@ class ChatEvent:
 class ChatSession:
     def __init__(self, graph: Any, audit: AuditLog, clock: Callable[[], datetime],
                  notifications: Callable[[str], list[Any]] | None = None,
-                 turn_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None) -> None:
+                 turn_lock: Callable[[str], AbstractAsyncContextManager[Any]] | None = None,
+                 transcript: Transcript | None = None) -> None:
         self._graph = graph
+        # The thread store is the graph's checkpointer (agent._checkpoint.ThreadSaver): its transcript
+        # and its pruning. Without one (another saver), history is the state's window.
+        saver = getattr(graph, "checkpointer", None)
+        self._transcript = transcript if transcript is not None else getattr(saver, "transcript", None)
+        self._keep_latest: Callable[[str], Awaitable[None]] | None = getattr(saver, "keep_latest", None)
         self._audit = audit
         self._clock = clock
         self._notifications = notifications
@@ -87,7 +103,7 @@ class ChatSession:
     def _config(thread_id: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_id}}
 
-    async def pending_ticket(self, thread_id: str) -> dict[str, Any] | None:
+    async def pending_ticket(self, thread_id: str) -> TicketJson | None:
         """The ticket the thread is waiting on, if any. Raises DatabaseUnavailable when it cannot be read."""
         return _pending(await self._state(thread_id, "request"))
 
@@ -155,10 +171,12 @@ class ChatSession:
                 return  # nothing to wait for: no thread is stored, no agent runs on a program's request
             # Stored as if the graph's tools node had made the call, so the graph goes on to its
             # confirmation gate and pauses there (no model runs on a program's request).
-            update = {"messages": [AIMessage("", tool_calls=[call]), result], "user_id": user_id,
-                      "thread_id": thread_id, "ticket": outcome.ticket.model_dump(mode="json"), "decision": None}
+            said: list[BaseMessage] = [AIMessage("", tool_calls=[call], id=_new_id()), result]
+            result.id = _new_id()
+            update = {"messages": said, "user_id": user_id, "thread_id": thread_id,
+                      "ticket": outcome.ticket.model_dump(mode="json"), "decision": None, "dialogue": fold(None, ())}
             await self._graph.aupdate_state(self._config(thread_id), update, as_node="tools")
-            async for event in self._run(None, thread_id):
+            async for event in self._run(None, thread_id, said=said):
                 yield event
 
     async def _one_turn(self, thread_id: str, turn: AsyncIterator[ChatEvent], what: str) -> AsyncIterator[ChatEvent]:
@@ -210,12 +228,15 @@ class ChatSession:
                 yield event
             self._audit.append("message", user_id=user_id, thread_id=thread_id,
                                detail={"text": text[:_MAX_AUDITED_TEXT]})
+            await self._adopt(thread_id, snapshot)
+            said: list[BaseMessage] = []
             if _pending(snapshot) is not None:
-                graph_input: Any = Command(resume={"action": "message", "text": text})
+                graph_input: Any = Command(resume=Resume(action="message", text=text))
             else:
-                graph_input = {"messages": [HumanMessage(text)], "user_id": user_id, "thread_id": thread_id,
+                said = [HumanMessage(text, id=_new_id())]
+                graph_input = {"messages": said, "user_id": user_id, "thread_id": thread_id,
                                "ticket": None, "decision": None}
-            async for event in self._run(graph_input, thread_id):
+            async for event in self._run(graph_input, thread_id, said=said, durability="exit"):
                 yield event
 
     async def _decide(self, action: str, thread_id: str, user_id: str, ticket_hash: str) -> AsyncIterator[ChatEvent]:
@@ -230,15 +251,33 @@ class ChatSession:
                                     named=ticket_hash)
                 yield ChatEvent("error", {"message": refused})
                 return
-            decision = {"action": action, "ticket_hash": ticket_hash, "user_id": user_id}
+            await self._adopt(thread_id, snapshot)
+            decision = Resume(action=action, ticket_hash=ticket_hash, user_id=user_id)  # type: ignore[typeddict-item]
             async for event in self._run(Command(resume=decision), thread_id):
                 yield event
 
+    async def _adopt(self, thread_id: str, snapshot: Any) -> None:
+        """A thread from before the transcript (migration 0016): its messages, still all in its
+        checkpoint, are copied in once, before its window first moves. A thread whose state has a
+        dialogue memory has had its transcript from the start."""
+        values = snapshot.values or {}
+        if (self._transcript is None or not values.get("messages") or "dialogue" in values
+                or await self._transcript.has(thread_id)):
+            return
+        await self._transcript.append(thread_id, values["messages"])
+        log.info("chat.transcript_adopted", thread_id=thread_id, messages=len(values["messages"]))
+
     async def history(self, thread_id: str) -> list[ChatEvent]:
-        """The conversation so far, as events (text, tool calls and results)."""
+        """The whole conversation so far, in order, as events (text, tool calls and results),
+        and the ticket waiting for approval, if any."""
         snapshot = await self._graph.aget_state(self._config(thread_id))
+        if self._transcript is not None:
+            await self._adopt(thread_id, snapshot)
+            messages = await self._transcript.read(thread_id)
+        else:
+            messages = (snapshot.values or {}).get("messages", [])
         events: list[ChatEvent] = []
-        for message in (snapshot.values or {}).get("messages", []):
+        for message in messages:
             if isinstance(message, HumanMessage):
                 events.append(ChatEvent("text", {"role": "user", "text": message.content}))
             else:
@@ -248,11 +287,28 @@ class ChatSession:
             events.append(ChatEvent("ticket", {"ticket": ticket}))
         return events
 
-    async def _run(self, graph_input: Any, thread_id: str) -> AsyncIterator[ChatEvent]:
+    async def _run(self, graph_input: Any, thread_id: str, *, said: Sequence[BaseMessage] = (),
+                   durability: Durability | None = None) -> AsyncIterator[ChatEvent]:
+        """Run the graph, passing its events on; ``said``: this turn's messages that are not nodes' output."""
         config = self._config(thread_id)
+        written = list(said)
+        try:
+            async for event in self._stream(graph_input, config, written, durability):
+                yield event
+        finally:
+            # Whatever the turn got to, its messages join the transcript (a turn cut short by an
+            # outage writes what it can; the next turn's write follows it in order).
+            if self._transcript is not None:
+                await self._transcript.append(thread_id, written)
+        if self._keep_latest is not None:
+            await self._keep_latest(thread_id)
+
+    async def _stream(self, graph_input: Any, config: dict[str, Any], written: list[BaseMessage],
+                      durability: Durability | None) -> AsyncIterator[ChatEvent]:
         streamed_text = False
         paused = False
-        async for mode, payload in self._graph.astream(graph_input, config, stream_mode=["messages", "updates"]):
+        async for mode, payload in self._graph.astream(graph_input, config, stream_mode=["messages", "updates"],
+                                                       durability=durability):
             if mode == "messages":
                 chunk, meta = payload
                 if meta.get("langgraph_node") == "agent" and isinstance(chunk, AIMessageChunk | AIMessage):
@@ -265,6 +321,9 @@ class ChatSession:
                     paused = True
                     continue
                 for message in (update or {}).get("messages", []) if isinstance(update, dict) else []:
+                    if isinstance(message, RemoveMessage):
+                        continue  # left the window; it stays in the transcript
+                    written.append(message)
                     for event in _message_events(message):
                         if event.type == "text" and node == "agent" and streamed_text:
                             continue  # already streamed chunk by chunk
@@ -278,10 +337,16 @@ class ChatSession:
                 yield ChatEvent("ticket", {"ticket": ticket})
 
 
-def _pending(snapshot: Any) -> dict[str, Any] | None:
+def _new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _pending(snapshot: Any) -> TicketJson | None:
     for pending in snapshot.interrupts:
-        if isinstance(pending.value, dict) and pending.value.get("type") == "ticket":
-            return pending.value["ticket"]
+        value = pending.value
+        if isinstance(value, dict) and value.get("type") == "ticket":
+            request: TicketInterrupt = value  # type: ignore[assignment]  # what the confirm node paused with
+            return request["ticket"]
     return None
 
 

@@ -1,11 +1,22 @@
-"""Agent turn overhead with the rules model, against LangGraph's prebuilt ReAct
-agent given the same tools, the same (rules) model and the same Postgres
-checkpointer as the baseline.
+"""MIKEY's turns with the rules model: in one long thread (issue #19), and in
+short threads against LangGraph's prebuilt ReAct agent given the same tools, the
+same (rules) model and the same Postgres checkpointer as the baseline.
 
 Turns: a read-only question ("price of sol") and a trade up to its ticket
 ("long 2 SOL 5x": parse, simulate on the paper venue, risk, ticket saved,
-graph paused at the gate). "Model time" is the time inside the rules model's
-calls, measured by wrapping it; the overhead is the turn minus that."""
+graph paused at the gate).
+
+Long thread: one thread is filled with real read-only turns up to each mark (10,
+100, 1,000, 5,000 turns; 10, 100, 300 with --quick); at each mark 20 read-only
+turns and then 20 trade-to-ticket turns are timed (each trade turn sets the
+previous ticket aside, as a trader re-asking would). Checkpoint storage is the
+bytes of the thread's rows in LangGraph's three tables (checkpoints,
+checkpoint_blobs, checkpoint_writes), read at each mark; "added per turn" is its
+change since the previous mark over the turns in between. The transcript's bytes
+per turn (every message, kept by design) are shown beside it.
+
+Short threads: "model time" is the time inside the rules model's calls, measured
+by wrapping it; the overhead is the turn minus that."""
 
 from __future__ import annotations
 
@@ -31,6 +42,73 @@ def _row(metric: str, value: float, unit: str, target: str = "", ok: bool | None
 def _pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+_THREAD_BYTES = """
+SELECT (SELECT coalesce(sum(pg_column_size(c.*)), 0) FROM checkpoints c WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(pg_column_size(b.*)), 0) FROM checkpoint_blobs b WHERE thread_id = %(t)s)
+     + (SELECT coalesce(sum(pg_column_size(w.*)), 0) FROM checkpoint_writes w WHERE thread_id = %(t)s),
+       (SELECT coalesce(sum(pg_column_size(m.*)), 0) FROM chat_messages m WHERE thread_id = %(t)s)
+"""
+
+
+async def _long_thread(session: Any, db_url: str, quick: bool) -> list[dict]:
+    """Turn latency and checkpoint storage at growing lengths of one thread."""
+    import psycopg
+
+    marks = (10, 100, 300) if quick else (10, 100, 1000, 5000)
+    sample = 10 if quick else 20
+    thread, turns = "long-thread", 0
+    tickets = [0]
+
+    async def turn(text: str) -> float:
+        nonlocal turns
+        started = time.perf_counter()
+        async for event in session.send(thread, "bench", text):
+            tickets[0] += event.type == "ticket"
+        turns += 1
+        return (time.perf_counter() - started) * 1000
+
+    async def stored() -> tuple[int, int]:
+        async with await psycopg.AsyncConnection.connect(db_url) as conn:
+            row = await (await conn.execute(_THREAD_BYTES, {"t": thread})).fetchone()
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    rows: list[dict] = []
+    p50s: dict[tuple[str, int], float] = {}
+    last_turns, (last_bytes, last_transcript) = 0, (0, 0)
+    started = time.perf_counter()
+    for mark in marks:
+        while turns < mark:
+            await turn("price of sol")
+        held, transcript = await stored()
+        added = (held - last_bytes) / (turns - last_turns)
+        per_message = (transcript - last_transcript) / (turns - last_turns)
+        last_turns, last_bytes, last_transcript = turns, held, transcript
+        rows.append(_row(f"long thread: checkpoint bytes added per turn, up to turn {mark:,}", added / 1000, "KB",
+                         "< 50 KB", added < 50_000,
+                         f"thread holds {held / 1000:.1f} KB of checkpoints; "
+                         f"transcript {per_message / 1000:.2f} KB/turn"))
+        for label, text in (("read-only", "price of sol"), ("trade to ticket", "long 2 SOL 5x")):
+            before = tickets[0]
+            times = [await turn(text) for _ in range(sample)]
+            if label == "trade to ticket":
+                assert tickets[0] - before == sample, f"only {tickets[0] - before} of {sample} trade turns ticketed"
+            p50 = statistics.median(times)
+            p50s[(label, mark)] = p50
+            target, ok = "", None
+            if mark != marks[0]:
+                ratio = p50 / p50s[(label, marks[0])]
+                target, ok = "p50 ≤ 1.2x turn 10's" if mark >= 1000 else "", (ratio <= 1.2) if mark >= 1000 else None
+                note = f"{ratio:.2f}x turn {marks[0]}'s p50"
+            else:
+                note = f"{sample} turns from turn {mark}"
+            rows.append(_row(f"long thread: {label} turn p50 at turn {mark:,}", p50, "ms", target, ok, note))
+            rows.append(_row(f"long thread: {label} turn p99 at turn {mark:,}", _pct(times, 0.99), "ms",
+                             note=f"of {sample}: the slowest"))
+    rows.append(_row("long thread: whole run", time.perf_counter() - started, "s", note=f"{turns:,} turns"))
+    return rows
 
 
 async def _measure(quick: bool) -> list[dict]:
@@ -81,6 +159,7 @@ async def _measure(quick: bool) -> list[dict]:
                 return time.perf_counter() - started, model_time[0]
 
             await turn("price of sol", "warm")  # onboarding, first-use costs
+            rows.extend(await _long_thread(session, mikey.db.url, quick))
             for label, text in (("read-only", "price of sol"), ("trade to ticket", "long 2 SOL 5x")):
                 totals, overheads = [], []
                 for i in range(n):

@@ -25,11 +25,13 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
+from agent._dialogue import fold, memory_in
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
 from agent.parser import Parsed, ToolCalls
 from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
+from agent.state import DialogueMemory
 from tools import tool_label
 
 
@@ -55,26 +57,21 @@ _APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button ap
 
 
 def _context(messages: Sequence[BaseMessage]) -> Context:
-    """What this conversation refers to: MIKEY's earlier tool calls and executions in this thread."""
-    used: list[ToolUse] = []
-    executions: list[dict[str, Any]] = []
-    for message in messages[:-1]:
-        if isinstance(message, AIMessage):
-            used.extend(ToolUse(c["name"], c.get("args") or {}) for c in message.tool_calls)
-            execution = message.additional_kwargs.get("execution")
-            if isinstance(execution, dict):
-                executions.append(execution)
-    return context_from(used, executions, _ticket_was_waiting(messages))
+    """What this conversation refers to: MIKEY's earlier tool calls and executions in this thread,
+    from the dialogue memory of turns that left the window and the window itself."""
+    memory = _memory(messages)
+    return context_from([ToolUse(u["name"], u["args"]) for u in memory.get("uses", [])],
+                        memory.get("executions", []), memory.get("ticket_prepared", False))
+
+
+def _memory(messages: Sequence[BaseMessage]) -> DialogueMemory:
+    carried, conversation = memory_in(messages)
+    return fold(carried, conversation[:-1])
 
 
 def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
     """Whether MIKEY's last turn before this message prepared a ticket (the new message set it aside)."""
-    for message in reversed(messages[:-1]):
-        if isinstance(message, ToolMessage):
-            return message.status != "error" and isinstance(message.artifact, dict) and "ticket" in message.artifact
-        if isinstance(message, HumanMessage):
-            return False
-    return False
+    return _memory(messages).get("ticket_prepared", False)
 
 
 def _miss(text: str, parsed: NotUnderstood, *, ticket_was_waiting: bool = False) -> str:

@@ -1,0 +1,56 @@
+"""The transcript: every message of every thread, written once, in order (table
+``chat_messages``, migration 0016).
+
+It is what history is read from (``ChatSession.history``, the chat API's thread
+read), so a thread's whole conversation stays readable while the graph's state
+keeps only its recent turns. Messages are stored as LangChain's own message dicts,
+so history shows them exactly as the graph made them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import BaseMessage, RemoveMessage, message_to_dict, messages_from_dict
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+__all__ = ["Transcript"]
+
+_INSERT = ("INSERT INTO chat_messages (thread_id, message_id, message) VALUES (%s, %s, %s) "
+           "ON CONFLICT (thread_id, message_id) DO NOTHING")
+
+
+class Transcript:
+    def __init__(self, pool: AsyncConnectionPool[Any]) -> None:
+        self._pool = pool
+
+    async def append(self, thread_id: str, messages: Sequence[BaseMessage]) -> None:
+        """Add ``messages`` (in order) to the thread's transcript; one already there (same id) is not added again."""
+        rows = [(thread_id, m.id or f"msg-{uuid.uuid4().hex}", Jsonb(message_to_dict(m)))
+                for m in messages if not isinstance(m, RemoveMessage)]
+        if not rows:
+            return
+        async with self._pool.connection() as conn, conn.cursor() as cur:
+            await cur.executemany(_INSERT, rows)
+
+    async def read(self, thread_id: str) -> list[BaseMessage]:
+        """The thread's whole conversation, oldest first."""
+        async with self._pool.connection() as conn:
+            rows = await (await conn.execute(
+                "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq", (thread_id,))).fetchall()
+        return messages_from_dict([_value(r) for r in rows])
+
+    async def has(self, thread_id: str) -> bool:
+        async with self._pool.connection() as conn:
+            row = await (await conn.execute("SELECT 1 FROM chat_messages WHERE thread_id = %s LIMIT 1",
+                                            (thread_id,))).fetchone()
+        return row is not None
+
+
+def _value(row: Any) -> dict[str, Any]:
+    """The message column of a row, whichever row factory the pool uses."""
+    value: dict[str, Any] = row["message"] if isinstance(row, dict) else row[0]
+    return value
