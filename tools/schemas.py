@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Market = Literal["SOL-PERP", "BTC-PERP", "ETH-PERP"]
 Side = Literal["long", "short"]
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
-Interval = Literal["1m", "5m", "1h"]
+Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]  # 15m, 4h, 1d are built from stored candles
 
 
 def _compact(schema: dict[str, Any]) -> None:

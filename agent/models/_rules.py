@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -28,7 +29,10 @@ from langchain_core.tools import BaseTool
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
 from agent.parser import Parsed, ToolCalls
-from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
+from agent.parser._result import build, calls
+from agent.parser._followups import (EXECUTED, Context, Reply, ToolUse, answer_to_question, context_from,
+                                     listed_items, rereads, resolve_followup)
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from tools import tool_label
 
@@ -58,18 +62,46 @@ def _context(messages: Sequence[BaseMessage]) -> Context:
     """What this conversation refers to: MIKEY's earlier tool calls and executions in this thread."""
     used: list[ToolUse] = []
     executions: list[dict[str, Any]] = []
+    tickets: dict[str, Any] = {}  # ticket hash -> its params, to know what an execution filled
     for message in messages[:-1]:
+        if isinstance(message, ToolMessage) and isinstance(message.artifact, dict):
+            listed = listed_items(message.name or "", message.artifact)
+            if listed is not None:
+                used.append(listed)  # the thread's own alerts/orders, shown to this trader: "cancel the btc one"
+            ticket = message.artifact.get("ticket")
+            if isinstance(ticket, dict) and ticket.get("ticket_hash"):
+                tickets[ticket["ticket_hash"]] = {**(ticket.get("params") or {}), "tool": ticket.get("tool")}
         if isinstance(message, AIMessage):
             used.extend(ToolUse(c["name"], c.get("args") or {}) for c in message.tool_calls)
             execution = message.additional_kwargs.get("execution")
             if isinstance(execution, dict):
                 executions.append(execution)
-    return context_from(used, executions, _ticket_was_waiting(messages))
+                if execution.get("ok") and execution.get("ticket_hash") in tickets:
+                    resting = [e.get("order_id") for e in (execution.get("data") or {}).get("events", []) or []
+                               if e.get("type") == "OrderPlaced" and e.get("resting")]
+                    used.append(ToolUse(EXECUTED, {**tickets[execution["ticket_hash"]],
+                                                   "resting_order": str(resting[-1]) if resting else None}))
+    return context_from(used, executions, _ticket_was_waiting(messages), asked_about=_asked_about(messages))
+
+
+def _asked_about(messages: Sequence[BaseMessage]) -> str | None:
+    """The trader's previous message, when MIKEY answered it with a question and nothing else."""
+    earlier = list(messages[:-1])
+    while earlier and isinstance(earlier[-1], AIMessage) and not earlier[-1].tool_calls \
+            and "execution" not in earlier[-1].additional_kwargs:
+        reply = earlier.pop()
+        if "?" not in _text(reply):
+            return None
+        if earlier and isinstance(earlier[-1], HumanMessage):
+            return _text(earlier[-1])
+    return None
 
 
 def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
     """Whether MIKEY's last turn before this message prepared a ticket (the new message set it aside)."""
     for message in reversed(messages[:-1]):
+        if isinstance(message, AIMessage) and "execution" in message.additional_kwargs:
+            return False  # approved (or refused) already: nothing was waiting
         if isinstance(message, ToolMessage):
             return message.status != "error" and isinstance(message.artifact, dict) and "ticket" in message.artifact
         if isinstance(message, HumanMessage):
@@ -89,6 +121,22 @@ def _miss(text: str, parsed: NotUnderstood, *, ticket_was_waiting: bool = False)
     guess = f" Did you mean {' or '.join(f'`{c}`' for c in nearest)}?" if nearest else ""
     approve = _APPROVE_HOW if ticket_was_waiting else ""
     return f"I didn't catch that offline ({parsed.reason}).{guess}{approve} Say `help` for everything I can do."
+
+
+# A question about one whole order ("fees on a 3 eth long?", "where would I get liquidated if I short 5 sol 8x"):
+# a quote of it (or its risk check), read-only; a question about the trader's past stays with explain_event.
+_ORDER_QUESTION = re.compile(r"(?:how much|what|where|would|fees?|price impact|cost|check|margin|liq)\b.*"
+                             r"|.*\?$")
+_RISK_WORDS = re.compile(r"\b(?:risk|limits?|allowed|pass|passes)\b")
+_PAST = re.compile(r"\b(?:why|happened|rejected|did|was|were|yesterday|earlier|last)\b")
+
+
+def _order_question(text: str) -> Parsed | None:
+    lowered = " ".join(text.lower().split())
+    if not _ORDER_QUESTION.fullmatch(lowered) or _PAST.search(lowered) or _HOW_IT_WORKS.search(lowered):
+        return None
+    found = arguments_for("risk_check" if _RISK_WORDS.search(lowered) else "get_quote", text)
+    return found if isinstance(found, ToolCalls) else None
 
 
 def _text(message: BaseMessage) -> str:
@@ -123,7 +171,8 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content="Say what you would like to do, e.g. `price of sol`.")
         last = messages[-1]
         if isinstance(last, ToolMessage):
-            return AIMessage(content=self._summarize_tool_results(messages))
+            sized = self._size_from_account(messages)
+            return sized if sized is not None else AIMessage(content=self._summarize_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         text = _text(last)
@@ -134,10 +183,29 @@ class RulesChatModel(BaseChatModel):
             followup = resolve_followup(text, ctx)
             if isinstance(followup, Reply):
                 return AIMessage(content=followup.text)
-            if followup is not None and not isinstance(parsed, ToolCalls):
+            if followup is not None and (not isinstance(parsed, ToolCalls) or (
+                    isinstance(followup, ToolCalls) and rereads(text, ctx))):
                 parsed = followup
+            if not isinstance(parsed, ToolCalls) and ctx.asked_about is not None:
+                # "long 2" -> "which market?" -> "sol": the answer completes the request asked about.
+                merged = answer_to_question(ctx.asked_about, text)
+                completed = parse_command(merged) if merged is not None else None
+                if isinstance(completed, ToolCalls):
+                    parsed = completed
+        if not isinstance(parsed, ToolCalls) and not refused:
+            sizing = collateral_sizing(text)
+            if isinstance(sizing, Ambiguous):
+                return AIMessage(content=sizing.question)
+            if sizing is not None and self._bound("get_account") and self._bound("prepare_order"):
+                # The amount needs the account first; the order follows its result (_size_from_account).
+                return AIMessage(content="", additional_kwargs={"collateral_sizing": {
+                    "share": str(sizing.share), "fields": {k: str(v) for k, v in sizing.fields.items()}}},
+                    tool_calls=[{"name": "get_account", "args": {}, "id": f"rules-{uuid.uuid4().hex[:12]}",
+                                 "type": "tool_call"}])
         if isinstance(parsed, NotUnderstood) and is_help_request(text):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
+        if isinstance(parsed, NotUnderstood) and not refused:
+            parsed = _order_question(text) or parsed
         if isinstance(parsed, NotUnderstood):
             question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
             if not refused:
@@ -180,6 +248,31 @@ class RulesChatModel(BaseChatModel):
         found = arguments_for(intent.name, text)
         return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
 
+    @staticmethod
+    def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
+        """The order a collateral share asked for, once get_account has answered (else None)."""
+        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
+        asking = _issuer(messages)
+        pending = asking.additional_kwargs.get("collateral_sizing") if asking is not None else None
+        if not pending or not results or results[0].name != "get_account":
+            return None
+        account = results[0].artifact.get("account") if isinstance(results[0].artifact, dict) else None
+        free = (account or {}).get("free_collateral")
+        if results[0].status == "error" or free is None:
+            return AIMessage(content="I could not read your free collateral, so I did not size the order. "
+                                     "Say the size, e.g. 'long 2 sol 2x'.")
+        fields = dict(pending["fields"])
+        fields["reduce_only"] = fields.get("reduce_only") == "True"
+        sizing = CollateralSizing(Decimal(pending["share"]), {**fields, "leverage": Decimal(fields["leverage"])})
+        args, note = sized_order(sizing, Decimal(str(free)))
+        built = calls(build("prepare_order", "Say the size, e.g. 'long 2 sol 2x'.", **args))
+        if isinstance(built, Ambiguous):
+            return AIMessage(content=f"{note} {built.question}")
+        call = built.calls[0]
+        return AIMessage(content="", additional_kwargs={"sizing_note": note}, tool_calls=[
+            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
+             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+
     def _bound(self, name: str) -> bool:
         return self.bound_tools is None or name in self.bound_tools
 
@@ -192,4 +285,17 @@ class RulesChatModel(BaseChatModel):
             answer = message.artifact.get("answer") if isinstance(message.artifact, dict) else None
             # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
             results.append(answer if message.name == "search_knowledge" and answer else _text(message))
+        asking = _issuer(messages)
+        note = asking.additional_kwargs.get("sizing_note") if asking is not None else None
+        if isinstance(note, str):
+            results.append(note)  # the arithmetic behind a size read from the account, before its ticket
         return "\n\n".join(reversed(results))
+
+
+def _issuer(messages: Sequence[BaseMessage]) -> AIMessage | None:
+    """The AI message whose tool calls the trailing tool results answer."""
+    for message in reversed(messages):
+        if isinstance(message, ToolMessage):
+            continue
+        return message if isinstance(message, AIMessage) else None
+    return None

@@ -39,6 +39,7 @@ class OrderSlots:
     markets: list[Market] = field(default_factory=list)
     sizes: list[Decimal] = field(default_factory=list)
     notionals: list[Decimal] = field(default_factory=list)
+    margins: list[Decimal] = field(default_factory=list)  # "margin 500": the size is margin x leverage
     leverages: list[Decimal] = field(default_factory=list)
     prices: list[Decimal] = field(default_factory=list)
     percents: list[Decimal] = field(default_factory=list)
@@ -93,6 +94,11 @@ def read_order_phrase(tokens: Sequence[Token], fillers: frozenset[str]) -> Order
             slots.unknown.append(token.raw)
         elif token.text in ORDER_TYPE_WORDS:
             slots.types.append(ORDER_TYPE_WORDS[token.text])
+        elif token.text == "margin" and i + 1 < len(tokens) and tokens[i + 1].kind == "number" \
+                and tokens[i + 1].unit in ("", "usd") and tokens[i + 1].value is not None:
+            slots.margins.append(tokens[i + 1].value)  # type: ignore[arg-type]
+            i = _skip_one(tokens, i + 2, MONEY_WORDS)
+            continue
         elif token.text in LEVERAGE_WORDS:
             after = _read_leverage_after(tokens, i + 1, slots)
             if after > i + 1:
