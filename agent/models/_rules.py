@@ -29,6 +29,8 @@ from langchain_core.tools import BaseTool
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
 from agent.parser import Parsed, ToolCalls
+from agent.parser._lexicon import MARKET_ALIASES
+from agent.parser._attached import attached_triggers, one_at_a_time
 from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
 from agent.parser._result import build, calls
 from agent.parser._followups import (EXECUTED, Context, Reply, ToolUse, answer_to_question, context_from,
@@ -38,7 +40,7 @@ from tools import tool_label
 
 
 _GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`), your positions "
-             "(`my positions`) or how something works (`how is my liquidation price computed?`).")
+             "(`my positions`) or how something works (`how is my liquidation price computed`).")
 
 
 _HOW_IT_WORKS = re.compile(r"\b(?:computed|calculated|calculate|compute|formula|mean|means|meaning|explain|define|"
@@ -117,6 +119,9 @@ def _miss(text: str, parsed: NotUnderstood, *, ticket_was_waiting: bool = False)
         return parsed.help
     if is_greeting(text):
         return _THANKS if _THANKED.search(text.lower()) else _GREETING
+    vague = _vague_trade(text)
+    if vague is not None:
+        return vague
     nearest = nearest_commands(text)
     guess = f" Did you mean {' or '.join(f'`{c}`' for c in nearest)}?" if nearest else ""
     approve = _APPROVE_HOW if ticket_was_waiting else ""
@@ -131,12 +136,38 @@ _RISK_WORDS = re.compile(r"\b(?:risk|limits?|allowed|pass|passes)\b")
 _PAST = re.compile(r"\b(?:why|happened|rejected|did|was|were|yesterday|earlier|last)\b")
 
 
+def _bare_answer(text: str) -> bool:
+    """A market or a number alone ("sol", "0.5", "sol then"): an answer to a question, if one was asked."""
+    words = [w for w in text.lower().strip(" ?!.").split() if w not in ("then", "please", "the", "one")]
+    return len(words) == 1 and (words[0] in MARKET_ALIASES or re.fullmatch(r"\$?\d[\d,]*(?:\.\d+)?k?|\.\d+",
+                                                                           words[0]) is not None)
+
+
 def _order_question(text: str) -> Parsed | None:
     lowered = " ".join(text.lower().split())
     if not _ORDER_QUESTION.fullmatch(lowered) or _PAST.search(lowered) or _HOW_IT_WORKS.search(lowered):
         return None
     found = arguments_for("risk_check" if _RISK_WORDS.search(lowered) else "get_quote", text)
     return found if isinstance(found, ToolCalls) else None
+
+
+# A wish to trade with no number at all ("go big on btc", "lever up on eth", "buy the dip"): the size, and
+# maybe the market, are missing, so they are asked for, never filled in.
+_TRADE_WISH = re.compile(r"\b(?:long|short|buy|sell|lever|levered|leverage up|go big|ape|size up|load up)\b")
+
+
+def _vague_trade(text: str) -> str | None:
+    lowered = " ".join(text.lower().split())
+    if any(c.isdigit() for c in lowered) or len(lowered.split()) > 6 or not _TRADE_WISH.search(lowered) \
+            or _ACTION_ELSE.search(lowered):
+        return None
+    markets = sorted({m for w, m in MARKET_ALIASES.items() if re.search(rf"\b{re.escape(w)}\b", lowered)})
+    where = markets[0].removesuffix("-PERP") if len(markets) == 1 else "which market (SOL, BTC or ETH)"
+    return (f"How much of {where} do you want, long or short, and at what leverage? "
+            f"Say it in full, e.g. 'long 2 {where if len(markets) == 1 else 'SOL'} 3x'. I never pick a size for you.")
+
+
+_ACTION_ELSE = re.compile(r"\b(?:send|transfer|withdraw|ignore|pretend|cancel|close|approve|kill)\b")
 
 
 def _text(message: BaseMessage) -> str:
@@ -186,13 +217,17 @@ class RulesChatModel(BaseChatModel):
             if followup is not None and (not isinstance(parsed, ToolCalls) or (
                     isinstance(followup, ToolCalls) and rereads(text, ctx))):
                 parsed = followup
-            if not isinstance(parsed, ToolCalls) and ctx.asked_about is not None:
-                # "long 2" -> "which market?" -> "sol": the answer completes the request asked about.
+            if ctx.asked_about is not None and (not isinstance(parsed, ToolCalls) or _bare_answer(text)):
+                # "long 2" -> "which market?" -> "sol": the answer completes the request asked about
+                # (a bare "sol" is the answer, not a price question).
                 merged = answer_to_question(ctx.asked_about, text)
                 completed = parse_command(merged) if merged is not None else None
                 if isinstance(completed, ToolCalls):
                     parsed = completed
         if not isinstance(parsed, ToolCalls) and not refused:
+            attached = self._with_triggers(text)
+            if attached is not None:
+                return attached
             sizing = collateral_sizing(text)
             if isinstance(sizing, Ambiguous):
                 return AIMessage(content=sizing.question)
@@ -248,6 +283,20 @@ class RulesChatModel(BaseChatModel):
         found = arguments_for(intent.name, text)
         return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
 
+    def _with_triggers(self, text: str) -> AIMessage | None:
+        """"long 2 sol 5x tp 200 sl 150": the order's ticket, and its triggers one at a time after it fills."""
+        found = attached_triggers(text)
+        order = parse_command(found.order_text) if found is not None else None
+        if found is None or not isinstance(order, ToolCalls) or len(order.calls) != 1 \
+                or order.calls[0].name != "prepare_order" or not self._bound("prepare_order"):
+            return None
+        call = order.calls[0]
+        args = call.args.model_dump(mode="json", exclude_defaults=True)
+        if args.get("order_type", "market") not in ("market", "limit"):
+            return None
+        return AIMessage(content="", additional_kwargs={"note": one_at_a_time(found, args["market"])}, tool_calls=[
+            {"name": call.name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+
     @staticmethod
     def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
         """The order a collateral share asked for, once get_account has answered (else None)."""
@@ -269,7 +318,7 @@ class RulesChatModel(BaseChatModel):
         if isinstance(built, Ambiguous):
             return AIMessage(content=f"{note} {built.question}")
         call = built.calls[0]
-        return AIMessage(content="", additional_kwargs={"sizing_note": note}, tool_calls=[
+        return AIMessage(content="", additional_kwargs={"note": note}, tool_calls=[
             {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
              "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
 
@@ -286,7 +335,7 @@ class RulesChatModel(BaseChatModel):
             # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
             results.append(answer if message.name == "search_knowledge" and answer else _text(message))
         asking = _issuer(messages)
-        note = asking.additional_kwargs.get("sizing_note") if asking is not None else None
+        note = asking.additional_kwargs.get("note") if asking is not None else None
         if isinstance(note, str):
             results.append(note)  # the arithmetic behind a size read from the account, before its ticket
         return "\n\n".join(reversed(results))

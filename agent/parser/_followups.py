@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from agent.parser._lexicon import MARKET_ALIASES, ORDER_FILLERS, SIDE_WORDS
+from agent.parser._lexicon import MARKET_ALIASES, ORDER_FILLERS, PERIOD_WORDS, SIDE_WORDS
 from agent.parser._normalize import normalize
-from agent.parser._result import Ambiguous, Parsed, build, calls
+from agent.parser._result import Ambiguous, NotUnderstood, Parsed, build, calls
 
 __all__ = ["EXECUTED", "LISTED", "Context", "Reply", "ToolUse", "answer_to_question", "context_from", "listed_items",
            "rereads", "resolve_followup"]
@@ -299,6 +299,24 @@ def _also_sized(m: re.Match[str], ctx: Context) -> Parsed:
                   size=Decimal(m.group("size") or m.group("size2")), notional_usd=None)
 
 
+def _period(m: re.Match[str], ctx: Context) -> Parsed | None:
+    """"and this week?" after a history read: the same read over another period."""
+    use = ctx.last_tool
+    if use is None or use.name != "get_history":
+        return None
+    return _again(use, period=PERIOD_WORDS[m.group("period")])
+
+
+def _it_market(m: re.Match[str], ctx: Context) -> Parsed | None:
+    """"long 3 of it 2x" after "sol price": "it" is the market just talked about."""
+    if ctx.last_market is None:
+        return Ambiguous("no market to refer to", "Which market: SOL, BTC or ETH?")
+    from agent.parser._parse import parse_command  # the whole request, read as if typed with the market
+    base = ctx.last_market.removesuffix("-PERP").lower()
+    parsed = parse_command(f"{m.group('before')} {base} {m.group('after') or ''}")
+    return parsed if not isinstance(parsed, NotUnderstood) else None
+
+
 def _never_mind(_m: re.Match[str], ctx: Context) -> Reply:
     return Reply("Okay: that ticket is cancelled and nothing was sent." if ctx.ticket_set_aside else "Okay.")
 
@@ -340,6 +358,10 @@ _RULES: Final[Sequence[tuple[str, Any]]] = (
     (r"(?:cancel|delete|remove|kill|pull) (?:it|that|that one|this one|the (?P<what>order|alert)|that (?P<what2>order|"
      r"alert)|the (?P<market>" + _MARKETS + r") (?P<what3>one|order|alert))", _cancel),
     (r"nvm|never mind|nevermind|forget it|scratch that", _never_mind),
+    (r"(?:and|what about|how about|now|same for)? ?(?:this |the |last |for the |over the )?(?P<period>"
+     + "|".join(PERIOD_WORDS) + r")", _period),
+    (r"(?P<before>(?:long|short|buy|sell) (?:\d+(?:\.\d+)?|\.\d+|\$\d+(?:\.\d+)?k?)) (?:of )?(?:it|that)"
+     r"(?P<after> .*)?", _it_market),
 )
 
 

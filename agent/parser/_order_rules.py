@@ -174,6 +174,11 @@ def _order_fields(slots: OrderSlots) -> dict[str, Any] | Parsed:
     example = f"e.g. '{side} 2 {base}' or '{side} $500 of {base}'"
     if slots.percents:
         return Ambiguous("a percentage size", f"How much {base} do you want to {side}, {example}?")
+    if slots.types == ["limit"] and not slots.prices and len(slots.sizes) == 2 and len(slots.asset_sizes) == 1:
+        # "limit long 0.5 eth 3300": the amount of the asset is the one written with it; the other is the price.
+        size = slots.asset_sizes[0]
+        slots.prices.append(next(v for v in slots.sizes if v is not size))
+        slots.sizes[:] = [size]
     margin = _margin_notional(slots, side, base)
     if isinstance(margin, Ambiguous):
         return margin

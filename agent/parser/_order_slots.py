@@ -40,6 +40,7 @@ class OrderSlots:
     sizes: list[Decimal] = field(default_factory=list)
     notionals: list[Decimal] = field(default_factory=list)
     margins: list[Decimal] = field(default_factory=list)  # "margin 500": the size is margin x leverage
+    asset_sizes: list[Decimal] = field(default_factory=list)  # sizes written right before a market ("0.5 eth")
     leverages: list[Decimal] = field(default_factory=list)
     prices: list[Decimal] = field(default_factory=list)
     percents: list[Decimal] = field(default_factory=list)
@@ -144,6 +145,8 @@ def _read_number(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
         slots.percents.append(value)
         return i + 2
     slots.sizes.append(value)
+    if following is not None and following.kind == "word" and following.text in MARKET_ALIASES:
+        slots.asset_sizes.append(value)
     return i + 1
 
 
