@@ -52,6 +52,10 @@ _ACTION = re.compile(r"\b(?:raise|lower|increase|decrease|set|change|turn|disabl
 _CONCEPT_LEAD = re.compile(r"(?:can|could|does|should|will|would|where|why|when)\b(?! (?:is|are|was) my\b)"
                            r"|(?:is|are) (?!my\b|i\b|there any\b)\w+")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|i|im|i'm|am i|i've|ive)\b")
+_STATE_QUESTION = re.compile(r"(?:am|is|are|do|does|what|which|any|how many)\b")
+_STATE_WORDS = re.compile(r"\b(?:long|short|set)\b")
+# Above this similarity the nearest examples decide even a question the router would send to the docs.
+_SURE = 0.6
 _THANKS = "You're welcome! Anything else: a price, an order, your positions?"
 _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
@@ -270,15 +274,20 @@ class RulesChatModel(BaseChatModel):
         """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
         ``routed`` is where the question router would send it (:func:`route_question`)."""
         lowered = text.lower()
-        if self.intents is None or _HOW_IT_WORKS.search(lowered) or _ACTION.search(lowered):
+        # In a question about the state of things, "long", "short" and "set" describe it ("am I long anything?",
+        # "what alerts do I have set?"); they ask for no action.
+        action = _ACTION.search(_STATE_WORDS.sub(" ", lowered) if _STATE_QUESTION.match(lowered) else lowered)
+        if self.intents is None or _HOW_IT_WORKS.search(lowered) or action:
             return None  # "how is my liquidation price computed?" is for the docs, whatever it is near
-        if routed is not None and (routed.calls[0].name == "explain_event" or not _PERSONAL.search(lowered)
-                                   or _CONCEPT_LEAD.match(lowered)):
-            # "what happened to my last order" is the trader's history; "what tick size does eth trade in",
-            # "can a reduce only order flip me short" ask how things are: the docs.
-            return None
+        if routed is not None and routed.calls[0].name == "explain_event":
+            return None  # "what happened to my last order" is the trader's history
         intent = self.intents.classify(text)
         if intent is None or intent.name == "search_knowledge" or not self._bound(intent.name):
+            return None
+        if routed is not None and intent.score < _SURE and (not _PERSONAL.search(lowered)
+                                                            or _CONCEPT_LEAD.match(lowered)):
+            # "what tick size does eth trade in", "can a reduce only order flip me short" ask how things are:
+            # the docs, unless the examples are sure it is a read ("any orders still working?").
             return None
         found = arguments_for(intent.name, text)
         return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
@@ -294,7 +303,8 @@ class RulesChatModel(BaseChatModel):
         args = call.args.model_dump(mode="json", exclude_defaults=True)
         if args.get("order_type", "market") not in ("market", "limit"):
             return None
-        return AIMessage(content="", additional_kwargs={"note": one_at_a_time(found, args["market"])}, tool_calls=[
+        # The note is said with the call: the ticket that follows waits for approval, with no reply after it.
+        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[
             {"name": call.name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
 
     @staticmethod
@@ -318,7 +328,7 @@ class RulesChatModel(BaseChatModel):
         if isinstance(built, Ambiguous):
             return AIMessage(content=f"{note} {built.question}")
         call = built.calls[0]
-        return AIMessage(content="", additional_kwargs={"note": note}, tool_calls=[
+        return AIMessage(content=note, tool_calls=[
             {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
              "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
 
@@ -334,10 +344,6 @@ class RulesChatModel(BaseChatModel):
             answer = message.artifact.get("answer") if isinstance(message.artifact, dict) else None
             # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
             results.append(answer if message.name == "search_knowledge" and answer else _text(message))
-        asking = _issuer(messages)
-        note = asking.additional_kwargs.get("note") if asking is not None else None
-        if isinstance(note, str):
-            results.append(note)  # the arithmetic behind a size read from the account, before its ticket
         return "\n\n".join(reversed(results))
 
 

@@ -16,7 +16,8 @@ from agent.parser._normalize import normalize
 
 __all__ = ["AttachedTriggers", "attached_triggers", "one_at_a_time"]
 
-_TRIGGER: Final = re.compile(r"(?:,\s*|\band\s+|\bwith\s+(?:a\s+)?)?\b(?P<kind>tp|take[ -]?profit|sl|stop[ -]?loss|stop)"
+_TRIGGER: Final = re.compile(r"(?:,\s*|\band\s+|\bwith\s+(?:a\s+)?)?"
+                             r"\b(?P<kind>tp|take[ -]?profit|sl|stop[ -]?loss|stop)"
                              r"\s*(?:at\s*|@\s*|=\s*|:\s*)?(?P<price>\$?\d[\d,]*(?:\.\d+)?k?)(?![\w.])")
 
 

@@ -80,7 +80,7 @@ def resolve_followup(text: str, ctx: Context) -> Parsed | Reply | None:
     for pattern, handler in _RULES:
         match = re.fullmatch(pattern, t)
         if match is not None:
-            result = handler(match, ctx)
+            result: Parsed | Reply | None = handler(match, ctx)
             if result is not None:  # None: this reading does not fit the conversation; the next may
                 return result
     return None

@@ -17,18 +17,25 @@ DERIVED: Final[dict[str, tuple[str, int]]] = {"15m": ("5m", 900), "4h": ("1h", 1
 
 
 class _Candle(Protocol):
-    bucket_start: int
-    open: int
-    high: int
-    low: int
-    close: int
-    expo: int
-    ticks: int
+    @property
+    def bucket_start(self) -> int: ...
+    @property
+    def open(self) -> int: ...
+    @property
+    def high(self) -> int: ...
+    @property
+    def low(self) -> int: ...
+    @property
+    def close(self) -> int: ...
+    @property
+    def expo(self) -> int: ...
+    @property
+    def ticks(self) -> int: ...
 
 
 def _at(price: int, expo: int, target: int) -> int:
     """``price`` at the smaller exponent ``target`` (exact: only multiplies)."""
-    return price * 10 ** (expo - target)
+    return price * int(10 ** (expo - target))
 
 
 def rollup(candles: Sequence[_Candle], seconds: int) -> list[tuple[int, int, int, int, int, int, int]]:

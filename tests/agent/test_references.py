@@ -15,7 +15,7 @@ from agent.parser._followups import (EXECUTED, LISTED, ToolUse, answer_to_questi
 ORDER = ToolUse("prepare_order", {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"})
 
 
-def call(result: object) -> tuple[str, dict]:
+def call(result: object) -> tuple[str, dict[str, object]]:
     assert isinstance(result, ToolCalls), result
     return result.calls[0].name, result.calls[0].args.model_dump(exclude_defaults=True)
 
@@ -105,7 +105,7 @@ def test_double_it_after_the_fill_is_the_same_order_again() -> None:
     (ToolUse("prepare_withdraw", {"amount_usd": "500"}), "make it 300",
      ("prepare_withdraw", {"amount_usd": Decimal("300")})),
 ])
-def test_an_edit_of_the_last_request(last: ToolUse, text: str, expected: tuple[str, dict]) -> None:
+def test_an_edit_of_the_last_request(last: ToolUse, text: str, expected: tuple[str, dict[str, object]]) -> None:
     assert call(resolve_followup(text, context_from([last], [], False))) == expected
 
 
@@ -116,7 +116,7 @@ def test_an_edit_of_the_last_request(last: ToolUse, text: str, expected: tuple[s
     ("long ,5 sol", "0.5", {"market": "SOL-PERP", "side": "long", "size": Decimal("0.5")}),
     ("long 1 doge", "sol then", {"market": "SOL-PERP", "side": "long", "size": Decimal("1")}),
 ])
-def test_an_answer_completes_the_request_asked_about(asked: str, answer: str, expected: dict) -> None:
+def test_an_answer_completes_the_request_asked_about(asked: str, answer: str, expected: dict[str, object]) -> None:
     merged = answer_to_question(asked, answer)
     assert merged is not None and call(parse_command(merged)) == ("prepare_order", expected)
 
