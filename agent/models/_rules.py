@@ -30,11 +30,12 @@ from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_comman
 from agent.intents import arguments_for
 from agent.parser import Parsed, ToolCalls
 from agent.parser._lexicon import MARKET_ALIASES
+from agent.parser._entry_relative import EntryRelative, entry_relative, trigger_from_entry
 from agent.parser._attached import attached_triggers, one_at_a_time
 from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
 from agent.parser._result import build, calls
-from agent.parser._followups import (EXECUTED, Context, Reply, ToolUse, answer_to_question, context_from,
-                                     listed_items, rereads, resolve_followup)
+from agent.parser._followups import EXECUTED, Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser._references import answer_to_question, listed_items, rereads
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from tools import tool_label
 
@@ -206,7 +207,7 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content="Say what you would like to do, e.g. `price of sol`.")
         last = messages[-1]
         if isinstance(last, ToolMessage):
-            sized = self._size_from_account(messages)
+            sized = self._size_from_account(messages) or self._trigger_from_entry(messages)
             return sized if sized is not None else AIMessage(content=self._summarize_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
@@ -229,6 +230,16 @@ class RulesChatModel(BaseChatModel):
                 if isinstance(completed, ToolCalls):
                     parsed = completed
         if not isinstance(parsed, ToolCalls) and not refused:
+            relative = entry_relative(text)
+            if relative is not None and self._bound("get_positions") and self._bound("prepare_order"):
+                market = relative.market or (ctx.last_market if ctx is not None else None)
+                if market is None:
+                    return AIMessage(content="On which position: SOL, BTC or ETH?")
+                # The entry comes from the position first; the trigger follows its result (_trigger_from_entry).
+                return AIMessage(content="", additional_kwargs={"entry_relative": {
+                    "kind": relative.kind, "percent": str(relative.percent), "above": relative.above,
+                    "market": market}}, tool_calls=[{"name": "get_positions", "args": {"market": market},
+                                                     "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
             attached = self._with_triggers(text)
             if attached is not None:
                 return attached
@@ -306,6 +317,33 @@ class RulesChatModel(BaseChatModel):
         # The note is said with the call: the ticket that follows waits for approval, with no reply after it.
         return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[
             {"name": call.name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+
+    @staticmethod
+    def _trigger_from_entry(messages: Sequence[BaseMessage]) -> AIMessage | None:
+        """The stop or take-profit asked relative to the entry, once get_positions has answered (else None)."""
+        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
+        asking = _issuer(messages)
+        pending = asking.additional_kwargs.get("entry_relative") if asking is not None else None
+        if not pending or not results or results[0].name != "get_positions":
+            return None
+        rows = results[0].artifact.get("positions") if isinstance(results[0].artifact, dict) else None
+        row = next((r for r in rows or [] if isinstance(r, dict) and r.get("market") == pending["market"]), None)
+        if results[0].status == "error" or row is None or row.get("entry_price") is None:
+            return AIMessage(content=f"You have no {pending['market']} position, so there is no entry to set it from.")
+        asked = EntryRelative(pending["kind"], Decimal(pending["percent"]), bool(pending["above"]), pending["market"])
+        found = trigger_from_entry(asked, str(row.get("side")), Decimal(str(row["entry_price"])))
+        if isinstance(found, str):
+            return AIMessage(content=found)
+        price, note = found
+        built = calls(build("prepare_order", "Say the trigger price, e.g. 'stop loss sol at 140'.",
+                            market=pending["market"], side=None, order_type=pending["kind"], price=price,
+                            reduce_only=True, whole_position=True))
+        if isinstance(built, Ambiguous):
+            return AIMessage(content=f"{note} {built.question}")
+        call = built.calls[0]
+        return AIMessage(content=note, tool_calls=[
+            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
+             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
 
     @staticmethod
     def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:

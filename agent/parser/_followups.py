@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
-from agent.parser._lexicon import MARKET_ALIASES, ORDER_FILLERS, PERIOD_WORDS, SIDE_WORDS
+from agent.parser._lexicon import MARKET_ALIASES, PERIOD_WORDS
 from agent.parser._normalize import normalize
 from agent.parser._result import Ambiguous, NotUnderstood, Parsed, build, calls
 
-__all__ = ["EXECUTED", "LISTED", "Context", "Reply", "ToolUse", "answer_to_question", "context_from", "listed_items",
-           "rereads", "resolve_followup"]
+__all__ = ["EXECUTED", "LISTED", "Context", "Reply", "ToolUse", "context_from", "resolve_followup"]
 
 # Marks the model puts among the tool uses, in conversation order: an approved ticket that ran (its params,
 # "tool", "resting_order"), and the alerts or orders a tool result showed ("kind", "items": ((id, market), ...)).
@@ -34,10 +33,7 @@ _ORDER_TOOLS: Final = frozenset({"prepare_order", "get_quote", "risk_check"})
 _MARKETS: Final = "|".join(sorted(MARKET_ALIASES, key=len, reverse=True))
 _MARKET: Final = f"({_MARKETS})"
 _NUMBER: Final = r"(\d+(?:\.\d+)?|\.\d+)"
-# Words an order may hold: a word outside them in a request MIKEY asked about is what the answer replaces.
-_KNOWN_WORDS: Final = frozenset(MARKET_ALIASES) | frozenset(SIDE_WORDS) | ORDER_FILLERS | frozenset(
-    {"limit", "at", "market", "reduce", "only", "x", "leverage", "close", "half", "cancel", "usdc", "usd", "buy",
-     "sell", "some"})
+
 
 
 @dataclass(frozen=True)
@@ -368,23 +364,6 @@ _RULES: Final[Sequence[tuple[str, Any]]] = (
 # --- reading the context from a conversation ----------------------------------------------
 
 
-def listed_items(tool: str, artifact: Mapping[str, Any]) -> ToolUse | None:
-    """What a tool result showed that a later "cancel the btc one" can name (a :data:`LISTED` mark), or None."""
-    items: list[tuple[str, str | None]] = []
-    if tool == "set_alert" and artifact.get("alert_id") is not None:
-        return ToolUse(LISTED, {"kind": "alert", "items": ((str(artifact["alert_id"]), None),)})
-    if tool == "list_alerts" and isinstance(artifact.get("alerts"), list):
-        for line in artifact["alerts"]:
-            found = re.match(r"#(\d+): (\S+)", str(line))
-            if found:
-                items.append((found.group(1), found.group(2) if found.group(2).endswith("-PERP") else None))
-        return ToolUse(LISTED, {"kind": "alert", "items": tuple(items)})
-    if tool == "get_orders" and isinstance(artifact.get("orders"), list):
-        items = [(str(o.get("order_id")), o.get("market")) for o in artifact["orders"] if isinstance(o, dict)]
-        return ToolUse(LISTED, {"kind": "order", "items": tuple(items)})
-    return None
-
-
 def context_from(calls_made: Sequence[ToolUse], executions: Sequence[Mapping[str, Any]],
                  ticket_set_aside: bool, *, asked_about: str | None = None) -> Context:
     """``calls_made`` and ``executions`` in conversation order (the caller reads them off the thread), with
@@ -421,41 +400,3 @@ def context_from(calls_made: Sequence[ToolUse], executions: Sequence[Mapping[str
                 ctx["resting_order"] = str(event.get("order_id"))
     ctx["filled_markets"] = tuple(filled)
     return Context(**ctx)
-
-
-# --- an answer to MIKEY's question, and a reference that overrides a plain reading ------------------
-
-
-def answer_to_question(asked: str, answer: str) -> str | None:
-    """The trader's earlier request completed by their short answer to MIKEY's question about it
-    ("long 2" + "sol", "buy some eth" + "0.5", "long ,5 sol" + "0.5", "long 1 doge" + "sol then"), or None
-    when the answer is no short completion. The result is parsed like any typed request."""
-    words = normalize(answer).strip(" ?!.").split()
-    words = [w for w in words if w not in ("then", "the", "one", "please", "instead", "i", "mean", "meant")]
-    if not words or len(words) > 4:
-        return None
-    asked_words = asked.split()
-    if len(words) == 1 and re.fullmatch(_NUMBER, words[0]):
-        # An unreadable number asked about ("long ,5 sol"): the answer replaces it.
-        bad = [i for i, w in enumerate(asked_words) if re.fullmatch(r"[\d.,]*[.,][\d.,]*", w)
-               and not re.fullmatch(r"\d{1,3}(?:,\d{3})*(?:\.\d+)?|\d*\.\d+|\d+", w)]
-        if len(bad) == 1:
-            asked_words[bad[0]] = words[0]
-            return " ".join(asked_words)
-    if len(words) == 1 and words[0] in MARKET_ALIASES:
-        # A market not known ("long 1 doge"): the answer takes its place.
-        unknown = [i for i, w in enumerate(asked_words) if w.isalpha() and w.lower() not in _KNOWN_WORDS]
-        if len(unknown) == 1:
-            asked_words[unknown[0]] = words[0]
-            return " ".join(asked_words)
-    return f"{asked} {' '.join(words)}"
-
-
-def rereads(text: str, ctx: Context) -> bool:
-    """Whether a reference ("what about btc" after funding) should win over the plain reading of ``text``
-    (which would show the price): only after a read, so a question about another market never prepares a ticket."""
-    t = normalize(text).strip(" ?!.")
-    return (ctx.last_tool is not None and ctx.last_tool.name not in _ORDER_TOOLS | {"prepare_close", "prepare_cancel",
-                                                                                     "prepare_withdraw"}
-            and re.fullmatch(r"(?:and|what about|how about) (?:" + _MARKETS + r")(?: too| also| as well)?", t)
-            is not None)

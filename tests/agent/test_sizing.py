@@ -96,3 +96,39 @@ def test_a_question_about_one_whole_order_is_a_quote() -> None:
 def test_a_wish_to_trade_without_numbers_is_asked(text: str) -> None:
     reply = RulesChatModel().respond([HumanMessage(text)])
     assert not reply.tool_calls and "?" in str(reply.content)
+
+
+def _entry_turn(text: str, side: str, entry: str) -> AIMessage:
+    model = RulesChatModel()
+    messages: list[BaseMessage] = [HumanMessage(text)]
+    first = model.respond(messages)
+    assert [c["name"] for c in first.tool_calls] == ["get_positions"]
+    market = first.tool_calls[0]["args"]["market"]
+    messages += [first, _tool_result(first, "get_positions",
+                                     {"positions": [{"market": market, "side": side, "entry_price": entry}]})]
+    return model.respond(messages)
+
+
+def test_a_stop_relative_to_the_entry_is_priced_from_the_position() -> None:
+    reply = _entry_turn("set sl 10% below entry on sol", "long", "146.830000")
+    assert reply.tool_calls[0]["args"] == {"market": "SOL-PERP", "order_type": "stop_loss", "price": "132.15",
+                                           "reduce_only": True, "whole_position": True}
+    assert "$146.83" in str(reply.content) and "$132.15" in str(reply.content)
+
+
+def test_a_stop_on_the_wrong_side_of_the_entry_is_asked() -> None:
+    reply = _entry_turn("set sl 10% above entry on sol", "long", "146.830000")
+    assert not reply.tool_calls and "below" in str(reply.content) and "?" in str(reply.content)
+
+
+def test_no_position_means_no_trigger() -> None:
+    model = RulesChatModel()
+    messages: list[BaseMessage] = [HumanMessage("tp 20% above my entry on eth")]
+    first = model.respond(messages)
+    messages += [first, _tool_result(first, "get_positions", {"positions": []})]
+    assert not model.respond(messages).tool_calls
+
+
+def test_a_relative_stop_with_no_market_in_sight_is_asked() -> None:
+    reply = RulesChatModel().respond([HumanMessage("set sl 10% above entry")])
+    assert not reply.tool_calls and "?" in str(reply.content)
