@@ -20,6 +20,8 @@ from typing import Any, Final
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
+from agent.parser._followups import EXECUTED
+from agent.parser._references import listed_items
 from agent.state import DialogueMemory, ToolUseRecord
 
 __all__ = ["carrier", "fold", "memory_in", "summary"]
@@ -27,6 +29,8 @@ __all__ = ["carrier", "fold", "memory_in", "summary"]
 _KEY: Final = "mikey_dialogue"
 _REQUESTS_KEPT: Final = 5
 _REQUEST_CHARS: Final = 200
+_TICKETS_KEPT: Final = 5  # prepared tickets remembered, to know what a later execution filled
+_POSITION_TOOLS: Final = frozenset({"prepare_order", "prepare_close"})
 
 
 def _text(message: BaseMessage) -> str:
@@ -37,19 +41,42 @@ def _text(message: BaseMessage) -> str:
 
 
 def _bounded_uses(uses: Sequence[ToolUseRecord]) -> list[ToolUseRecord]:
-    """Each tool's last call and its last call naming a market, in conversation order."""
+    """Each tool's last call and its last call naming a market, in conversation order; of the marks of
+    executed tickets, the last per market of those that open or close a position (what the positions
+    opened in the thread follow from) and the last that left an order resting."""
     last: set[str] = set()
     last_with_market: set[str] = set()
+    executed_markets: set[str] = set()
+    resting_seen = False
     kept: list[ToolUseRecord] = []
     for use in reversed(uses):
-        name, has_market = use["name"], bool(use["args"].get("market"))
-        keep = name not in last or (has_market and name not in last_with_market)
-        last.add(name)
-        if has_market:
-            last_with_market.add(name)
+        name, args = use["name"], use["args"]
+        if name == EXECUTED:
+            market = str(args.get("market"))
+            keep = (args.get("tool") in _POSITION_TOOLS and market not in executed_markets) \
+                or (bool(args.get("resting_order")) and not resting_seen)
+            if args.get("tool") in _POSITION_TOOLS:
+                executed_markets.add(market)
+            resting_seen = resting_seen or bool(args.get("resting_order"))
+        else:
+            has_market = bool(args.get("market"))
+            keep = name not in last or (has_market and name not in last_with_market)
+            last.add(name)
+            if has_market:
+                last_with_market.add(name)
         if keep:
             kept.append(use)
     return kept[::-1]
+
+
+def _executed_mark(execution: dict[str, Any], tickets: dict[str, dict[str, Any]]) -> ToolUseRecord | None:
+    """The mark an approved ticket that ran leaves among the uses (its params, tool and resting order)."""
+    params = tickets.get(str(execution.get("ticket_hash")))
+    if not execution.get("ok") or params is None:
+        return None
+    resting = [e.get("order_id") for e in (execution.get("data") or {}).get("events", []) or []
+               if isinstance(e, dict) and e.get("type") == "OrderPlaced" and e.get("resting")]
+    return ToolUseRecord(name=EXECUTED, args={**params, "resting_order": str(resting[-1]) if resting else None})
 
 
 def _resting(execution: dict[str, Any]) -> bool:
@@ -73,6 +100,7 @@ def fold(memory: DialogueMemory | None, messages: Sequence[BaseMessage]) -> Dial
     ticket_prepared = (memory or {}).get("ticket_prepared", False)
     turns = (memory or {}).get("turns", 0)
     requests = list((memory or {}).get("requests", []))
+    tickets = dict((memory or {}).get("tickets", {}))  # ticket hash -> its params and tool
     for message in messages:
         if isinstance(message, HumanMessage):
             ticket_prepared = False
@@ -83,11 +111,24 @@ def fold(memory: DialogueMemory | None, messages: Sequence[BaseMessage]) -> Dial
             execution = message.additional_kwargs.get("execution")
             if isinstance(execution, dict):
                 executions.append(execution)
+                ticket_prepared = False  # approved (or refused) already: nothing is waiting
+                mark = _executed_mark(execution, tickets)
+                if mark is not None:
+                    uses.append(mark)
         elif isinstance(message, ToolMessage):
-            ticket_prepared = (message.status != "error" and isinstance(message.artifact, dict)
-                               and "ticket" in message.artifact)
+            artifact = message.artifact if isinstance(message.artifact, dict) else None
+            ticket_prepared = message.status != "error" and artifact is not None and "ticket" in artifact
+            if artifact is None:
+                continue
+            listed = listed_items(message.name or "", artifact)
+            if listed is not None:  # the thread's own alerts/orders, shown to this trader: "cancel the btc one"
+                uses.append(ToolUseRecord(name=listed.name, args=dict(listed.args)))
+            ticket = artifact.get("ticket")
+            if isinstance(ticket, dict) and ticket.get("ticket_hash"):
+                tickets[str(ticket["ticket_hash"])] = {**(ticket.get("params") or {}), "tool": ticket.get("tool")}
+                tickets = dict(list(tickets.items())[-_TICKETS_KEPT:])
     return DialogueMemory(uses=_bounded_uses(uses), executions=_bounded_executions(executions),
-                          ticket_prepared=ticket_prepared, turns=turns, requests=requests)
+                          ticket_prepared=ticket_prepared, turns=turns, requests=requests, tickets=tickets)
 
 
 def summary(memory: DialogueMemory) -> str:
@@ -96,7 +137,8 @@ def summary(memory: DialogueMemory) -> str:
     requests = memory.get("requests", [])
     if requests:
         lines.append("- the trader's last earlier messages: " + "; ".join(json.dumps(r) for r in requests))
-    for use in memory.get("uses", [])[-6:]:
+    calls = [use for use in memory.get("uses", []) if not use["name"].startswith("_")]  # not the parser's marks
+    for use in calls[-6:]:
         lines.append(f"- MIKEY called {use['name']} {json.dumps(use['args'], default=str, sort_keys=True)}")
     for execution in memory.get("executions", []):
         outcome = "succeeded" if execution.get("ok") else "failed"

@@ -36,7 +36,8 @@ class DialogueMemory(TypedDict, total=False):
     """What the turns that left the window leave behind: bounded whatever the thread's length.
 
     ``uses`` keeps, in conversation order, each tool's last call and its last call
-    naming a market; ``executions`` the last execution and the last that left an
+    naming a market, with the parser's marks of listed items and executed tickets
+    (agent/_dialogue.py says which it keeps); ``executions`` the last execution and the last that left an
     order resting. Read in order they give the same follow-up context
     (agent.parser._followups.context_from) as the whole conversation would.
     """
@@ -46,6 +47,7 @@ class DialogueMemory(TypedDict, total=False):
     ticket_prepared: bool       # the last tool result since the last human message was a ticket
     turns: int                  # turns that left the window
     requests: list[str]         # the trader's last few messages that left it (an LLM's summary)
+    tickets: dict[str, dict[str, Any]]  # the last few prepared tickets' params by hash (what an execution filled)
 
 
 class TicketInterrupt(TypedDict):

@@ -23,7 +23,7 @@ else:
     Market = MARKET_TABLE.literal()  # Literal["SOL-PERP", "BTC-PERP", "ETH-PERP"]: the tools' JSON-schema enum
 Side = Literal["long", "short"]
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
-Interval = Literal["1m", "5m", "1h"]
+Interval = Literal["1m", "5m", "15m", "1h", "4h", "1d"]  # 15m, 4h, 1d are built from stored candles
 
 
 def _compact(schema: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -29,14 +30,20 @@ from agent._dialogue import fold, memory_in
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
 from agent.parser import Parsed, ToolCalls
-from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser._lexicon import MARKET_ALIASES
+from agent.parser._entry_relative import EntryRelative, entry_relative, trigger_from_entry
+from agent.parser._attached import attached_triggers, one_at_a_time
+from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
+from agent.parser._result import build, calls
+from agent.parser._followups import EXECUTED, Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser._references import answer_to_question, listed_items, rereads
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from agent.state import DialogueMemory
 from tools import tool_label
 
 
 _GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`), your positions "
-             "(`my positions`) or how something works (`how is my liquidation price computed?`).")
+             "(`my positions`) or how something works (`how is my liquidation price computed`).")
 
 
 _HOW_IT_WORKS = re.compile(r"\b(?:computed|calculated|calculate|compute|formula|mean|means|meaning|explain|define|"
@@ -48,6 +55,10 @@ _ACTION = re.compile(r"\b(?:raise|lower|increase|decrease|set|change|turn|disabl
 _CONCEPT_LEAD = re.compile(r"(?:can|could|does|should|will|would|where|why|when)\b(?! (?:is|are|was) my\b)"
                            r"|(?:is|are) (?!my\b|i\b|there any\b)\w+")
 _PERSONAL = re.compile(r"\b(?:my|mine|me|i|im|i'm|am i|i've|ive)\b")
+_STATE_QUESTION = re.compile(r"(?:am|is|are|do|does|what|which|any|how many)\b")
+_STATE_WORDS = re.compile(r"\b(?:long|short|set)\b")
+# Above this similarity the nearest examples decide even a question the router would send to the docs.
+_SURE = 0.6
 _THANKS = "You're welcome! Anything else: a price, an order, your positions?"
 _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
@@ -57,16 +68,36 @@ _APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button ap
 
 
 def _context(messages: Sequence[BaseMessage]) -> Context:
-    """What this conversation refers to: MIKEY's earlier tool calls and executions in this thread,
-    from the dialogue memory of turns that left the window and the window itself."""
+    """What this conversation refers to: MIKEY's earlier tool calls, the items its results listed and
+    the tickets that ran, from the dialogue memory of turns that left the window and the window itself."""
     memory = _memory(messages)
-    return context_from([ToolUse(u["name"], u["args"]) for u in memory.get("uses", [])],
-                        memory.get("executions", []), memory.get("ticket_prepared", False))
+    return context_from([ToolUse(u["name"], _as_marked(u["args"])) for u in memory.get("uses", [])],
+                        memory.get("executions", []), memory.get("ticket_prepared", False),
+                        asked_about=_asked_about(memory_in(messages)[1]))
+
+
+def _as_marked(args: dict[str, Any]) -> dict[str, Any]:
+    """A stored mark's arguments as the parser reads them (checkpoints keep its item pairs as lists)."""
+    items = args.get("items")
+    return args if items is None else {**args, "items": tuple(tuple(item) for item in items)}
 
 
 def _memory(messages: Sequence[BaseMessage]) -> DialogueMemory:
     carried, conversation = memory_in(messages)
     return fold(carried, conversation[:-1])
+
+
+def _asked_about(messages: Sequence[BaseMessage]) -> str | None:
+    """The trader's previous message, when MIKEY answered it with a question and nothing else."""
+    earlier = list(messages[:-1])
+    while earlier and isinstance(earlier[-1], AIMessage) and not earlier[-1].tool_calls \
+            and "execution" not in earlier[-1].additional_kwargs:
+        reply = earlier.pop()
+        if "?" not in _text(reply):
+            return None
+        if earlier and isinstance(earlier[-1], HumanMessage):
+            return _text(earlier[-1])
+    return None
 
 
 def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
@@ -82,10 +113,55 @@ def _miss(text: str, parsed: NotUnderstood, *, ticket_was_waiting: bool = False)
         return parsed.help
     if is_greeting(text):
         return _THANKS if _THANKED.search(text.lower()) else _GREETING
+    vague = _vague_trade(text)
+    if vague is not None:
+        return vague
     nearest = nearest_commands(text)
     guess = f" Did you mean {' or '.join(f'`{c}`' for c in nearest)}?" if nearest else ""
     approve = _APPROVE_HOW if ticket_was_waiting else ""
     return f"I didn't catch that offline ({parsed.reason}).{guess}{approve} Say `help` for everything I can do."
+
+
+# A question about one whole order ("fees on a 3 eth long?", "where would I get liquidated if I short 5 sol 8x"):
+# a quote of it (or its risk check), read-only; a question about the trader's past stays with explain_event.
+_ORDER_QUESTION = re.compile(r"(?:how much|what|where|would|fees?|price impact|cost|check|margin|liq)\b.*"
+                             r"|.*\?$")
+_RISK_WORDS = re.compile(r"\b(?:risk|limits?|allowed|pass|passes)\b")
+_PAST = re.compile(r"\b(?:why|happened|rejected|did|was|were|yesterday|earlier|last)\b")
+
+
+def _bare_answer(text: str) -> bool:
+    """A market or a number alone ("sol", "0.5", "sol then"): an answer to a question, if one was asked."""
+    words = [w for w in text.lower().strip(" ?!.").split() if w not in ("then", "please", "the", "one")]
+    return len(words) == 1 and (words[0] in MARKET_ALIASES or re.fullmatch(r"\$?\d[\d,]*(?:\.\d+)?k?|\.\d+",
+                                                                           words[0]) is not None)
+
+
+def _order_question(text: str) -> Parsed | None:
+    lowered = " ".join(text.lower().split())
+    if not _ORDER_QUESTION.fullmatch(lowered) or _PAST.search(lowered) or _HOW_IT_WORKS.search(lowered):
+        return None
+    found = arguments_for("risk_check" if _RISK_WORDS.search(lowered) else "get_quote", text)
+    return found if isinstance(found, ToolCalls) else None
+
+
+# A wish to trade with no number at all ("go big on btc", "lever up on eth", "buy the dip"): the size, and
+# maybe the market, are missing, so they are asked for, never filled in.
+_TRADE_WISH = re.compile(r"\b(?:long|short|buy|sell|lever|levered|leverage up|go big|ape|size up|load up)\b")
+
+
+def _vague_trade(text: str) -> str | None:
+    lowered = " ".join(text.lower().split())
+    if any(c.isdigit() for c in lowered) or len(lowered.split()) > 6 or not _TRADE_WISH.search(lowered) \
+            or _ACTION_ELSE.search(lowered):
+        return None
+    markets = sorted({m for w, m in MARKET_ALIASES.items() if re.search(rf"\b{re.escape(w)}\b", lowered)})
+    where = markets[0].removesuffix("-PERP") if len(markets) == 1 else "which market (SOL, BTC or ETH)"
+    return (f"How much of {where} do you want, long or short, and at what leverage? "
+            f"Say it in full, e.g. 'long 2 {where if len(markets) == 1 else 'SOL'} 3x'. I never pick a size for you.")
+
+
+_ACTION_ELSE = re.compile(r"\b(?:send|transfer|withdraw|ignore|pretend|cancel|close|approve|kill)\b")
 
 
 def _text(message: BaseMessage) -> str:
@@ -120,7 +196,8 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content="Say what you would like to do, e.g. `price of sol`.")
         last = messages[-1]
         if isinstance(last, ToolMessage):
-            return AIMessage(content=self._summarize_tool_results(messages))
+            sized = self._size_from_account(messages) or self._trigger_from_entry(messages)
+            return sized if sized is not None else AIMessage(content=self._summarize_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
         text = _text(last)
@@ -131,10 +208,43 @@ class RulesChatModel(BaseChatModel):
             followup = resolve_followup(text, ctx)
             if isinstance(followup, Reply):
                 return AIMessage(content=followup.text)
-            if followup is not None and not isinstance(parsed, ToolCalls):
+            if followup is not None and (not isinstance(parsed, ToolCalls) or (
+                    isinstance(followup, ToolCalls) and rereads(text, ctx))):
                 parsed = followup
+            if ctx.asked_about is not None and (not isinstance(parsed, ToolCalls) or _bare_answer(text)):
+                # "long 2" -> "which market?" -> "sol": the answer completes the request asked about
+                # (a bare "sol" is the answer, not a price question).
+                merged = answer_to_question(ctx.asked_about, text)
+                completed = parse_command(merged) if merged is not None else None
+                if isinstance(completed, ToolCalls):
+                    parsed = completed
+        if not isinstance(parsed, ToolCalls) and not refused:
+            relative = entry_relative(text)
+            if relative is not None and self._bound("get_positions") and self._bound("prepare_order"):
+                market = relative.market or (ctx.last_market if ctx is not None else None)
+                if market is None:
+                    return AIMessage(content="On which position: SOL, BTC or ETH?")
+                # The entry comes from the position first; the trigger follows its result (_trigger_from_entry).
+                return AIMessage(content="", additional_kwargs={"entry_relative": {
+                    "kind": relative.kind, "percent": str(relative.percent), "above": relative.above,
+                    "market": market}}, tool_calls=[{"name": "get_positions", "args": {"market": market},
+                                                     "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+            attached = self._with_triggers(text)
+            if attached is not None:
+                return attached
+            sizing = collateral_sizing(text)
+            if isinstance(sizing, Ambiguous):
+                return AIMessage(content=sizing.question)
+            if sizing is not None and self._bound("get_account") and self._bound("prepare_order"):
+                # The amount needs the account first; the order follows its result (_size_from_account).
+                return AIMessage(content="", additional_kwargs={"collateral_sizing": {
+                    "share": str(sizing.share), "fields": {k: str(v) for k, v in sizing.fields.items()}}},
+                    tool_calls=[{"name": "get_account", "args": {}, "id": f"rules-{uuid.uuid4().hex[:12]}",
+                                 "type": "tool_call"}])
         if isinstance(parsed, NotUnderstood) and is_help_request(text):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
+        if isinstance(parsed, NotUnderstood) and not refused:
+            parsed = _order_question(text) or parsed
         if isinstance(parsed, NotUnderstood):
             question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
             if not refused:
@@ -164,18 +274,90 @@ class RulesChatModel(BaseChatModel):
         """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
         ``routed`` is where the question router would send it (:func:`route_question`)."""
         lowered = text.lower()
-        if self.intents is None or _HOW_IT_WORKS.search(lowered) or _ACTION.search(lowered):
+        # In a question about the state of things, "long", "short" and "set" describe it ("am I long anything?",
+        # "what alerts do I have set?"); they ask for no action.
+        action = _ACTION.search(_STATE_WORDS.sub(" ", lowered) if _STATE_QUESTION.match(lowered) else lowered)
+        if self.intents is None or _HOW_IT_WORKS.search(lowered) or action:
             return None  # "how is my liquidation price computed?" is for the docs, whatever it is near
-        if routed is not None and (routed.calls[0].name == "explain_event" or not _PERSONAL.search(lowered)
-                                   or _CONCEPT_LEAD.match(lowered)):
-            # "what happened to my last order" is the trader's history; "what tick size does eth trade in",
-            # "can a reduce only order flip me short" ask how things are: the docs.
-            return None
+        if routed is not None and routed.calls[0].name == "explain_event":
+            return None  # "what happened to my last order" is the trader's history
         intent = self.intents.classify(text)
         if intent is None or intent.name == "search_knowledge" or not self._bound(intent.name):
             return None
+        if routed is not None and intent.score < _SURE and (not _PERSONAL.search(lowered)
+                                                            or _CONCEPT_LEAD.match(lowered)):
+            # "what tick size does eth trade in", "can a reduce only order flip me short" ask how things are:
+            # the docs, unless the examples are sure it is a read ("any orders still working?").
+            return None
         found = arguments_for(intent.name, text)
         return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
+
+    def _with_triggers(self, text: str) -> AIMessage | None:
+        """"long 2 sol 5x tp 200 sl 150": the order's ticket, and its triggers one at a time after it fills."""
+        found = attached_triggers(text)
+        order = parse_command(found.order_text) if found is not None else None
+        if found is None or not isinstance(order, ToolCalls) or len(order.calls) != 1 \
+                or order.calls[0].name != "prepare_order" or not self._bound("prepare_order"):
+            return None
+        call = order.calls[0]
+        args = call.args.model_dump(mode="json", exclude_defaults=True)
+        if args.get("order_type", "market") not in ("market", "limit"):
+            return None
+        # The note is said with the call: the ticket that follows waits for approval, with no reply after it.
+        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[
+            {"name": call.name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+
+    @staticmethod
+    def _trigger_from_entry(messages: Sequence[BaseMessage]) -> AIMessage | None:
+        """The stop or take-profit asked relative to the entry, once get_positions has answered (else None)."""
+        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
+        asking = _issuer(messages)
+        pending = asking.additional_kwargs.get("entry_relative") if asking is not None else None
+        if not pending or not results or results[0].name != "get_positions":
+            return None
+        rows = results[0].artifact.get("positions") if isinstance(results[0].artifact, dict) else None
+        row = next((r for r in rows or [] if isinstance(r, dict) and r.get("market") == pending["market"]), None)
+        if results[0].status == "error" or row is None or row.get("entry_price") is None:
+            return AIMessage(content=f"You have no {pending['market']} position, so there is no entry to set it from.")
+        asked = EntryRelative(pending["kind"], Decimal(pending["percent"]), bool(pending["above"]), pending["market"])
+        found = trigger_from_entry(asked, str(row.get("side")), Decimal(str(row["entry_price"])))
+        if isinstance(found, str):
+            return AIMessage(content=found)
+        price, note = found
+        built = calls(build("prepare_order", "Say the trigger price, e.g. 'stop loss sol at 140'.",
+                            market=pending["market"], side=None, order_type=pending["kind"], price=price,
+                            reduce_only=True, whole_position=True))
+        if isinstance(built, Ambiguous):
+            return AIMessage(content=f"{note} {built.question}")
+        call = built.calls[0]
+        return AIMessage(content=note, tool_calls=[
+            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
+             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+
+    @staticmethod
+    def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
+        """The order a collateral share asked for, once get_account has answered (else None)."""
+        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
+        asking = _issuer(messages)
+        pending = asking.additional_kwargs.get("collateral_sizing") if asking is not None else None
+        if not pending or not results or results[0].name != "get_account":
+            return None
+        account = results[0].artifact.get("account") if isinstance(results[0].artifact, dict) else None
+        free = (account or {}).get("free_collateral")
+        if results[0].status == "error" or free is None:
+            return AIMessage(content="I could not read your free collateral, so I did not size the order. "
+                                     "Say the size, e.g. 'long 2 sol 2x'.")
+        fields = dict(pending["fields"])
+        fields["reduce_only"] = fields.get("reduce_only") == "True"
+        sizing = CollateralSizing(Decimal(pending["share"]), {**fields, "leverage": Decimal(fields["leverage"])})
+        args, note = sized_order(sizing, Decimal(str(free)))
+        built = calls(build("prepare_order", "Say the size, e.g. 'long 2 sol 2x'.", **args))
+        if isinstance(built, Ambiguous):
+            return AIMessage(content=f"{note} {built.question}")
+        call = built.calls[0]
+        return AIMessage(content=note, tool_calls=[
+            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
+             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
 
     def _bound(self, name: str) -> bool:
         return self.bound_tools is None or name in self.bound_tools
@@ -190,3 +372,12 @@ class RulesChatModel(BaseChatModel):
             # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
             results.append(answer if message.name == "search_knowledge" and answer else _text(message))
         return "\n\n".join(reversed(results))
+
+
+def _issuer(messages: Sequence[BaseMessage]) -> AIMessage | None:
+    """The AI message whose tool calls the trailing tool results answer."""
+    for message in reversed(messages):
+        if isinstance(message, ToolMessage):
+            continue
+        return message if isinstance(message, AIMessage) else None
+    return None

@@ -19,6 +19,8 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
+from agent.parser._number_words import spell_numbers
+
 __all__ = ["normalize"]
 
 # Whole-word replacements (lower case; matched between word boundaries).
@@ -45,10 +47,7 @@ WORDS: Final[Mapping[str, str]] = {
     "postion": "position", "positon": "position", "posiiton": "position", "possition": "position",
     "ordrs": "orders", "oders": "orders", "ballance": "balance", "balanace": "balance",
     "canel": "cancel", "cancle": "cancel", "cancell": "cancel", "clsoe": "close", "colse": "close",
-    # spoken numbers ("one" is left alone: "cancel the btc one" names an order, not a number)
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15", "twenty": "20",
-    "thirty": "30", "forty": "40", "fifty": "50", "hundred": "100",
+    "cxl": "cancel", "offer": "sell", "cover": "close", "dump": "close",
 }
 # Whole words that carry no meaning in a command, dropped ("rn" = right now, "asap").
 DROPPED: Final = frozenset({
@@ -58,16 +57,38 @@ DROPPED: Final = frozenset({
 })
 # Phrases, in order (the longer first); each is a regex on the lower-cased text.
 PHRASES: Final[tuple[tuple[str, str], ...]] = (
-    (r"\b(?:one|1) and a half\b", "1.5"),
-    (r"\b(?:two|2) and a half\b", "2.5"),
     (r"\bhalf an? ", "0.5 "),
     (r"\ba quarter of an? ", "0.25 "),
-    (r"\ba (hundred|thousand)\b", r"1 \1"),
+    (r"\ba hundred\b", "100"),
+    (r"\ba thousand\b", "1k"),
     (r"\b(\d+) thousand\b", r"\1k"),
     (r"\bi(?:'| a)?m (?:going|gonna) (?:to )?", ""),
     (r"\b(?:i want to|i wanna|i'd like to|id like to|i would like to|i want|let's|lets|can you|could you|"
      r"would you|gonna|going to|i need to|i need|help me|for me)\b", ""),
     (r"\bbet against\b", "short"),
+    # Order verbs around the order itself ("place a limit buy for 5 sol", "put in a bid for 0.05 btc").
+    (r"^(?:place|put in|put up|enter|open) (?:an? )?(?=(?:limit |market )?(?:bid|buy|sell|offer|long|short|order)\b)",
+     ""),
+    (r"\blemme (?:get|grab|have)\b", ""),
+    (r"\b(?:breaks|pushes|climbs|rallies|dumps|falls|crosses) (above|over|below|under)\b", r"goes \1"),
+    (r"\b(bid|buy|sell|long|short) for\b", r"\1"),
+    (r"\bro\b", "reduce only"),
+    # Sizes said around the number: "5k notional", "6 of them", "$5000 more btc".
+    (r"(\$?\d[\d.,]*k?)(?: usdc| usd)? notional\b", r"$\1"),
+    (r"\bnotional (?:of )?(\$?\d)", r"$\1"),
+    (r"\$\$", "$"),
+    (r"(\d[\d.,]*k?) (?:of them|more)\b", r"\1"),
+    # Sizing by margin: "with 500 usdc margin", "using 300 margin", "$1000 collateral" -> "margin 500".
+    (r"\b(?:with|using|use|put|putting) (\$?\d[\d.,]*k?)(?: usdc| usd| dollars| bucks)?(?: of| in| as)? "
+     r"(?:margin|collateral)\b", r"margin \1"),
+    (r"(\$?\d[\d.,]*k?)(?: usdc| usd| dollars)? (?:of )?(?:margin|collateral)\b", r"margin \1"),
+    (r"\bmargin (?:of|=|:) ?(\$?\d)", r"margin \1"),
+    (r"\b(?:trim|cut|reduce) (\d+(?:\.\d+)?)% of (?:my )?", r"close \1% of "),
+    (r"\bclose (?:my )?whole\b", "close my"),
+    (r"\btake out\b", "withdraw"),
+    (r"\b(?:ping|notify|tell|message|dm) me (if|when)\b", r"alert me \1"),
+    (r"\blet me know (if|when)\b", r"alert me \1"),
+    (r"\bprotect (?:my )?(sol|btc|eth)(?: long| short| position)? with an? stop(?: loss)?\b", r"stop loss \1"),
     (r"\bget (?:me )?out of (?:my )?", "close "),
     (r"\bget (?:me )?out\b", "close"),
     (r"\btake (?:half|50%) (?:off|of)(?: (?:my|the))?\b", "close half"),
@@ -91,6 +112,7 @@ def normalize(text: str) -> str:
     out = text.lower()
     for mark, word in EMOJI.items():
         out = out.replace(mark, word)
+    out = spell_numbers(out)  # first: "three quarters of a btc" before "a quarter of a" is read as 0.25
     for pattern, replacement in PHRASES:
         out = re.sub(pattern, replacement, out)
 

@@ -26,6 +26,7 @@ from agent.parser._lexicon import (
     TAKE_PROFIT_PHRASE,
     WHOLE_WORDS,
 )
+from agent.parser._numbers import exact_product
 from agent.parser._order_slots import OrderSlots, distinct, read_order_phrase
 from agent.parser._result import Ambiguous, Parsed, bad_number, build, calls, not_understood, quoted
 from agent.parser._tokens import Token, Utterance
@@ -173,6 +174,14 @@ def _order_fields(slots: OrderSlots) -> dict[str, Any] | Parsed:
     example = f"e.g. '{side} 2 {base}' or '{side} $500 of {base}'"
     if slots.percents:
         return Ambiguous("a percentage size", f"How much {base} do you want to {side}, {example}?")
+    if slots.types == ["limit"] and not slots.prices and len(slots.sizes) == 2 and len(slots.asset_sizes) == 1:
+        # "limit long 0.5 eth 3300": the amount of the asset is the one written with it; the other is the price.
+        size = slots.asset_sizes[0]
+        slots.prices.append(next(v for v in slots.sizes if v is not size))
+        slots.sizes[:] = [size]
+    margin = _margin_notional(slots, side, base)
+    if isinstance(margin, Ambiguous):
+        return margin
     amounts = slots.sizes + slots.notionals
     if not amounts:
         return Ambiguous("no size", f"How much {base} do you want to {side}, {example}?")
@@ -200,6 +209,23 @@ def _order_fields(slots: OrderSlots) -> dict[str, Any] | Parsed:
         "price": prices[0] if prices else None,
         "reduce_only": slots.reduce_only,
     }
+
+
+def _margin_notional(slots: OrderSlots, side: str, base: str) -> None | Ambiguous:
+    """Sizing by margin ("long sol 2x with 500 usdc margin"): the notional is margin x leverage, exactly,
+    put among the notionals. Without a leverage the size is unknown, so it is asked, never defaulted."""
+    margins = distinct(slots.margins)
+    if not margins:
+        return None
+    if len(margins) > 1 or slots.sizes or slots.notionals:
+        return Ambiguous("more than one size in one order", f"Which size: the margin or the {base} amount?")
+    leverages = distinct(slots.leverages)
+    if len(leverages) != 1:
+        return Ambiguous("a margin without one leverage",
+                         f"At what leverage? With margin the size is margin x leverage, "
+                         f"e.g. '{side} {base.lower()} 2x with {margins[0]} usdc margin'.")
+    slots.notionals.append(exact_product(margins[0], leverages[0]))
+    return None
 
 
 def _one_market(slots: OrderSlots, what: str, example: str = _EXAMPLE) -> Market | Ambiguous:

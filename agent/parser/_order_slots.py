@@ -39,6 +39,8 @@ class OrderSlots:
     markets: list[Market] = field(default_factory=list)
     sizes: list[Decimal] = field(default_factory=list)
     notionals: list[Decimal] = field(default_factory=list)
+    margins: list[Decimal] = field(default_factory=list)  # "margin 500": the size is margin x leverage
+    asset_sizes: list[Decimal] = field(default_factory=list)  # sizes written right before a market ("0.5 eth")
     leverages: list[Decimal] = field(default_factory=list)
     prices: list[Decimal] = field(default_factory=list)
     percents: list[Decimal] = field(default_factory=list)
@@ -93,6 +95,11 @@ def read_order_phrase(tokens: Sequence[Token], fillers: frozenset[str]) -> Order
             slots.unknown.append(token.raw)
         elif token.text in ORDER_TYPE_WORDS:
             slots.types.append(ORDER_TYPE_WORDS[token.text])
+        elif token.text == "margin" and i + 1 < len(tokens) and tokens[i + 1].kind == "number" \
+                and tokens[i + 1].unit in ("", "usd") and tokens[i + 1].value is not None:
+            slots.margins.append(tokens[i + 1].value)  # type: ignore[arg-type]
+            i = _skip_one(tokens, i + 2, MONEY_WORDS)
+            continue
         elif token.text in LEVERAGE_WORDS:
             after = _read_leverage_after(tokens, i + 1, slots)
             if after > i + 1:
@@ -138,6 +145,8 @@ def _read_number(tokens: Sequence[Token], i: int, slots: OrderSlots) -> int:
         slots.percents.append(value)
         return i + 2
     slots.sizes.append(value)
+    if following is not None and following.kind == "word" and following.text in MARKET_ALIASES:
+        slots.asset_sizes.append(value)
     return i + 1
 
 

@@ -52,9 +52,12 @@ from tools.schemas import Market
 
 __all__ = ["asks_what_a_concept_is", "read_rule", "search_rule"]
 
-_INTERVALS: Final = ("1m", "5m", "1h")
+_INTERVALS: Final = ("1m", "5m", "15m", "1h", "4h", "1d")  # tools.schemas.Interval
 _PERIODS: Final = ("1d", "7d", "30d", "all")
-_CANDLE_WORDS: Final = READ_COMMON | CANDLE_KEYS | CANDLE_VOCAB | MINUTE_WORDS | HOUR_WORDS | HOURLY_WORDS
+# "hourly", "daily" name an interval; the minutes after a number are read above ("4 hour", "15 min").
+_PERIODIC: Final = {**{w: "1h" for w in HOURLY_WORDS}, "daily": "1d"}
+_CANDLE_WORDS: Final = (READ_COMMON | CANDLE_KEYS | CANDLE_VOCAB | MINUTE_WORDS | HOUR_WORDS | DAY_WORDS | HOURLY_WORDS
+                         | frozenset(_PERIODIC))
 _INGEST_WORDS: Final = READ_COMMON | INGEST_KEYS | INGEST_SUBJECTS | INGEST_STATUS
 _HISTORY_WORDS: Final = READ_COMMON | HISTORY_KEYS | HISTORY_VOCAB | frozenset(PERIOD_WORDS) | DAY_WORDS
 
@@ -124,19 +127,20 @@ def _candles(u: Utterance) -> Parsed | None:
         if token.kind == "interval":
             intervals.append(token.text)
         elif token.kind == "number" and token.unit == "" and following is not None and \
-                following.in_set(MINUTE_WORDS | HOUR_WORDS):  # "5 min", "1 hour"
-            intervals.append(f"{token.raw}{'m' if following.text in MINUTE_WORDS else 'h'}")
+                following.in_set(MINUTE_WORDS | HOUR_WORDS | DAY_WORDS):  # "5 min", "4 hour", "1 day"
+            unit = "m" if following.text in MINUTE_WORDS else "h" if following.text in HOUR_WORDS else "d"
+            intervals.append(f"{token.raw}{unit}")
         elif token.kind == "number" and token.unit == "":
             limits.append(token)
         elif token.kind == "word" and token.text in MARKET_ALIASES:
             markets.append(MARKET_ALIASES[token.text])
-        elif token.in_set(HOURLY_WORDS):
-            intervals.append("1h")
+        elif token.kind == "word" and token.text in _PERIODIC:
+            intervals.append(_PERIODIC[token.text])
         elif not token.in_set(_CANDLE_WORDS):
             return None
     intervals = distinct(intervals)
     if len(intervals) > 1 or (intervals and intervals[0] not in _INTERVALS):
-        return Ambiguous(f"candles come in {', '.join(_INTERVALS)}", "Which interval: 1m, 5m or 1h?")
+        return Ambiguous(f"candles come in {', '.join(_INTERVALS)}", "Which interval: 1m, 5m, 15m, 1h, 4h or 1d?")
     if len(limits) > 1:
         return Ambiguous("more than one candle count", "How many candles, e.g. 'last 100 sol candles 5m'?")
     fields: dict[str, Any] = {}

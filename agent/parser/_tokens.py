@@ -67,7 +67,7 @@ _CHUNK: Final = re.compile(r"\S+")
 # Base58, the length of a 32-byte public key.
 _ADDRESS: Final = re.compile(r"[1-9A-HJ-NP-Za-km-z]{32,44}")
 # The digits group takes every point and comma; read_decimal decides what is a number.
-_NUMBER: Final = re.compile(r"([-+]?)(\$?)(x?)([0-9.,]+)([a-z%$]*)")
+_NUMBER: Final = re.compile(r"([-+]?)(\$?)(x?)([0-9.,]+(?:e[-+]?[0-9]+)?)([a-z%$]*)")
 _DIGITS: Final = frozenset("0123456789")
 # Marks that belong to a number when they touch its digits ("…" too: "5…" is not 5).
 _NUMBER_MARKS: Final = ".,…"

@@ -13,6 +13,7 @@ import psycopg
 
 from quantdesk.db import Database
 from quantdesk.ingest._candles import INTERVALS
+from quantdesk.ingest._rollup import DERIVED, rollup
 from quantdesk.ingest._status import IngestStatus
 from quantdesk.ingest._writer import PRICE_CHANNEL
 from quantdesk.market import (
@@ -77,9 +78,18 @@ class PostgresPrices:
         return self._gate.require(feed.symbol, update, now=self._clock(), accept=accept, source_down=source_down)
 
     def candles(self, symbol: str, interval: str = "1m", *, limit: int = 60) -> list[StoredCandle]:
-        """The newest ``limit`` candles, oldest first."""
+        """The newest ``limit`` candles, oldest first: stored ones (1m, 5m, 1h), or 15m/4h/1d built from them."""
+        if interval in DERIVED:
+            source, seconds = DERIVED[interval]
+            per = seconds // INTERVALS[source]
+            # One bucket more than asked: the oldest one read may be cut short by the row limit, so it is dropped.
+            built = rollup(self._stored(symbol, source, (limit + 1) * per), seconds)
+            return [StoredCandle(*c) for c in built[-limit:]]
         if interval not in INTERVALS:
-            raise ValueError(f"interval must be one of {', '.join(INTERVALS)}")
+            raise ValueError(f"interval must be one of {', '.join([*INTERVALS, *DERIVED])}")
+        return self._stored(symbol, interval, limit)
+
+    def _stored(self, symbol: str, interval: str, limit: int) -> list[StoredCandle]:
         feed = self._registry.get(symbol)
         with self._db.pool.connection() as conn:
             rows = conn.execute(

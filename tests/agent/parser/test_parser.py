@@ -327,7 +327,7 @@ AMBIGUOUS = [
     pytest.param("cancel alert", id="cancel-alert-without-id"),
     pytest.param("price", id="price-without-market"),
     pytest.param("funding", id="funding-without-market"),
-    pytest.param("sol candles 15m", id="unsupported-candle-interval"),
+    pytest.param("sol candles 2h", id="unsupported-candle-interval"),
     pytest.param("pnl last 3 days", id="unsupported-history-period"),
     pytest.param("search docs", id="search-without-query"),
 ]
@@ -362,7 +362,6 @@ NOT_COMMANDS = [
     pytest.param("don't long 2 sol", id="negated-command"),
     pytest.param("long 2 sol 5x and then close eth", id="two-commands"),
     pytest.param("long 2 doge", id="unknown-market"),
-    pytest.param("long 1e5 sol", id="scientific-notation"),
     pytest.param("long ２ sol", id="fullwidth-digit"),
     pytest.param("long $ 500 of sol", id="detached-dollar-sign"),
     pytest.param(f"transfer all collateral to {WALLET}", id="transfer-is-not-withdraw"),
