@@ -30,7 +30,6 @@ _KEY: Final = "mikey_dialogue"
 _REQUESTS_KEPT: Final = 5
 _REQUEST_CHARS: Final = 200
 _TICKETS_KEPT: Final = 5  # prepared tickets remembered, to know what a later execution filled
-_POSITION_TOOLS: Final = frozenset({"prepare_order", "prepare_close"})
 
 
 def _text(message: BaseMessage) -> str:
@@ -42,22 +41,27 @@ def _text(message: BaseMessage) -> str:
 
 def _bounded_uses(uses: Sequence[ToolUseRecord]) -> list[ToolUseRecord]:
     """Each tool's last call and its last call naming a market, in conversation order; of the marks of
-    executed tickets, the last per market of those that open or close a position (what the positions
-    opened in the thread follow from) and the last that left an order resting."""
+    executed tickets, what the parser's context reads from them: per market the last that opened or wholly
+    closed a position (the positions opened in the thread), the last order that filled, and the last order
+    that left an order resting."""
     last: set[str] = set()
     last_with_market: set[str] = set()
     executed_markets: set[str] = set()
-    resting_seen = False
+    order_seen = resting_seen = False
     kept: list[ToolUseRecord] = []
     for use in reversed(uses):
         name, args = use["name"], use["args"]
         if name == EXECUTED:
-            market = str(args.get("market"))
-            keep = (args.get("tool") in _POSITION_TOOLS and market not in executed_markets) \
-                or (bool(args.get("resting_order")) and not resting_seen)
-            if args.get("tool") in _POSITION_TOOLS:
+            market, tool = str(args.get("market")), args.get("tool")
+            moves_position = tool == "prepare_order" or (
+                tool == "prepare_close" and not (args.get("fraction") or args.get("size")))
+            keep = ((moves_position and market not in executed_markets)
+                    or (tool == "prepare_order" and not order_seen)
+                    or (tool == "prepare_order" and bool(args.get("resting_order")) and not resting_seen))
+            if moves_position:
                 executed_markets.add(market)
-            resting_seen = resting_seen or bool(args.get("resting_order"))
+            order_seen = order_seen or tool == "prepare_order"
+            resting_seen = resting_seen or (tool == "prepare_order" and bool(args.get("resting_order")))
         else:
             has_market = bool(args.get("market"))
             keep = name not in last or (has_market and name not in last_with_market)
@@ -101,7 +105,18 @@ def fold(memory: DialogueMemory | None, messages: Sequence[BaseMessage]) -> Dial
     turns = (memory or {}).get("turns", 0)
     requests = list((memory or {}).get("requests", []))
     tickets = dict((memory or {}).get("tickets", {}))  # ticket hash -> its params and tool
+    asked_about = (memory or {}).get("asked_about")
+    asked, only_questions = None, False  # the last trader message; whether only questions answered it so far
     for message in messages:
+        plain = (isinstance(message, AIMessage) and not message.tool_calls
+                 and "execution" not in message.additional_kwargs)
+        if isinstance(message, HumanMessage):
+            asked, only_questions, asked_about = _text(message), True, None
+        elif plain:
+            only_questions = only_questions and "?" in _text(message)
+            asked_about = asked if only_questions else None
+        else:
+            asked, only_questions, asked_about = None, False, None
         if isinstance(message, HumanMessage):
             ticket_prepared = False
             turns += 1
@@ -128,7 +143,8 @@ def fold(memory: DialogueMemory | None, messages: Sequence[BaseMessage]) -> Dial
                 tickets[str(ticket["ticket_hash"])] = {**(ticket.get("params") or {}), "tool": ticket.get("tool")}
                 tickets = dict(list(tickets.items())[-_TICKETS_KEPT:])
     return DialogueMemory(uses=_bounded_uses(uses), executions=_bounded_executions(executions),
-                          ticket_prepared=ticket_prepared, turns=turns, requests=requests, tickets=tickets)
+                          ticket_prepared=ticket_prepared, turns=turns, requests=requests, tickets=tickets,
+                          asked_about=asked_about)
 
 
 def summary(memory: DialogueMemory) -> str:

@@ -48,6 +48,7 @@ class DialogueMemory(TypedDict, total=False):
     turns: int                  # turns that left the window
     requests: list[str]         # the trader's last few messages that left it (an LLM's summary)
     tickets: dict[str, dict[str, Any]]  # the last few prepared tickets' params by hash (what an execution filled)
+    asked_about: str | None     # the trader's last message, when MIKEY answered it with questions only
 
 
 class TicketInterrupt(TypedDict):

@@ -35,8 +35,8 @@ from agent.parser._entry_relative import EntryRelative, entry_relative, trigger_
 from agent.parser._attached import attached_triggers, one_at_a_time
 from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
 from agent.parser._result import build, calls
-from agent.parser._followups import EXECUTED, Context, Reply, ToolUse, context_from, resolve_followup
-from agent.parser._references import answer_to_question, listed_items, rereads
+from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser._references import answer_to_question, rereads
 from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
 from agent.state import DialogueMemory
 from tools import tool_label
@@ -73,7 +73,7 @@ def _context(messages: Sequence[BaseMessage]) -> Context:
     memory = _memory(messages)
     return context_from([ToolUse(u["name"], _as_marked(u["args"])) for u in memory.get("uses", [])],
                         memory.get("executions", []), memory.get("ticket_prepared", False),
-                        asked_about=_asked_about(memory_in(messages)[1]))
+                        asked_about=memory.get("asked_about"))
 
 
 def _as_marked(args: dict[str, Any]) -> dict[str, Any]:
@@ -85,19 +85,6 @@ def _as_marked(args: dict[str, Any]) -> dict[str, Any]:
 def _memory(messages: Sequence[BaseMessage]) -> DialogueMemory:
     carried, conversation = memory_in(messages)
     return fold(carried, conversation[:-1])
-
-
-def _asked_about(messages: Sequence[BaseMessage]) -> str | None:
-    """The trader's previous message, when MIKEY answered it with a question and nothing else."""
-    earlier = list(messages[:-1])
-    while earlier and isinstance(earlier[-1], AIMessage) and not earlier[-1].tool_calls \
-            and "execution" not in earlier[-1].additional_kwargs:
-        reply = earlier.pop()
-        if "?" not in _text(reply):
-            return None
-        if earlier and isinstance(earlier[-1], HumanMessage):
-            return _text(earlier[-1])
-    return None
 
 
 def _ticket_was_waiting(messages: Sequence[BaseMessage]) -> bool:
