@@ -9,7 +9,7 @@ from decimal import Decimal
 from quantdesk.exchange._markets import market_by_symbol
 from quantdesk.exchange.engine import State
 from quantdesk.trading._funding import funding_outlook
-from tests.paper.conftest import PaperWorld
+from tests.quantdesk.exchange.paper.conftest import PaperWorld
 
 SOL = market_by_symbol("SOL-PERP")
 
