@@ -4,7 +4,7 @@ instead of rounding a trader's number silently, and refuse what does not fit the
 program's integer fields (with the limit in the trader's units) instead of letting
 the instruction encoder fail.
 
-Scaling goes through ``Fraction``, not Decimal arithmetic: Decimal rounds to 28
+Scaling goes through ``Fraction`` (quantdesk.units), not Decimal arithmetic: Decimal rounds to 28
 significant digits, which would turn "0.0100000000000000000000000000001" into a
 whole lot. Each conversion checks the magnitude first, so the exact integers stay
 small whatever exponent a tool call carries ("1E-999999999").
