@@ -37,12 +37,13 @@ from quantdesk.exchange.engine import (
 )
 from quantdesk.exchange.engine._risk import base_unit, equity, requirement, value
 from quantdesk.market import FeedRegistry
-from quantdesk.units import to_units, usd_units
+from quantdesk.units import to_units, usd, usd_units
 
 __all__ = ["Run", "engine_run", "replace_market", "units"]
 
 NOW = 1_790_000_000  # a fixed clock: the examples must not depend on when they are rendered
 ADMIN, TRADER, KEEPER = (bytes([n]) * 32 for n in (1, 2, 3))
+PYTH_EXPO = -8  # the example oracles publish prices in 10^-8 USD, as Pyth does for these feeds
 
 
 def units(amount: Decimal, decimals: int) -> int:
@@ -74,13 +75,13 @@ class Run:
         self.must(Deposit(owner=TRADER, amount=usd_units(collateral_usdc)), first)
 
     def set_price(self, symbol: str, price: Decimal) -> None:
-        self.prices[symbol] = units(price, 6)
+        self.prices[symbol] = usd_units(price)
 
     def oracle(self, symbol: str) -> OracleInput:
         # Pyth's exponent for these feeds is -8; a tight confidence and a fresh publish time.
-        price = self.prices[symbol] * 100
+        price = to_units(usd(self.prices[symbol]), -PYTH_EXPO)
         return OracleInput(feed_id=self.params[symbol].pyth_feed_id, price=price, conf=price // 10_000,
-                           exponent=-8, publish_time=self.now, fully_verified=True)
+                           exponent=PYTH_EXPO, publish_time=self.now, fully_verified=True)
 
     def apply(self, instruction: object, symbol: str) -> Ok | Err:
         outcome = apply(self.state, instruction, self.oracle(symbol), self.now)  # type: ignore[arg-type]
@@ -122,7 +123,7 @@ class Run:
     def margin_at(self, symbol: str, price: Decimal) -> tuple[int, int, int]:
         """(equity, initial requirement, maintenance requirement) of the position at ``price``, no funding due."""
         p, params = self.position(symbol), self.params[symbol]
-        unit, at = base_unit(params), units(price, 6)
+        unit, at = base_unit(params), usd_units(price)
         v = value(p.base, at, unit)
         return (equity(p, at, 0, unit), requirement(v, params.initial_margin_ppm),
                 requirement(v, params.maintenance_margin_ppm))

@@ -10,6 +10,7 @@ from knowledge._examples import Run, engine_run
 from knowledge._facts import CodeFacts
 from knowledge._tables import pct, plain, price
 from quantdesk.exchange.engine import Err, Ok, Side
+from quantdesk.exchange.engine._risk import base_unit
 from quantdesk.units import FUNDING_PCT_DECIMALS, from_units
 
 __all__ = ["WORKED"]
@@ -36,7 +37,7 @@ def open_long(f: CodeFacts) -> str:
     run, outcome = _sol_long(f)
     fill = run.event(outcome, "OrderFilled")
     spec = run.specs[SOL]
-    notional = -(-fill.size * fill.price // 10**spec.base_decimals)
+    notional = -(-fill.size * fill.price // base_unit(run.params[SOL]))
     eq, im, mm = run.margin_at(SOL, SOL_PRICE)
     return _lines([
         ("Order", f"long 10 SOL on {SOL} at market, 5x, oracle at {price(run.prices[SOL])}"),

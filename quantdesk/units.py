@@ -25,9 +25,11 @@ __all__ = [
     "USD_DECIMALS",
     "TooPrecise",
     "from_units",
+    "notional_usd",
     "plain",
     "ppm_bps",
     "ppm_pct",
+    "size_for_usd",
     "to_units",
     "usd",
     "usd_units",
@@ -77,6 +79,20 @@ def usd(units: int) -> Decimal:
 def usd_units(dollars: Decimal | int) -> int:
     """Dollars (at most 6 decimals) in program money units: 10 -> 10_000_000."""
     return to_units(Decimal(dollars), USD_DECIMALS)
+
+
+def notional_usd(base_units: int, base_decimals: int, price: int) -> Decimal:
+    """A size (base units) times a price (10^-6 USD) in dollars, exactly: 10 SOL at $150 -> 1500."""
+    return from_units(base_units * price, base_decimals + USD_DECIMALS)
+
+
+def size_for_usd(dollars: Decimal, base_decimals: int, price: int) -> int:
+    """The most base units whose notional at ``price`` (10^-6 USD, positive) is at most
+    ``dollars`` (not negative), exactly: $1000 at $150 with 9 decimals -> 6_666_666_666.
+
+    The inverse of :func:`notional_usd`, rounded down (a size never costs more than asked).
+    Callers check the magnitude first, as for :func:`to_units`."""
+    return int(Fraction(dollars) * 10 ** (base_decimals + USD_DECIMALS) / price)
 
 
 def ppm_pct(ppm: int) -> Decimal:

@@ -19,7 +19,7 @@ from quantdesk.exchange.engine._risk import (
     requirement,
     value,
 )
-from quantdesk.units import USD, plain, usd
+from quantdesk.units import plain, usd
 
 # Engine money and prices are 1e-6 USD; the conversions are quantdesk.units', named here as
 # the exchange's importers know them. whole: base units without trailing zeros (2000000000 at 9 -> 2).
@@ -92,7 +92,8 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
         positions.append(PositionView(
             market=params.symbol, market_index=p.market_index, side="long" if p.base > 0 else "short",
             size=whole(abs(p.base), params.base_decimals),
-            entry_price=(Decimal(p.quote_entry) * unit / Decimal(p.base)).scaleb(-6).quantize(USD),
+            # Cost basis ÷ size, rounded (half even) to a program price unit, then read in dollars.
+            entry_price=usd(int((Decimal(p.quote_entry) * unit / Decimal(p.base)).quantize(Decimal(1)))),
             mark_price=None if mark is None else usd(mark), unrealized_pnl=None if upnl is None else usd(upnl),
             margin=usd(p.margin), pending_funding=usd(pending),
             maintenance_required=None if mark is None else usd(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._keeper import funding_rate
+from quantdesk.units import FUNDING_PCT_DECIMALS, from_units
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,6 @@ def funding_outlook(state: State, spec: MarketSpec, now_s: int) -> FundingOutloo
     market = state.markets[spec.index]
     interval = market.params.funding_interval_secs
     # Rates are 10^-9 per interval on the exchange: 10^-7 of them is a percent.
-    return FundingOutlook(last_rate_pct=Decimal(market.last_funding_rate).scaleb(-7),
-                          next_rate_pct=Decimal(funding_rate(market)).scaleb(-7), interval_s=interval,
+    return FundingOutlook(last_rate_pct=from_units(market.last_funding_rate, FUNDING_PCT_DECIMALS),
+                          next_rate_pct=from_units(funding_rate(market), FUNDING_PCT_DECIMALS), interval_s=interval,
                           due_in_s=max(0, market.last_funding_ts + interval - now_s))

@@ -22,6 +22,7 @@ from quantdesk.risk import OrderRisk
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading._hypothetical import resting_fill
 from quantdesk.trading._requests import TradeRequestError, base_name
+from quantdesk.units import notional_usd
 
 # A resting order's price this far from the oracle (either way) gets a warning: it may never fill,
 # or it is a typo (a limit of 14 for 140).
@@ -40,7 +41,7 @@ def _event(result: VenueResult, kind: str) -> dict[str, Any] | None:
 
 
 def _from_fill(spec: MarketSpec, fill: dict[str, Any], detail: dict[str, Any]) -> SimulatedOutcome:
-    notional = Decimal(fill["size"] * fill["price"]).scaleb(-spec.base_decimals - 6)
+    notional = notional_usd(fill["size"], spec.base_decimals, fill["price"])
     liq = fill["liquidation_price"]
     return SimulatedOutcome(
         fill_price=usd(fill["price"]), size=whole(fill["size"], spec.base_decimals), notional_usd=notional,
@@ -119,7 +120,7 @@ def order_risk(spec: MarketSpec, outcome: SimulatedOutcome, gated: Any, bound: i
     oracle = usd(normalize_price(gated.update.price, gated.update.expo))
     resting = bool(outcome.detail.get("hypothetical"))
     at = outcome.fill_price if resting and outcome.fill_price is not None else oracle
-    base_after = Decimal(outcome.detail.get("position_base_after", 0)).scaleb(-spec.base_decimals)
+    base_after = spec.size(int(outcome.detail.get("position_base_after", 0)))
     return OrderRisk(
         market=spec.symbol, market_max_leverage=Decimal(spec.max_leverage),
         reduces_exposure=bool(outcome.detail["reduces"]),
@@ -143,8 +144,8 @@ def describe_fill(spec: MarketSpec, result: VenueResult, ticket: OrderTicket) ->
         return (f"Placed: {kind} order{order}, {'buy' if placed.get('side') == 'buy' else 'sell'} "
                 f"{whole(int(placed.get('size', 0)), spec.base_decimals):f} {spec.symbol}{where}; it rests until the "
                 f"price reaches it. Transaction {result.signature[:16]}…")
-    size = Decimal(fill["size"]).scaleb(-spec.base_decimals).normalize()
-    base_after = Decimal(fill["position_base"]).scaleb(-spec.base_decimals).normalize()
+    size = spec.size(int(fill["size"])).normalize()
+    base_after = spec.size(int(fill["position_base"])).normalize()
     liq = fill["liquidation_price"]
     # A fill that reduces or closes realizes PnL on the reduced part: the trader's result of the trade.
     pnl = "" if ticket.outcome.detail.get("effect", "opens") in ("opens", "adds") else (

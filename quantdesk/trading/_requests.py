@@ -4,7 +4,7 @@ instead of rounding a trader's number silently, and refuse what does not fit the
 program's integer fields (with the limit in the trader's units) instead of letting
 the instruction encoder fail.
 
-Scaling goes through ``Fraction``, not Decimal arithmetic: Decimal rounds to 28
+Scaling goes through ``Fraction`` (quantdesk.units), not Decimal arithmetic: Decimal rounds to 28
 significant digits, which would turn "0.0100000000000000000000000000001" into a
 whole lot. Each conversion checks the magnitude first, so the exact integers stay
 small whatever exponent a tool call carries ("1E-999999999").
@@ -22,6 +22,7 @@ from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._views import usd, whole
 from quantdesk.exchange.engine import MAX_PRICE
 from quantdesk.exchange.engine._math import I64_MAX, U64_MAX
+from quantdesk.units import USD, USD_DECIMALS, TooPrecise, notional_usd, size_for_usd, to_units, usd_units
 
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 DEFAULT_LEVERAGE = 3
@@ -46,7 +47,6 @@ class OrderRequest:
     slippage_bps: int | None = None
 
 
-_MICRO = Decimal("0.000001")
 # 10^±30 is past every limit of the program's 64-bit fields (a u64 has 20 digits): a value beyond is
 # refused (or is below one unit) before exact arithmetic, which would otherwise build enormous integers.
 _MAX_DIGITS = 30
@@ -76,19 +76,22 @@ def base_units(spec: MarketSpec, size: Decimal) -> int:
         raise _too_large(spec, f"{size} {base_name(spec)}")
     if size < lot:
         raise TradeRequestError(f"the size must be at least one lot ({lot:f} {base_name(spec)}); got {size}")
-    scaled = Fraction(size) * 10**spec.base_decimals
-    if scaled.denominator != 1 or scaled.numerator % spec.lot_size:
+    try:
+        units = to_units(size, spec.base_decimals)
+    except TooPrecise:
+        units = -1  # finer than a base unit: not a multiple of the lot either
+    if units < 0 or units % spec.lot_size:
         raise TradeRequestError(f"{spec.symbol} trades in lots of {lot:f}; {size} is not a multiple "
                                 f"(try {(size // lot * lot).normalize():f})")
-    return scaled.numerator
+    return units
 
 
 def size_for_notional(spec: MarketSpec, notional: Decimal, price: int) -> int:
     """The largest lot-multiple size whose notional at ``price`` (1e-6 USD) is ≤ ``notional``."""
-    lot_usd = Decimal(spec.lot_size * price).scaleb(-spec.base_decimals - 6)
+    lot_usd = notional_usd(spec.lot_size, spec.base_decimals, price)
     if notional.adjusted() >= _MAX_DIGITS:
         raise _too_large(spec, f"${notional}")
-    units = 0 if notional < lot_usd else int(Fraction(notional) * 10**(spec.base_decimals + 6) / price)
+    units = 0 if notional < lot_usd else size_for_usd(notional, spec.base_decimals, price)
     size = units - units % spec.lot_size
     if size <= 0:
         raise TradeRequestError(f"${notional} is less than one lot of {spec.symbol} (about ${lot_usd:.2f})")
@@ -114,12 +117,15 @@ def price_text(units: int) -> str:
 
 def _micro_units(value: Decimal, what: str, most: int) -> int:
     """USD → 10^-6 USD, exactly: positive, at most 6 decimals, at most ``most`` units."""
-    if value > Decimal(most).scaleb(-6):
+    if value > usd(most):
         raise TradeRequestError(f"{what} must be at most {price_text(most)} (the program's limit); got {value}")
-    scaled = Fraction(value) * 10**6 if value >= _MICRO else Fraction(0)
-    if scaled.denominator != 1 or scaled <= 0:
-        raise TradeRequestError(f"{what} {value} must be positive with at most 6 decimals")
-    return scaled.numerator
+    try:
+        units = usd_units(value) if value >= USD else 0  # below one unit: no exact integer to build
+    except TooPrecise:
+        units = 0
+    if units <= 0:
+        raise TradeRequestError(f"{what} {value} must be positive with at most {USD_DECIMALS} decimals")
+    return units
 
 
 def price_units(value: Decimal) -> int:
