@@ -105,7 +105,8 @@ async def open_mikey(settings: Settings, *, clock: Callable[[], datetime] = utc_
         alerts = AlertStore(db.pool)
         kb = open_knowledge(settings, db)
         extra = {**trading_handlers(trading, prices, history), **alert_handlers(alerts),
-                 **knowledge_handlers(kb.retriever, kb.explainer, trading.trader if settings.venue == "paper" else None)}
+                 **knowledge_handlers(kb.retriever, kb.explainer,
+                                      trading.trader if settings.venue == "paper" else None)}
         toolbox = build_toolbox(db, prices, extra=extra)
         turn_locks = TurnLocks(db.url, wait_s=settings.thread_turn_wait_s)  # one turn per thread, across processes
         deps = GraphDeps(toolbox=toolbox, tickets=tickets, audit=audit, clock=clock, executor=trading, llm=llm,

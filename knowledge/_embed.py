@@ -164,7 +164,8 @@ class OpenAICompatibleEmbedder:
                 raise EmbeddingError(f"the embedding API at {self._url} refused the request "
                                      f"(HTTP {exc.response.status_code}: {_api_message(exc.response)})") from None
             except httpx.HTTPError as exc:
-                raise EmbeddingError(f"the embedding API at {self._url} is unreachable ({type(exc).__name__})") from None
+                raise EmbeddingError(
+                    f"the embedding API at {self._url} is unreachable ({type(exc).__name__})") from None
             data = sorted(body.get("data", []), key=lambda d: d["index"])
             if len(data) != len(batch):
                 raise EmbeddingError(f"the embedding API returned {len(data)} vectors for {len(batch)} texts")

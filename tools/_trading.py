@@ -234,7 +234,8 @@ def get_funding(trading: TradingService) -> Handler:
         due_in = max(0, market.last_funding_ts + interval - int(ctx.now.timestamp()))
         who = "longs pay shorts" if upcoming > 0 else "shorts pay longs" if upcoming < 0 else "no one pays"
         text = (f"{args.market} funding: last settled rate {last:f}% per {interval // 60} min; at the current "
-                f"open-interest imbalance the next is {upcoming:f}% ({who}), due in {due_in // 60} min {due_in % 60} s.")
+                f"open-interest imbalance the next is {upcoming:f}% ({who}), "
+                f"due in {due_in // 60} min {due_in % 60} s.")
         return ToolOutcome(text, {"market": args.market, "last_rate_pct": str(last), "next_rate_pct": str(upcoming),
                                   "interval_s": interval, "due_in_s": due_in})
 

@@ -140,7 +140,8 @@ def _opt(value: object) -> str:
 
 
 def keepers_command(ctx: typer.Context, interval: Decimal = typer.Option(
-        "2", help="Seconds between passes.", parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
+        "2", help="Seconds between passes.",
+        parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
     """Run the paper venue's keepers (funding, triggers, liquidations) until stopped."""
     st = state(ctx)
     _require_paper(st.settings)

@@ -109,7 +109,8 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
     orders = tuple(
         OrderView(order_id=o.id, market=state.markets[o.market_index].params.symbol, kind=o.kind.value,
                   side=o.side.value, size=whole(o.size, state.markets[o.market_index].params.base_decimals),
-                  price=usd(o.price) if o.price else None, trigger_price=usd(o.trigger_price) if o.trigger_price else None,
+                  price=usd(o.price) if o.price else None,
+                  trigger_price=usd(o.trigger_price) if o.trigger_price else None,
                   reduce_only=o.reduce_only, client_order_id=o.client_order_id, reserved=usd(o.reserved))
         for o in state.orders if o.owner == owner)
     equity_units = None if total_equity is None else total_equity + sum(
@@ -123,7 +124,8 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
         leverage = (sum(notional_total, Decimal(0)) / equity_usd).quantize(Decimal("0.01"))  # type: ignore[arg-type]
     return AccountView(
         margin_ratio_pct=ratio, leverage=leverage,
-        owner=str(Pubkey(owner)), collateral=usd(user.collateral), margin_locked=usd(sum(p.margin for p in user.positions)),
+        owner=str(Pubkey(owner)), collateral=usd(user.collateral),
+        margin_locked=usd(sum(p.margin for p in user.positions)),
         reserved=usd(sum(o.reserved for o in state.orders if o.owner == owner)),
         equity=None if total_equity is None else usd(total_equity + sum(o.reserved for o in state.orders
                                                                          if o.owner == owner)),

@@ -214,7 +214,8 @@ class TradingService:
         capped = {"asked_size": str(whole(asked, spec.base_decimals)), "capped_by_position": True}
         outcome = order_outcome(spec, result, state, oracle, leverage=leverage, reduces=reduces, buys=buy,
                                 **(capped if size != asked else {}),
-                                **position_facts(spec, position, user.collateral, buy, size, request.leverage is not None))
+                                **position_facts(spec, position, user.collateral, buy, size,
+                                                 request.leverage is not None))
         outcome = with_liquidation_distance(outcome)
         report = self._risk(user_id, spec, gated, outcome, price if price else None)
         summary = order_summary(spec, request.order_type, buy, size, asked, position, price or trigger, leverage,

@@ -94,7 +94,8 @@ async def trade(fresh_database: Database, tmp_path) -> AsyncIterator[TradeWorld]
     paper.price("BTC/USD", 95_000_00000000)
     bootstrap(executor, paper.admin, registry)
     settings: Settings = make_settings(tmp_path / "data")
-    prices = PostgresPrices(fresh_database, registry, QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
+    prices = PostgresPrices(fresh_database, registry,
+                            QualityGate(max_age_s=30, max_conf_ratio=settings.price_max_conf_ratio),
                             clock=lambda: clock().timestamp())
     audit, tickets = AuditLog(fresh_database.pool), TicketStore(fresh_database.pool)
     parts = PaperVenueParts(executor, registry, paper.admin, Signer(Keypair()))
