@@ -249,7 +249,7 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value().strip():
             return None  # unset or empty: `quantdesk bot slack` says which one is missing
         raw = value.get_secret_value().strip()
-        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name)
+        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name or "")
         if prefix is not None and not raw.startswith(prefix):
             raise ValueError(f"must start with {prefix} (the {'bot' if prefix == 'xoxb-' else 'app-level'} token "
                              "from your Slack app's settings)")
@@ -292,7 +292,7 @@ class Settings(BaseSettings):
             yield name, mask_url(value) if isinstance(value, str) else value
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment (and ``.env``), once.
 
     Raises :class:`ConfigError` with one line per bad field; secret inputs are

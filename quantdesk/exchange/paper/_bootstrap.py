@@ -11,7 +11,7 @@ from solders.pubkey import Pubkey
 from quantdesk.exchange._builder import PerpInstructions, build_message
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange._spl import associated_token_address
 from quantdesk.errors import VenueError
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
