@@ -90,7 +90,7 @@ def make_agent_node(deps: GraphDeps) -> Callable[[dict[str, Any]], dict[str, Any
 
 def route_after_agent(state: dict[str, Any]) -> Literal["tools", "__end__"]:
     last = state["messages"][-1]
-    return "tools" if isinstance(last, AIMessage) and last.tool_calls else END
+    return "tools" if isinstance(last, AIMessage) and last.tool_calls else "__end__"  # END, as its Literal
 
 
 def make_tools_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]:
@@ -151,6 +151,8 @@ def make_confirm_node(deps: GraphDeps) -> Callable[[dict[str, Any]], Command[Any
         closed = _close(deps, ticket, "cancelled", reason, now)
         if not text:
             return closed
+        if not isinstance(closed.update, dict):  # _close always sets it; Command types it optional
+            raise TypeError("a closed ticket's command carries its messages")
         return Command(goto="agent", update={"messages": [*closed.update["messages"], HumanMessage(text)],
                                              "ticket": None})
 

@@ -281,7 +281,8 @@ class ChatSession:
 def _pending(snapshot: Any) -> dict[str, Any] | None:
     for pending in snapshot.interrupts:
         if isinstance(pending.value, dict) and pending.value.get("type") == "ticket":
-            return pending.value["ticket"]
+            ticket: dict[str, Any] = pending.value["ticket"]
+            return ticket
     return None
 
 

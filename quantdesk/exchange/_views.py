@@ -121,7 +121,8 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
     if equity_units is not None and equity_units > 0 and None not in maintenance and None not in notional_total:
         equity_usd = usd(equity_units)
         # Both lists hold no None here (checked above); the filters only tell the type checker.
-        ratio = (sum((m for m in maintenance if m is not None), Decimal(0)) / equity_usd * 100).quantize(Decimal("0.01"))
+        ratio = (sum((m for m in maintenance if m is not None), Decimal(0)) / equity_usd * 100).quantize(
+            Decimal("0.01"))
         leverage = (sum((n for n in notional_total if n is not None), Decimal(0)) / equity_usd).quantize(
             Decimal("0.01"))
     return AccountView(

@@ -103,8 +103,9 @@ class HermesSource:
             headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
         return headers
 
-    def _params(self) -> list[tuple[str, str]]:
-        return [("ids[]", fid) for fid in self._feeds] + [("parsed", "true"), ("encoding", "base64")]
+    def _params(self) -> list[tuple[str, str | int | float | bool | None]]:  # httpx's own param type
+        params: list[tuple[str, str | int | float | bool | None]] = [("ids[]", fid) for fid in self._feeds]
+        return params + [("parsed", "true"), ("encoding", "base64")]
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:

@@ -76,7 +76,7 @@ def base_units(spec: MarketSpec, size: Decimal) -> int:
         raise _too_large(spec, f"{size} {base_name(spec)}")
     if size < lot:
         raise TradeRequestError(f"the size must be at least one lot ({lot:f} {base_name(spec)}); got {size}")
-    scaled = Fraction(size) * 10**spec.base_decimals
+    scaled: Fraction = Fraction(size) * 10**spec.base_decimals
     if scaled.denominator != 1 or scaled.numerator % spec.lot_size:
         raise TradeRequestError(f"{spec.symbol} trades in lots of {lot:f}; {size} is not a multiple "
                                 f"(try {(size // lot * lot).normalize():f})")

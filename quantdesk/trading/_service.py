@@ -200,7 +200,7 @@ class TradingService:
         reduce_only = request.reduce_only or request.order_type in ("stop_loss", "take_profit")
         reduces = position is not None and (position.base > 0) != buy
         asked = size
-        if reduce_only and reduces and size > abs(position.base):
+        if reduce_only and reduces and position is not None and size > abs(position.base):
             # The program fills a reduce-only order by at most the position (SPEC.md, place_order step 9).
             # We sign the capped size rather than the asked one, so the instruction, the simulation and the
             # ticket all carry the one size that will fill, and a resting order cannot later fill more than

@@ -6,6 +6,7 @@ check-then-act: concurrent callers must hold the set-up lock, as
 
 from __future__ import annotations
 
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._builder import PerpInstructions, build_message
@@ -28,7 +29,7 @@ def paper_mint(executor: PaperExecutor) -> Pubkey:
     return Pubkey.find_program_address([b"paper-usdc"], executor.idl.program_id)[0]
 
 
-def send(executor: PaperExecutor, signer: Signer, instructions: list) -> TxOutcome:  # noqa: ANN001
+def send(executor: PaperExecutor, signer: Signer, instructions: list[Instruction]) -> TxOutcome:
     message = build_message(signer.pubkey, instructions, executor.latest_blockhash().blockhash)
     outcome = executor.submit(bytes(signer.sign_transaction(message)))
     if not outcome.ok:
