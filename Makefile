@@ -41,7 +41,7 @@ browser:
 run: install
 	$(VENV)/bin/quantdesk run
 
-# The lint gates first (seconds, and a failure stops the build), then Rust (it also
+# The lint gates first (a minute or two; a finding stops the build), then Rust (it also
 # builds the engine runner the Python differential tests use), then pytest, whose
 # summary line closes the output. pytest's own exit code is kept: 5 ("no tests
 # collected") fails the build.
