@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test bench eval install rust-test node-deps browser clean
+.PHONY: run test lint bench eval install rust-test node-deps browser clean
 NODE_DEPS := tests/anchor_ts/node_modules/.package-lock.json
 
 $(PY):
@@ -41,12 +41,19 @@ browser:
 run: install
 	$(VENV)/bin/quantdesk run
 
-# Rust first (it also builds the engine runner the Python differential tests use),
-# then pytest, whose summary line closes the output. pytest's own exit code is kept:
-# 5 ("no tests collected") fails the build.
+# The lint gates first (a minute or two; a finding stops the build), then Rust (it also
+# builds the engine runner the Python differential tests use), then pytest, whose
+# summary line closes the output. pytest's own exit code is kept: 5 ("no tests
+# collected") fails the build.
 test: install node-deps browser
+	$(MAKE) lint
 	$(MAKE) rust-test
 	$(PY) -m pytest
+
+# ruff over the whole tree, mypy --strict over the packages [tool.mypy] names (pyproject.toml).
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 rust-test:
 	@if [ -f programs/Cargo.toml ]; then cargo test --manifest-path programs/Cargo.toml --workspace; \

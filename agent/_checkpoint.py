@@ -12,15 +12,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import cast
 
 from typing import Any
 
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-from psycopg.rows import dict_row
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from agent._transcript import Transcript
 from quantdesk.db import POOL_RESILIENCE, Database
+from quantdesk.errors import DatabaseError
 from quantdesk.logs import get_logger
 
 log = get_logger(__name__)
@@ -76,9 +79,11 @@ async def open_checkpointer(db: Database, *, max_size: int = 5) -> AsyncIterator
     # The saver needs autocommit, dict rows and no server-side prepared statements.
     # Checked and reconnecting like the database's own pools, so a database restart
     # costs the chat one failed turn at most, never the process.
-    pool = AsyncConnectionPool(db.url, min_size=1, max_size=max_size, open=False, name="checkpoints",
-                               kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
-                               check=AsyncConnectionPool.check_connection, **POOL_RESILIENCE)
+    # Cast: the pool's type cannot follow row_factory=dict_row given through kwargs.
+    pool = cast("AsyncConnectionPool[AsyncConnection[DictRow]]", AsyncConnectionPool(
+        db.url, min_size=1, max_size=max_size, open=False, name="checkpoints",
+        kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row},
+        check=AsyncConnectionPool.check_connection, **POOL_RESILIENCE))
     await pool.open()
     try:
         saver = ThreadSaver(pool)
@@ -88,8 +93,7 @@ async def open_checkpointer(db: Database, *, max_size: int = 5) -> AsyncIterator
         # with pg_advisory_lock: a waiting statement holds a snapshot, and setup's CREATE INDEX
         # CONCURRENTLY waits for every snapshot to go, so the two would wait on each other.
         async with pool.connection() as conn:
-            while not (await (await conn.execute("SELECT pg_try_advisory_lock(%s)",
-                                                 (_SETUP_LOCK_KEY,))).fetchone())["pg_try_advisory_lock"]:
+            while not await _try_setup_lock(conn):
                 await asyncio.sleep(0.05)
             try:
                 await saver.setup()
@@ -98,3 +102,10 @@ async def open_checkpointer(db: Database, *, max_size: int = 5) -> AsyncIterator
         yield saver
     finally:
         await pool.close()
+
+
+async def _try_setup_lock(conn: AsyncConnection[DictRow]) -> bool:
+    row = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (_SETUP_LOCK_KEY,))).fetchone()
+    if row is None:  # a SELECT of one value answers one row
+        raise DatabaseError("pg_try_advisory_lock answered no row")
+    return bool(row["pg_try_advisory_lock"])

@@ -119,7 +119,8 @@ def _measure(quick: bool) -> list[dict]:
                                  note=f"the corpus's {chunks} chunks, batches of 32 sorted by length, 2 threads"))
             for variant, (seconds, report) in variants.items():
                 rows.append(_row(f"index the corpus from scratch, {variant}", seconds, "s",
-                                 note=f"{len(report.added) + len(report.changed)} docs, {report.chunks_embedded} chunks"))
+                                 note=f"{len(report.added) + len(report.changed)} docs, "
+                                      f"{report.chunks_embedded} chunks"))
             embedder = OnnxEmbedder("fp32")
             started = time.perf_counter()
             unchanged = index_corpus(store, embedder, plan(store, DEFAULT_CORPUS, embedder.name))

@@ -151,7 +151,8 @@ def _order_rows(ticket: OrderTicket, spec: MarketSpec) -> tuple[list[dict[str, s
                             f"{spec.base} moves that far.")
         row("Fill", show.price(spec, outcome.fill_price))
         if detail.get("reserved_usd") is not None:  # set aside now, while it rests
-            rows.append({"label": "Reserved now", "value": f"{show.money(detail['reserved_usd'])} for its margin and fee"})
+            rows.append({"label": "Reserved now",
+                         "value": f"{show.money(detail['reserved_usd'])} for its margin and fee"})
     else:
         row("Expected fill", f"{show.price(spec, outcome.fill_price)} (mark {show.price(spec, mark)})")
         if ticket.price_bound is not None:

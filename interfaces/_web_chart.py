@@ -75,9 +75,10 @@ def candle_chart(market: str, candles: dict[str, list[dict[str, Any]]], shown: s
                "range": [float(low), float(high)] if shown in ranges else None},
         # The interval buttons sit on the left, under the title: plotly's own tools take the right.
         updatemenus=[{"type": "buttons", "direction": "right", "x": 0, "xanchor": "left", "y": 1.02,
-                      "yanchor": "bottom", "pad": {"l": 0, "b": 4}, "showactive": True, "active": intervals.index(shown) if shown in intervals
-                      else 0, "buttons": buttons, "bgcolor": "#e2e8f0", "bordercolor": "#94a3b8",
-                      "font": {"color": "#0f172a"}}] if len(intervals) > 1 else [])
+                      "yanchor": "bottom", "pad": {"l": 0, "b": 4}, "showactive": True,
+                      "active": intervals.index(shown) if shown in intervals else 0, "buttons": buttons,
+                      "bgcolor": "#e2e8f0", "bordercolor": "#94a3b8", "font": {"color": "#0f172a"}}]
+                     if len(intervals) > 1 else [])
     return fig
 
 

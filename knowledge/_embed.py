@@ -46,7 +46,8 @@ class Embedder(Protocol):
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    normalised: np.ndarray = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
+    return normalised
 
 
 class OnnxEmbedder:
@@ -152,7 +153,8 @@ class OpenAICompatibleEmbedder:
         response = self._client.post(self._url, json={"model": self._model, "input": batch, "dimensions": DIM,
                                                       "encoding_format": "float"})
         response.raise_for_status()
-        return response.json()
+        body: dict[str, Any] = response.json()
+        return body
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         rows: list[list[float]] = []
@@ -164,7 +166,8 @@ class OpenAICompatibleEmbedder:
                 raise EmbeddingError(f"the embedding API at {self._url} refused the request "
                                      f"(HTTP {exc.response.status_code}: {_api_message(exc.response)})") from None
             except httpx.HTTPError as exc:
-                raise EmbeddingError(f"the embedding API at {self._url} is unreachable ({type(exc).__name__})") from None
+                raise EmbeddingError(
+                    f"the embedding API at {self._url} is unreachable ({type(exc).__name__})") from None
             data = sorted(body.get("data", []), key=lambda d: d["index"])
             if len(data) != len(batch):
                 raise EmbeddingError(f"the embedding API returned {len(data)} vectors for {len(batch)} texts")

@@ -18,7 +18,7 @@ from knowledge._answer import quote, sentences, template
 from knowledge._retriever import Retriever
 from knowledge._store import Hit
 from knowledge._trail import Story, Trail, Which
-from quantdesk.exchange._markets import MARKETS
+from quantdesk.exchange._markets import MARKETS, MarketSpec
 from quantdesk.exchange._views import usd, whole
 from quantdesk.exchange.engine._errors import ErrorCode
 
@@ -66,7 +66,8 @@ def _split_entry(entry: list[Hit]) -> tuple[list[str], list[str]]:
     for hit in entry:  # overlapping chunks of one section repeat sentences
         for s in sentences(hit.text):
             seen.setdefault(s)
-    why, todo = [], []
+    why: list[str] = []
+    todo: list[str] = []
     for s in seen:
         if s.lower().startswith("what to do") or todo:
             todo.append(re.sub(r"^what to do:?\s*", "", s, flags=re.IGNORECASE))
@@ -79,7 +80,7 @@ def _when(at: datetime | None) -> str:
     return "" if at is None else f" at {at.strftime('%Y-%m-%d %H:%M:%S %Z').strip()}"
 
 
-def _spec(market: str | None):  # noqa: ANN202 - MarketSpec
+def _spec(market: str | None) -> MarketSpec | None:
     return next((s for s in MARKETS if s.symbol == market), None)
 
 

@@ -103,8 +103,8 @@ class KnowledgeStore:
                 "title = EXCLUDED.title, topic = EXCLUDED.topic, version = EXCLUDED.version, "
                 "updated = EXCLUDED.updated, content_hash = EXCLUDED.content_hash, "
                 "embed_model = EXCLUDED.embed_model, indexed_at = clock_timestamp()",
-                (doc.doc_id, source.path, doc.title, doc.topic, doc.version, doc.updated.isoformat(), source.content_hash,
-                 model))
+                (doc.doc_id, source.path, doc.title, doc.topic, doc.version, doc.updated.isoformat(),
+                 source.content_hash, model))
             conn.execute("DELETE FROM knowledge_chunks WHERE doc_id = %s", (doc.doc_id,))
             with conn.cursor() as cur:
                 cur.executemany(

@@ -187,7 +187,8 @@ class Trail:
         ticket = None
         if placed is not None:
             rows = self._rows("SELECT ticket FROM tickets WHERE user_id = %s AND result->'events' @> %s::jsonb "
-                              "LIMIT 1", (user_id, f'[{{"type": "OrderPlaced", "order_id": {int(placed["order_id"])}}}]'))
+                              "LIMIT 1",
+                              (user_id, f'[{{"type": "OrderPlaced", "order_id": {int(placed["order_id"])}}}]'))
             ticket = rows[0][0] if rows else None
         return Story("trigger", at, ticket=ticket, detail=fill, order=placed, market=_market(fill),
                      oracle_price=self._oracle_at(int(fill["market_index"]), at), signature=signature)

@@ -102,7 +102,8 @@ class Settings(BaseSettings):
     # Ingest service: batched COPY into Postgres, raw-tick retention (candles are kept).
     ingest_batch_size: int = Field(5000, ge=1, le=200_000)
     ingest_flush_interval_ms: int = Field(100, ge=1, le=600_000)
-    ingest_max_ticks_per_feed: int = Field(2_000_000, ge=1, description="Raw ticks kept per feed; older ones are deleted.")
+    ingest_max_ticks_per_feed: int = Field(2_000_000, ge=1,
+                                           description="Raw ticks kept per feed; older ones are deleted.")
     ingest_retention_interval_s: float = Field(60.0, gt=0, le=86_400)
 
     # --- model ---------------------------------------------------------------
@@ -168,7 +169,8 @@ class Settings(BaseSettings):
                               "requests to slack_port (needs slack_signing_secret).")
     slack_app_token: SecretStr | None = Field(None, description="Socket Mode: the app-level token (xapp-…).")
     slack_signing_secret: SecretStr | None = Field(None, description="HTTP mode: verifies Slack's requests.")
-    slack_port: int = Field(3005, ge=1, le=65535, description="HTTP mode: where Slack's requests arrive (/slack/events).")
+    slack_port: int = Field(3005, ge=1, le=65535,
+                            description="HTTP mode: where Slack's requests arrive (/slack/events).")
     slack_api_url: str = Field("https://slack.com/api/", description="Slack's Web API base URL.")
 
     # --- Discord bot (interfaces/discord_bot, `quantdesk bot discord`) ---------
@@ -247,7 +249,7 @@ class Settings(BaseSettings):
         if value is None or not value.get_secret_value().strip():
             return None  # unset or empty: `quantdesk bot slack` says which one is missing
         raw = value.get_secret_value().strip()
-        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name)
+        prefix = {"slack_bot_token": "xoxb-", "slack_app_token": "xapp-"}.get(info.field_name or "")
         if prefix is not None and not raw.startswith(prefix):
             raise ValueError(f"must start with {prefix} (the {'bot' if prefix == 'xoxb-' else 'app-level'} token "
                              "from your Slack app's settings)")
@@ -260,7 +262,8 @@ class Settings(BaseSettings):
             return None
         path = value.expanduser().resolve()
         if not path.is_file():
-            raise ValueError(f"wallet file {path} does not exist (point QUANTDESK_WALLET_PATH at an existing keypair file, or unset it to use the paper wallet)")
+            raise ValueError(f"wallet file {path} does not exist (point QUANTDESK_WALLET_PATH at an existing "
+                             "keypair file, or unset it to use the paper wallet)")
         return path
 
     @property
@@ -289,7 +292,7 @@ class Settings(BaseSettings):
             yield name, mask_url(value) if isinstance(value, str) else value
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read settings from the environment (and ``.env``), once.
 
     Raises :class:`ConfigError` with one line per bad field; secret inputs are

@@ -6,6 +6,8 @@ with an ``openai:`` model string. Provider packages are optional extras.
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.language_models import BaseChatModel
 
 from quantdesk.config import Settings
@@ -21,7 +23,7 @@ def provider_chat_model(settings: Settings) -> BaseChatModel:
     provider, sep, model = spec.partition(":")
     if not sep or not model:
         raise ConfigError(f"MIKEY_MODEL {spec!r} is not 'rules' or 'provider:model' (e.g. openai:gpt-4o-mini)")
-    kwargs: dict[str, object] = {"timeout": REQUEST_TIMEOUT_S, "max_retries": 1}
+    kwargs: dict[str, Any] = {"timeout": REQUEST_TIMEOUT_S, "max_retries": 1}
     if settings.llm_api_key is not None:
         kwargs["api_key"] = settings.llm_api_key.get_secret_value()
     if settings.llm_base_url:
@@ -29,7 +31,8 @@ def provider_chat_model(settings: Settings) -> BaseChatModel:
     from langchain.chat_models import init_chat_model  # heavy import, only when an LLM is configured
 
     try:
-        return init_chat_model(model, model_provider=provider, **kwargs)
+        chat: BaseChatModel = init_chat_model(model, model_provider=provider, **kwargs)
+        return chat
     except ImportError:
         extra = _EXTRA_FOR.get(provider, provider)
         raise ConfigError(f"MIKEY_MODEL {spec!r} needs the provider package: pip install -e '.[{extra}]'") from None

@@ -169,7 +169,7 @@ class RulesChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "mikey-rules"
 
-    def bind_tools(self, tools: Sequence[Any], **_kwargs: Any) -> RulesChatModel:  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], **_kwargs: Any) -> RulesChatModel:
         names = frozenset(t.name if isinstance(t, BaseTool) else t["name"] for t in tools)
         return self.model_copy(update={"bound_tools": names})
 

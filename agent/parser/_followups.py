@@ -12,7 +12,7 @@ nothing to refer to is asked about, never guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
@@ -98,7 +98,10 @@ def _again(use: ToolUse, **changes: Any) -> Parsed:
     return calls(build(use.name, "Please say the whole order, e.g. 'long 2 SOL 5x'.", **args))
 
 
-def _scaled(factor: Decimal) -> Any:
+_Handler = Callable[[re.Match[str], Context], Parsed | Reply]
+
+
+def _scaled(factor: Decimal) -> _Handler:
     def handle(_m: re.Match[str], ctx: Context) -> Parsed:
         use = _need_order(ctx)
         if isinstance(use, Ambiguous):
@@ -317,7 +320,7 @@ def _never_mind(_m: re.Match[str], ctx: Context) -> Reply:
     return Reply("Okay: that ticket is cancelled and nothing was sent." if ctx.ticket_set_aside else "Okay.")
 
 
-_RULES: Final[Sequence[tuple[str, Any]]] = (
+_RULES: Final[Sequence[tuple[str, _Handler]]] = (
     (r"(?:double|twice) (?:it|that|the size|size)|double", _scaled(Decimal(2))),
     (r"(?:half|halve) (?:it|that|that size|the size|of that)|half that size|half size|0\.5 of (?:it|that)",
      _scaled(Decimal("0.5"))),

@@ -30,7 +30,7 @@ _RULES: Final[tuple[Callable[[Utterance], Parsed | None], ...]] = (
 )
 
 
-def parse_command(text: str) -> Parsed:
+def parse_command(text: object) -> Parsed:  # any value: callers may pass what a user sent
     """Turn one chat message into tool calls, a question back, or "not understood".
 
     The text as typed first; if that is not understood, the same text in the grammar's

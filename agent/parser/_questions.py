@@ -49,7 +49,7 @@ def route_question(text: str) -> ToolCalls | None:
 
 
 def _explain(text: str, words: list[str]) -> ToolCalls | None:
-    asks_why = words[0] in EXPLAIN_LEADS or any(pair in EXPLAIN_PHRASES for pair in zip(words, words[1:]))
+    asks_why = words[0] in EXPLAIN_LEADS or any(pair in EXPLAIN_PHRASES for pair in zip(words, words[1:], strict=False))
     if not asks_why:
         return None
     vocabulary = set(words)

@@ -11,8 +11,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("mcp")
     def mcp(ctx: typer.Context,
-            http: bool = typer.Option(False, "--http", help="Serve streamable HTTP on QUANTDESK_HOST:QUANTDESK_MCP_PORT "
-                                                            "(bearer API keys) instead of stdio.")) -> None:
+            http: bool = typer.Option(False, "--http",
+                                      help="Serve streamable HTTP on QUANTDESK_HOST:QUANTDESK_MCP_PORT "
+                                           "(bearer API keys) instead of stdio.")) -> None:
         """MIKEY for your own agent (Claude Desktop, an IDE): read tools and ticket proposals over MCP.
         stdio acts as the user of MIKEY_MCP_API_KEY; --http takes each request's bearer key."""
         from quantdesk.cli._state import state

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from quantdesk.cli._state import state
+from quantdesk.errors import DatabaseError
 from quantdesk.db import migrate, migration_status, open_database
 
 db_app = typer.Typer(help="Database status and migrations.", no_args_is_help=True)
@@ -17,7 +18,10 @@ def db_status(ctx: typer.Context) -> None:
     st = state(ctx)
     with open_database(st.settings) as db:
         with db.connect(autocommit=True) as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
+            shown = conn.execute("SHOW server_version").fetchone()
+            if shown is None:  # SHOW always answers one row
+                raise DatabaseError("the database did not answer SHOW server_version")
+            version = shown[0]
             row = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
         status = migration_status(db)
         if db.kind == "embedded":
@@ -35,8 +39,8 @@ def db_status(ctx: typer.Context) -> None:
         table.add_column("applied at")
         for m in status.applied:
             table.add_row(f"{m.version:04d}", m.name, "[green]applied[/]", m.applied_at.isoformat(timespec="seconds"))
-        for m in status.pending:
-            table.add_row(f"{m.version:04d}", m.name, "[yellow]pending[/]", "")
+        for p in status.pending:
+            table.add_row(f"{p.version:04d}", p.name, "[yellow]pending[/]", "")
         st.console.print(table)
         st.console.print(f"{len(status.applied)} applied, {len(status.pending)} pending")
 

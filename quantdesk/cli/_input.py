@@ -84,4 +84,5 @@ def user_option(*, required: bool = False) -> Any:
     if required:
         return typer.Option(..., "--user", parser=validate_user_name, help="The trader's user id.")
     return typer.Option(local_user_name, "--user", parser=validate_user_name, show_default=False,
-                        help="The trader (default: your login name, the same for `quantdesk chat` and the paper commands).")
+                        help="The trader (default: your login name, the same for `quantdesk chat` "
+                             "and the paper commands).")

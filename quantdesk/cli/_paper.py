@@ -33,7 +33,10 @@ from quantdesk.units import USD_DECIMALS, usd_units
 
 if TYPE_CHECKING:
     from quantdesk.exchange.paper._service import PaperVenueParts
+    from quantdesk.cli._state import CliState
+    from quantdesk.exchange._views import AccountView
     from quantdesk.trading import UserWallets
+    from quantdesk.wallet import Signer
 
 USDC_PLACES = USD_DECIMALS
 MAX_FAUCET_USDC = 1_000_000_000
@@ -92,7 +95,7 @@ def faucet_command(
                          f"{view.collateral:,} USDC (tx {outcome.signature[:16]}…)")
 
 
-def _account(ctx: typer.Context, user: str):  # noqa: ANN202
+def _account(ctx: typer.Context, user: str) -> tuple[CliState, AccountView | None, Signer | None]:
     """(cli state, account view or None, signer or None); tells the trader how to start when
     there is no wallet or account yet (without creating a wallet: see UserWallets.existing)."""
     st = state(ctx)
@@ -115,7 +118,7 @@ def _account(ctx: typer.Context, user: str):  # noqa: ANN202
 def positions_command(ctx: typer.Context, user: str = user_option()) -> None:
     """A trader's open positions on the paper venue (the ones their chat shows)."""
     st, view, signer = _account(ctx, user)
-    if view is None:
+    if view is None or signer is None:  # no signer means no view
         return
     table = Table(title=f"positions of {user} ({signer.pubkey})")
     for col in ("market", "side", "size", "entry", "mark", "uPnL", "margin", "liq. price", "leverage"):
@@ -131,7 +134,7 @@ def positions_command(ctx: typer.Context, user: str = user_option()) -> None:
 def orders_command(ctx: typer.Context, user: str = user_option()) -> None:
     """A trader's resting orders on the paper venue."""
     st, view, signer = _account(ctx, user)
-    if view is None:
+    if view is None or signer is None:  # no signer means no view
         return
     table = Table(title=f"open orders of {user} ({signer.pubkey})")
     for col in ("id", "market", "kind", "side", "size", "price", "trigger", "reduce-only", "client id"):
@@ -149,7 +152,8 @@ def _opt(value: object) -> str:
 
 
 def keepers_command(ctx: typer.Context, interval: Decimal = typer.Option(
-        "2", help="Seconds between passes.", parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
+        "2", help="Seconds between passes.",
+        parser=cli_decimal("--interval", 0, 3600, places=3, above_low=True))) -> None:
     """Run the paper venue's keepers (funding, triggers, liquidations) until stopped."""
     st = state(ctx)
     open_local = _local_venue(st.settings)

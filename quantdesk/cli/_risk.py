@@ -72,5 +72,6 @@ def risk_set(
         try:
             updated = RiskLimitStore(db.pool).update(user, changes, by="cli")
         except ValidationError as exc:
-            raise ConfigError("invalid limit: " + "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors()))
+            raise ConfigError("invalid limit: "
+                              + "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())) from exc
     st.console.print(f"updated {', '.join(changes)} for {user}; kill switch {'ON' if updated.kill_switch else 'off'}")

@@ -2,7 +2,6 @@
 
 from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
 from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
-from quantdesk.db._database import Database, open_database
 from quantdesk.db._locks import advisory_lock
 from quantdesk.db._turns import ThreadBusy, TurnLocks
 from quantdesk.db._migrate import (

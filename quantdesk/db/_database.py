@@ -6,7 +6,7 @@ lazily, one per kind per process, and closed with the :class:`Database`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypedDict
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool, ConnectionPool
@@ -23,7 +23,12 @@ _CONNECT_TIMEOUT_S = 5
 # psycopg_pool's own exponential backoff, then gets PoolTimeout. Each reconnect
 # series gives up after ``reconnect_timeout`` (default 300 s), so once the server
 # is back the next caller's fresh attempt is not stuck behind a long backoff delay.
-POOL_RESILIENCE: dict[str, float] = {"timeout": 5.0, "reconnect_timeout": 5.0}
+class _PoolResilience(TypedDict):
+    timeout: float
+    reconnect_timeout: float
+
+
+POOL_RESILIENCE: _PoolResilience = {"timeout": 5.0, "reconnect_timeout": 5.0}
 
 
 @dataclass

@@ -41,14 +41,14 @@ class EmbeddedPostgres:
         with warnings.catch_warnings():
             # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); pgserver then uses /tmp.
             warnings.simplefilter("ignore")
-            import pgserver  # imported here: external-database deployments never load it
+            from pgserver.postgres_server import get_server  # here: external-database deployments never load it
             from pgserver.utils import PostmasterInfo
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
         info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
         self.was_running = info is not None and info.is_running()
         try:
-            server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
+            server = get_server(self.pgdata, cleanup_mode="stop")
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError, AssertionError) as exc:
             log = self.pgdata / "log"
             raise DatabaseError(

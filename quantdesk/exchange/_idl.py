@@ -46,7 +46,7 @@ class PerpIdl:
         self._ix_coder = InstructionCoder(self._idl)
         self._types = _build_types(self._idl)
         self._typedefs = {t["name"]: t["type"] for t in self.doc.get("types", [])}
-        self._instructions = {ix["name"]: ix for ix in self.doc["instructions"]}
+        self._instructions: dict[str, dict[str, Any]] = {ix["name"]: ix for ix in self.doc["instructions"]}
 
     @classmethod
     def load(cls, path: Path = IDL_PATH) -> PerpIdl:

@@ -68,6 +68,10 @@ def admit_transaction(raw: bytes, allowed_programs: frozenset[Pubkey], *,
     message = tx.message
     if isinstance(message, MessageV0) and message.address_table_lookups:
         raise TransactionRejected("UnsupportedVersion", "address lookup tables are not supported by this venue")
+    # solders' legacy Message has no is_maybe_writable; as a v0 message without lookups it is the
+    # same message, and answers the same way a cluster does for legacy transactions.
+    writable = message if isinstance(message, MessageV0) else MessageV0(
+        message.header, message.account_keys, message.recent_blockhash, message.instructions, [])
     header = message.header
     keys = list(message.account_keys)
     if len(tx.signatures) != header.num_required_signatures:
@@ -88,7 +92,7 @@ def admit_transaction(raw: bytes, allowed_programs: frozenset[Pubkey], *,
         if program_id not in allowed_programs:
             raise TransactionRejected("InvalidProgramForExecution", f"program {program_id} is not known to this venue")
         metas = tuple(
-            AccountMeta(keys[i], is_signer=message.is_signer(i), is_writable=message.is_maybe_writable(i))
+            AccountMeta(keys[i], is_signer=message.is_signer(i), is_writable=writable.is_maybe_writable(i))
             for i in ix.accounts
         )
         resolved.append(ResolvedInstruction(program_id, metas, bytes(ix.data)))

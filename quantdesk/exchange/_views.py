@@ -104,7 +104,8 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
     orders = tuple(
         OrderView(order_id=o.id, market=state.markets[o.market_index].params.symbol, kind=o.kind.value,
                   side=o.side.value, size=whole(o.size, state.markets[o.market_index].params.base_decimals),
-                  price=usd(o.price) if o.price else None, trigger_price=usd(o.trigger_price) if o.trigger_price else None,
+                  price=usd(o.price) if o.price else None,
+                  trigger_price=usd(o.trigger_price) if o.trigger_price else None,
                   reduce_only=o.reduce_only, client_order_id=o.client_order_id, reserved=usd(o.reserved))
         for o in state.orders if o.owner == owner)
     equity_units = None if total_equity is None else total_equity + sum(
@@ -114,11 +115,15 @@ def account_view(state: State, owner: bytes, marks: dict[int, int]) -> AccountVi
     ratio = leverage = None
     if equity_units is not None and equity_units > 0 and None not in maintenance and None not in notional_total:
         equity_usd = usd(equity_units)
-        ratio = (sum(maintenance, Decimal(0)) / equity_usd * 100).quantize(Decimal("0.01"))  # type: ignore[arg-type]
-        leverage = (sum(notional_total, Decimal(0)) / equity_usd).quantize(Decimal("0.01"))  # type: ignore[arg-type]
+        # Both lists hold no None here (checked above); the filters only tell the type checker.
+        ratio = (sum((m for m in maintenance if m is not None), Decimal(0)) / equity_usd * 100).quantize(
+            Decimal("0.01"))
+        leverage = (sum((n for n in notional_total if n is not None), Decimal(0)) / equity_usd).quantize(
+            Decimal("0.01"))
     return AccountView(
         margin_ratio_pct=ratio, leverage=leverage,
-        owner=str(Pubkey(owner)), collateral=usd(user.collateral), margin_locked=usd(sum(p.margin for p in user.positions)),
+        owner=str(Pubkey(owner)), collateral=usd(user.collateral),
+        margin_locked=usd(sum(p.margin for p in user.positions)),
         reserved=usd(sum(o.reserved for o in state.orders if o.owner == owner)),
         equity=None if total_equity is None else usd(total_equity + sum(o.reserved for o in state.orders
                                                                          if o.owner == owner)),

@@ -37,8 +37,9 @@ def _rescale(price: int, expo: int, target: int) -> int | None:
     if expo == target:
         return price
     if expo > target:
-        return price * 10 ** (expo - target)
-    factor = 10 ** (target - expo)
+        scale: int = 10 ** (expo - target)  # a positive power: an int (typeshed says Any for int ** int)
+        return price * scale
+    factor: int = 10 ** (target - expo)
     return price // factor if price % factor == 0 else None
 
 

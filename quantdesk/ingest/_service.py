@@ -136,7 +136,7 @@ class IngestService:
         ]
         return IngestStatus(
             instance=self.instance,
-            role=self._role,  # type: ignore[arg-type]
+            role=self._role,
             source=self._source.name,
             source_description=self._source.description,
             breaker=BreakerStatus(state=b.state.value, consecutive_failures=b.consecutive_failures,
@@ -151,8 +151,8 @@ class IngestService:
             lag_s=None if self._newest_written is None else max(0.0, round(now - self._newest_written, 3)),
             last_write_ms=self._last_write_ms,
             last_error=self._last_db_error or b.last_error,
-            started_at=_ts(self._started_at),  # type: ignore[arg-type]
-            updated_at=_ts(now),  # type: ignore[arg-type]
+            started_at=_ts(self._started_at),
+            updated_at=_ts(now),
             feeds=feeds,
             source_stats={**self._source.stats(), "lost_on_shutdown": self._lost},
         )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from email.utils import parsedate_to_datetime
 
 import httpx
@@ -103,8 +103,9 @@ class HermesSource:
             headers["Authorization"] = f"Bearer {self._api_key.get_secret_value()}"
         return headers
 
-    def _params(self) -> list[tuple[str, str]]:
-        return [("ids[]", fid) for fid in self._feeds] + [("parsed", "true"), ("encoding", "base64")]
+    def _params(self) -> list[tuple[str, str | int | float | bool | None]]:  # httpx's own param type
+        params: list[tuple[str, str | int | float | bool | None]] = [("ids[]", fid) for fid in self._feeds]
+        return params + [("parsed", "true"), ("encoding", "base64")]
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -167,7 +168,7 @@ class HermesSource:
             raise SourceError(f"Hermes at {self._shown_url} sent an unreadable body: {exc}") from exc
         return [u for u in updates if u.feed_id in self._feeds]
 
-    async def session(self) -> AsyncIterator[PriceUpdate]:
+    async def session(self) -> AsyncGenerator[PriceUpdate, None]:
         """One SSE connection's updates, deduplicated against every earlier session."""
         await self._pace()
         self._stats["sessions"] += 1

@@ -20,7 +20,7 @@ import asyncio
 import base64
 import binascii
 import itertools
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import httpx
@@ -143,7 +143,7 @@ class OnchainSource:
         self._last_publish[feed.feed_id] = update.publish_time
         return update
 
-    async def session(self) -> AsyncIterator[PriceUpdate]:
+    async def session(self) -> AsyncGenerator[PriceUpdate, None]:
         async with httpx.AsyncClient(timeout=10.0) as client:
             while True:
                 slot, datas = await self._fetch(client)

@@ -135,7 +135,7 @@ def decode_legacy_price(data: bytes, *, address: str, current_slot: int | None =
     if magic != LEGACY_MAGIC or version != 2 or acc_type != _LEGACY_PRICE_TYPE:
         raise DecodeError(f"{address} is not a legacy Pyth v2 price account "
                           f"(magic {magic:#x}, version {version}, type {acc_type})")
-    account = PythPriceAccount(SolanaPublicKey(address), None)  # type: ignore[arg-type]  # no client: parse only
+    account = PythPriceAccount(SolanaPublicKey(address), None)  # no client: parse only
     try:
         account.update_from(data[:size], version=version, offset=ACCOUNT_HEADER_BYTES)
     except (struct.error, ValueError) as exc:

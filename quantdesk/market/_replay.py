@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 
 from quantdesk.market._registry import Feed
@@ -48,7 +48,8 @@ class ReplaySource:
         self._feeds = [f for f in feeds if f.replay_file]
         if not self._feeds:
             raise ValueError("no feed in the registry has replay data")
-        missing = [str(data_dir / f.replay_file) for f in self._feeds if not (data_dir / f.replay_file).is_file()]
+        missing = [str(data_dir / str(f.replay_file)) for f in self._feeds
+                   if not (data_dir / str(f.replay_file)).is_file()]
         if missing:
             raise FileNotFoundError(f"replay data missing: {', '.join(missing)}")
         if speed <= 0:
@@ -87,7 +88,7 @@ class ReplaySource:
             for r in readers:
                 r.close()  # type: ignore[attr-defined]
 
-    async def session(self) -> AsyncIterator[PriceUpdate]:
+    async def session(self) -> AsyncGenerator[PriceUpdate, None]:
         now = self._clock()
         if self._next_publish is None:
             self._next_publish = math.floor(now)

@@ -10,7 +10,7 @@ import asyncio
 import enum
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 
@@ -34,7 +34,8 @@ class Backoff:
     max_s: float = 30.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.max_s, self.initial_s * 2 ** max(0, attempt - 1))
+        doublings: int = 2 ** max(0, attempt - 1)  # typeshed types int ** int as Any
+        ceiling = min(self.max_s, self.initial_s * doublings)
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
@@ -114,7 +115,7 @@ async def resilient_updates(
     breaker: CircuitBreaker,
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-) -> AsyncIterator[PriceUpdate]:
+) -> AsyncGenerator[PriceUpdate, None]:
     """Updates from ``source`` forever (or until a non-live source runs out),
     reopening sessions after failures as ``breaker`` decides."""
     while True:

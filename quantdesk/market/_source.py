@@ -4,7 +4,7 @@ API, streaming), ``onchain`` (Pyth accounts through Solana RPC) and ``replay``
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Protocol
 
 from quantdesk.market._types import PriceUpdate
@@ -34,7 +34,8 @@ class PriceSource(Protocol):
     def live(self) -> bool:
         """True if a session that ends should be reopened; False if the data simply ran out."""
 
-    def session(self) -> AsyncIterator[PriceUpdate]: ...
+    # A generator, not any iterator: callers close it (contextlib.aclosing) when they stop early.
+    def session(self) -> AsyncGenerator[PriceUpdate, None]: ...
 
     def stats(self) -> dict[str, int]:
         """Counters of what the source dropped and why (malformed, unknown feed, duplicate...)."""

@@ -11,5 +11,5 @@ from quantdesk.risk._rules import (
 )
 from quantdesk.risk._store import RiskLimitStore
 
-__all__ = ["ALL_MARKETS", "OrderRejectedByRisk", "OrderRisk", "RiskLimitStore", "RiskLimits", "RiskReport", "RuleResult",
-           "evaluate"]
+__all__ = ["ALL_MARKETS", "OrderRejectedByRisk", "OrderRisk", "RiskLimitStore", "RiskLimits", "RiskReport",
+           "RuleResult", "evaluate"]

@@ -44,7 +44,8 @@ class EmbeddingsDouble:
                                 headers={"retry-after": "0"})
         inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
         dim = body.get("dimensions") if self.honour_dimensions and body.get("dimensions") else self.native_dim
-        data = [{"object": "embedding", "index": i, "embedding": self.vector(text, dim)} for i, text in enumerate(inputs)]
+        data = [{"object": "embedding", "index": i, "embedding": self.vector(text, dim)}
+                for i, text in enumerate(inputs)]
         data.reverse()  # the protocol orders by "index", not by position: clients must sort
         return JSONResponse({"object": "list", "data": data, "model": body.get("model"),
                              "usage": {"prompt_tokens": 3 * len(inputs), "total_tokens": 3 * len(inputs)}})

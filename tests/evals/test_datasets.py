@@ -185,7 +185,7 @@ def case_problems(case: Case) -> list[str]:
     problems = [] if case.notes.strip() else ["no notes"]
     if not case.id.startswith(PREFIX[case.suite]):
         problems.append(f"id should start {PREFIX[case.suite]!r}")
-    for turn, call in expected_calls(case):
+    for _turn, call in expected_calls(case):
         problems += call_problems(call)
     for turn in case.turns:
         problems += ticket_problems(turn) + outcome_problems(turn)
@@ -428,4 +428,5 @@ def test_the_real_sources_pass_the_check_that_catches_a_wrong_one() -> None:
 def test_the_limits_check_catches_an_order_outside_them(args: dict[str, Any], over: str) -> None:
     reason = over_default_limits(args, PRICE_SLACK)
     assert reason is not None and over in reason
-    assert over_default_limits({"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"}, PRICE_SLACK) is None
+    within = {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"}
+    assert over_default_limits(within, PRICE_SLACK) is None

@@ -32,7 +32,8 @@ def case(**fields: object) -> Case:
 
 TRADE = case(id="long-sol", turns=[
     {"user": "long 2 sol 5x", "expect": {
-        "tools": [{"name": "prepare_order", "args": {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": 5}}],
+        "tools": [{"name": "prepare_order",
+                   "args": {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": 5}}],
         "outcome": "ticket", "ticket": {"market": "SOL-PERP", "side": "long", "size": "2.0", "leverage": "5"}}},
     {"approve": True, "expect": {"outcome": "executed", "contains": ["filled"]}},
 ])

@@ -69,7 +69,8 @@ async def test_interactive_chat_shows_tools_ticket_panel_and_takes_slash_command
             found = re.search(r"Hash\s+([0-9a-f]{64})\s", screen)
             assert found, screen
             ticket_hash = found.group(1)
-            assert "Long 2 SOL-PERP at market" in screen and re.search(r"Leverage\s+5x", screen) and re.search(r"Fees\s+\$", screen)
+            assert "Long 2 SOL-PERP at market" in screen
+            assert re.search(r"Leverage\s+5x", screen) and re.search(r"Fees\s+\$", screen)
             assert "prepare_order" not in screen and not re.search(r"\b\d+\.\d{6}\b", screen)
             term.type(f"/reject {ticket_hash[:10]}")
             term.read_until("was rejected: rejected by its owner")

@@ -74,7 +74,8 @@ async def test_injection_text_in_a_document_is_quoted_data_and_never_followed(
     store = KnowledgeStore(trade.paper.db.pool)
     root = write_corpus({"funding-faq.md": PLANTED})
     # Added beside the real corpus (a plan of only this file: the others stay as indexed).
-    index_corpus(store, embedder, IndexPlan(root, embedder.name, {"funding-faq.md": root / "funding-faq.md"}, {}, [], []))
+    index_corpus(store, embedder,
+                 IndexPlan(root, embedder.name, {"funding-faq.md": root / "funding-faq.md"}, {}, [], []))
     thread = f"t-{uuid.uuid4().hex[:8]}"
     events = await collect(mikey.send(thread, "alice", "how did the funding schedule change?"))
     assert [e.type for e in events] == ["tool_call", "tool_result", "text"]

@@ -34,7 +34,7 @@ def test_a_long_section_is_cut_between_sentences_with_overlap(write_corpus: Writ
     chunks = chunk_doc(load_source(root / "long.md", root))
     assert len(chunks) >= 4 and all(c.heading_path == ("Long", "Part") for c in chunks)
     assert all(len(c.body.split()) <= MAX_WORDS for c in chunks)
-    for before, after in zip(chunks, chunks[1:]):
+    for before, after in zip(chunks, chunks[1:], strict=False):
         tail, head = before.body.rstrip(".").split(". "), after.body.rstrip(".").split(". ")
         shared = max(n for n in range(len(head) + 1) if tail[len(tail) - n:] == head[:n])
         assert shared >= 1, "each chunk opens with the last sentences of the one before"

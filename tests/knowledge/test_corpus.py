@@ -73,7 +73,7 @@ def test_hand_written_sections_are_short_enough_to_cite() -> None:
 def test_headings_go_down_one_level_at_a_time() -> None:
     for doc in DOCS:
         levels = [s.level for s in doc.sections]
-        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:])), doc.doc_id
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), doc.doc_id
 
 
 def test_every_doc_a_doc_mentions_exists() -> None:

@@ -59,8 +59,8 @@ def test_restarts_back_off_exponentially_up_to_the_cap(tmp_path: Path) -> None:
     delays = [float(e.split("restarting in ")[1].split("s ")[0]) for e in events]
     assert delays == [0.1, 0.2, 0.4, 0.4, 0.4]
     times = [float(line) for line in starts.read_text().split()]
-    gaps = [b - a for a, b in zip(times, times[1:])]
-    assert len(gaps) >= 4 and all(gap >= delay for gap, delay in zip(gaps, delays)), (gaps, delays)
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) >= 4 and all(gap >= delay for gap, delay in zip(gaps, delays, strict=False)), (gaps, delays)
 
 
 def test_stop_request_terminates_running_services_and_returns_zero() -> None:

@@ -3,7 +3,7 @@
 from quantdesk.exchange.paper._errors import AnchorError
 from quantdesk.exchange.paper._executor import Failure, OracleBook, PaperExecutor, TxOutcome, TxStatus
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange._spl import associated_token_address
 
 __all__ = ["AnchorError", "Failure", "OracleBook", "PaperExecutor", "Pdas", "TxOutcome", "TxStatus",
            "associated_token_address"]

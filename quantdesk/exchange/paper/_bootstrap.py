@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._builder import PerpInstructions, build_message
 from quantdesk.exchange._markets import MARKETS, MarketSpec
 from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange._spl import associated_token_address
 from quantdesk.errors import VenueError
 from quantdesk.market import FeedRegistry
 from quantdesk.units import usd_units
@@ -31,7 +32,7 @@ def paper_mint(executor: PaperExecutor) -> Pubkey:
     return Pubkey.find_program_address([b"paper-usdc"], executor.idl.program_id)[0]
 
 
-def send(executor: PaperExecutor, signer: Signer, instructions: list) -> TxOutcome:  # noqa: ANN001
+def send(executor: PaperExecutor, signer: Signer, instructions: list[Instruction]) -> TxOutcome:
     message = build_message(signer.pubkey, instructions, executor.latest_blockhash().blockhash)
     outcome = executor.submit(bytes(signer.sign_transaction(message)))
     if not outcome.ok:

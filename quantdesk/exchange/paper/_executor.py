@@ -42,6 +42,7 @@ from solders.pubkey import Pubkey
 from quantdesk.errors import VenueError
 from quantdesk.exchange._blockhash import MAX_AGE_SLOTS, BlockhashIssuer, IssuedBlockhash, slot_at
 from quantdesk.exchange._idl import IdlError, PerpIdl
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange._txcheck import AdmittedTransaction, TransactionRejected, admit_transaction
 from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec
 from quantdesk.exchange.engine._oracle import normalize_price
@@ -162,7 +163,7 @@ class PaperExecutor:
         self.allowed_programs = frozenset({idl.program_id, COMPUTE_BUDGET})
 
     @property
-    def pdas(self):  # noqa: ANN201 - Pdas, re-exported for clients building transactions
+    def pdas(self) -> Pdas:  # re-exported for clients building transactions
         return self._resolver.pdas
 
     def latest_blockhash(self) -> IssuedBlockhash:
@@ -265,7 +266,8 @@ class PaperExecutor:
                     seen = conn.execute("SELECT 1 FROM paper_transactions WHERE signature = %s",
                                         (signature,)) if commit else None
                     pending = self._store.query(conn, writable, readonly, lock=commit)
-                    prices = {account: fetch for account in {d.keys.get("price_update") for d in decoded} - {None}
+                    prices = {account: fetch for account in {d.keys["price_update"] for d in decoded
+                                                             if d.keys.get("price_update") is not None}
                               if (fetch := self._oracles.prefetch(conn, account)) is not None}
                     row = issued.fetchone()
                     if row is None or slot - int(row[0]) > MAX_AGE_SLOTS:
@@ -342,8 +344,8 @@ class PaperExecutor:
                 if isinstance(result, Err):
                     failure = Failure(index, result.code, result.name, result.message, result.limit, result.value)
                     return self._failed(conn, tx, before, slot, failure, logs)
-                if state.exchange is not None or result.state.exchange is not None:
-                    ledger = TokenLedger(conn, Pubkey((result.state.exchange or state.exchange).collateral_mint))
+                if (exchange := result.state.exchange or state.exchange) is not None:
+                    ledger = TokenLedger(conn, Pubkey(exchange.collateral_mint))
                     if resolved.token_in is not None:
                         ledger.debit(*resolved.token_in, name="token account")
                     if resolved.token_out is not None:

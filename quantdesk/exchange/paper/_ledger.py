@@ -102,7 +102,8 @@ class AccountStore:
         out: dict[str, Account] = {}
         if state.exchange is not None:
             out[self.address(state.exchange)] = state.exchange
-        for piece in (*state.markets, *state.users, *state.orders):
+        pieces: tuple[Account, ...] = (*state.markets, *state.users, *state.orders)
+        for piece in pieces:
             out[self.address(piece)] = piece
         return out
 

@@ -10,7 +10,7 @@ venue's own ledger (see _tokens.py), so their checks live there.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,7 +53,7 @@ class Resolver:
                                 ("insurance", self.pdas.insurance())):
             if fixed in keys and keys[fixed] != expected:
                 raise constraint_seeds(fixed, f"expected the {fixed} PDA {expected}")
-        handler = getattr(self, f"_{name}")
+        handler: Callable[..., Resolved] = getattr(self, f"_{name}")
         return handler(args, keys, state)
 
     # --- lookups mirroring Account<'info, T> + seeds constraints ------------

@@ -15,6 +15,7 @@ position rows in owner order too, so the two never wait on each other in a cycle
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 
@@ -75,7 +76,7 @@ def liquidatable(conn: psycopg.Connection, markets: tuple[Market, ...], marks: d
             "SELECT owner, base, quote_entry, margin, last_cumulative_funding, funding_index FROM paper_positions "
             "WHERE market_index = %s AND (funding_index < %s OR funding_index > %s)",
             (market_index, index, index)).fetchall()
-        refreshed = []
+        refreshed: list[tuple[Any, ...]] = []
         for owner, base, quote_entry, margin, last_funding, stale_index in stale:
             position = Position(market_index, int(base), int(quote_entry), int(margin), int(last_funding))
             try:

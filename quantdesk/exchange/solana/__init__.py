@@ -6,11 +6,11 @@ It never signs: it has no signer. Accounts and events are read (and, for test
 doubles, written) in the program's own layouts via its IDL.
 """
 
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._accounts import (
     ACCOUNT_SPACE,
     AccountDecodeError,
     ExchangeAccount,
-    Pdas,
     decode_exchange,
     decode_market,
     decode_order,

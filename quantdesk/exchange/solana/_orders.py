@@ -32,7 +32,7 @@ from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import IdlError, PerpIdl
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._state import Order
-from quantdesk.exchange.solana._accounts import Pdas
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._errors import OrderAlreadyPlaced
 
 # How far back an order id is searched for when a transaction's order account is not the next one.

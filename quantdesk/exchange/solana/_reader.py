@@ -23,9 +23,9 @@ from solders.rpc.responses import GetMultipleAccountsResp
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._state import Order, User
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._accounts import (
     AccountDecodeError,
-    Pdas,
     decode_exchange,
     decode_market,
     decode_order,

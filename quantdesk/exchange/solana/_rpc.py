@@ -26,12 +26,12 @@ from solders.rpc.requests import Body
 from quantdesk.exchange.solana._errors import RpcError, RpcUnavailable
 from quantdesk.masking import mask_url
 
-T = TypeVar("T")
+class _Parser(Protocol):  # the solders response classes
+    @staticmethod
+    def from_json(raw: str) -> object: ...
 
 
-class _Parser(Protocol[T]):  # the solders response classes
-    @classmethod
-    def from_json(cls, raw: str) -> T: ...
+P = TypeVar("P", bound=_Parser)
 
 
 class Rpc:
@@ -45,7 +45,7 @@ class Rpc:
     def next_id(self) -> int:
         return next(self._ids)
 
-    async def call(self, body: Body, parser: type[_Parser[T]]) -> tuple[T, Any]:
+    async def call(self, body: Body, parser: type[P]) -> tuple[P, Any]:
         method = _method(body)
         try:
             # AsyncClient's raw path; see the module docstring for why not its typed methods.
@@ -75,10 +75,10 @@ class Rpc:
         await self._client.close()
 
 
-def parse_guarded(parser: type[_Parser[T]], text: str, method: str) -> T:
+def parse_guarded(parser: type[P], text: str, method: str) -> P:
     """``parser.from_json(text)``, with solders' parse errors and panics turned into RpcUnavailable."""
     try:
-        return parser.from_json(text)
+        parsed = parser.from_json(text)
     except Exception as exc:  # solders raises its own SerdeJSONError / ValueError for shapes it rejects
         raise RpcUnavailable(method, f"the response does not parse ({exc})") from None
     except BaseException as exc:
@@ -86,6 +86,11 @@ def parse_guarded(parser: type[_Parser[T]], text: str, method: str) -> T:
         if type(exc).__name__ != "PanicException":
             raise
         raise RpcUnavailable(method, f"the response made the parser panic ({exc})") from None
+    # from_json answers an RPC error object in place of the result it was asked for; call() has
+    # already turned error envelopes into RpcError, so here one would be a malformed response.
+    if not isinstance(parsed, parser):
+        raise RpcUnavailable(method, f"the response is not a {parser.__name__}")
+    return parsed
 
 
 _VERSIONED = {"SimulateVersionedTransaction": "simulateTransaction", "SendVersionedTransaction": "sendTransaction"}

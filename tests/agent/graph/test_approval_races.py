@@ -116,12 +116,12 @@ async def test_tickets_of_one_trader_approved_at_once_in_four_threads_fill_once_
     threads = [_thread() for _ in range(4)]
     tickets = [await _ticket(trade, thread) for thread in threads]
     runs = await asyncio.gather(*(collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
-                                  for thread, ticket in zip(threads, tickets)))
+                                  for thread, ticket in zip(threads, tickets, strict=True)))
     filled = [run for run in runs if any(e.type == "execution" for e in run)]
     assert len(filled) == 1 and next(e for e in filled[0] if e.type == "execution").data["ok"] is True
     assert _failed_transactions(trade) == []  # nothing that had to fail was signed and sent
     asked_again = []
-    for thread, ticket, run in zip(threads, tickets, runs):
+    for thread, ticket, run in zip(threads, tickets, runs, strict=True):
         if run in filled:
             continue
         text = " ".join(e.data.get("text", "") for e in run if e.type == "text")

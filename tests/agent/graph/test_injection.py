@@ -55,7 +55,8 @@ async def test_instructions_in_a_document_never_approve_or_move_money(trade: Tra
     llm = provider_chat_model(make_settings(tmp_path, mikey_model="openai:gpt-test", llm_base_url=url,
                                             llm_api_key="test-key"))
     base = trade.deps
-    deps = GraphDeps(toolbox=base.toolbox.replacing(search_knowledge=poisoned_corpus), tickets=base.tickets, audit=base.audit, clock=base.clock,
+    deps = GraphDeps(toolbox=base.toolbox.replacing(search_knowledge=poisoned_corpus), tickets=base.tickets,
+                     audit=base.audit, clock=base.clock,
                      executor=base.executor, llm=llm)
     async with open_checkpointer(trade.paper.db) as saver:
         session = ChatSession(build_graph(deps, saver), base.audit, base.clock)

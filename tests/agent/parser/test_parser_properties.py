@@ -192,7 +192,7 @@ def test_k_suffix_is_exactly_a_thousand_times(number: tuple[str, Decimal]) -> No
         assert isinstance(result, Ambiguous), result  # "5.k"
         return
     assert isinstance(result, ToolCalls), result
-    assert getattr(result.calls[0].args, "level") == value * 1000
+    assert result.calls[0].args.level == value * 1000
 
 
 @settings(max_examples=200, deadline=None)
@@ -202,7 +202,7 @@ def test_percent_close_is_exactly_a_hundredth(whole: int, fraction: str) -> None
     result = parse_command(f"close {text}% of sol")
     assert isinstance(result, ToolCalls | Ambiguous)  # over 100% is a question
     if isinstance(result, ToolCalls):
-        assert getattr(result.calls[0].args, "fraction") * 100 == Decimal(text)
+        assert result.calls[0].args.fraction * 100 == Decimal(text)
 
 
 # --- nothing outside the vocabulary makes a trade ------------------------------------------------

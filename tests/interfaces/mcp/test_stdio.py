@@ -68,7 +68,8 @@ async def test_over_stdio_reads_and_a_proposal_the_owner_approves_through_the_ch
 def test_without_a_usable_key_it_says_what_is_missing_in_one_error_line(mcp_world: McpWorld, key: str | None,
                                                                         said: str) -> None:
     env = _env(mcp_world, **({"MIKEY_MCP_API_KEY": key} if key else {}), COLUMNS="500")
-    done = subprocess.run([QUANTDESK, "mcp"], env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    done = subprocess.run([QUANTDESK, "mcp"], env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
     errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert done.returncode == 2 and done.stdout == ""
     assert len(errors) == 1 and errors[0].startswith(said), done.stderr

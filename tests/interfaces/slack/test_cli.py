@@ -81,6 +81,6 @@ def test_config_show_masks_the_slack_secrets(tmp_path: Path) -> None:
                "QUANTDESK_SLACK_SIGNING_SECRET": "secret-signing-0123456789"}
     shown = quantdesk(tmp_path / "data", "config", "show", COLUMNS="200", **secrets)
     assert shown.returncode == 0, shown.stderr
-    for name, value in secrets.items():
+    for value in secrets.values():
         assert value not in shown.stdout and value not in shown.stderr
     assert [line for line in shown.stdout.splitlines() if "slack_bot_token" in line and "**********" in line]

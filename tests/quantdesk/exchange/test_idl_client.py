@@ -67,7 +67,8 @@ def test_the_official_anchor_typescript_client_encodes_the_same_bytes() -> None:
 
 def test_instruction_lists_accounts_in_idl_order_with_idl_flags(idl: PerpIdl) -> None:
     owner, user, price = Pubkey.new_unique(), Pubkey.new_unique(), Pubkey.new_unique()
-    accounts = {"signer": owner, "exchange": idl.pda(b"exchange"), "market": idl.pda(b"market", (0).to_bytes(2, "little")),
+    accounts = {"signer": owner, "exchange": idl.pda(b"exchange"),
+                "market": idl.pda(b"market", (0).to_bytes(2, "little")),
                 "user": user, "order": Pubkey.new_unique(), "price_update": price, "vault": idl.pda(b"vault"),
                 "insurance": idl.pda(b"insurance")}
     case = next(c for c in VECTORS if c["name"] == "market_long")

@@ -6,7 +6,7 @@ import pytest
 from solders.hash import Hash
 from solders.instruction import AccountMeta, Instruction
 from solders.keypair import Keypair
-from solders.message import MessageV0, to_bytes_versioned
+from solders.message import Message, MessageV0, to_bytes_versioned
 from solders.pubkey import Pubkey
 from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account
 from solders.transaction import VersionedTransaction
@@ -106,3 +106,18 @@ def test_signer_refuses_to_half_sign_a_multi_signer_message() -> None:
     ix = Instruction(PROGRAM, b"", [AccountMeta(a.pubkey, True, True), AccountMeta(b.pubkey, True, False)])
     with pytest.raises(ValueError, match="needs signers other than"):
         a.sign_transaction(_message(a.pubkey, ix))
+
+
+def test_a_legacy_message_is_admitted_with_the_same_accounts_as_its_v0_twin() -> None:
+    # Clients still send legacy (unversioned) messages and a cluster admits them; solders'
+    # legacy Message has no is_maybe_writable, which once made admission crash on them.
+    keypair = Keypair()
+    blockhash = Hash.new_unique()
+    ix = _ix(keypair.pubkey(), b"abc")
+    legacy = VersionedTransaction(Message.new_with_blockhash([ix], keypair.pubkey(), blockhash), [keypair])
+    v0 = VersionedTransaction(_message(keypair.pubkey(), ix, blockhash=blockhash), [keypair])
+    admitted, twin = admit_transaction(bytes(legacy), ALLOWED), admit_transaction(bytes(v0), ALLOWED)
+    assert admitted.signers == (keypair.pubkey(),) and admitted.recent_blockhash == blockhash
+    assert admitted.instructions == twin.instructions
+    (resolved,) = admitted.instructions
+    assert [(m.is_signer, m.is_writable) for m in resolved.accounts] == [(True, True), (False, True)]

@@ -176,7 +176,8 @@ def test_transactions_a_cluster_refuses_never_land(world: PaperWorld) -> None:
     with pytest.raises(TransactionRejected) as err:
         world.executor.submit(_signed(world, alice, nonce, place))
     assert err.value.code == "DurableNonceRefused"
-    stale = bytes(alice.sign_transaction(build_message(alice.pubkey, [place], world.executor.latest_blockhash().blockhash)))
+    blockhash = world.executor.latest_blockhash().blockhash
+    stale = bytes(alice.sign_transaction(build_message(alice.pubkey, [place], blockhash)))
     world.clock.advance(61)
     with pytest.raises(TransactionRejected) as err:
         world.executor.submit(stale)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from solders.rpc.responses import GetLatestBlockhashResp, SendTransactionResp
+from solders.rpc.responses import GetBlockHeightResp, GetLatestBlockhashResp, SendTransactionResp
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
@@ -33,6 +33,16 @@ def test_a_result_that_does_not_parse_is_rpc_unavailable() -> None:
     with pytest.raises(RpcUnavailable, match="does not parse"):
         parse_guarded(GetLatestBlockhashResp, json.dumps({"jsonrpc": "2.0", "id": 1, "result": {"value": 3}}),
                       "getLatestBlockhash")
+
+
+def test_an_error_object_where_a_result_was_expected_is_rpc_unavailable() -> None:
+    # solders parses some error objects (not all panic) into its own error classes; the venue
+    # must never take one for the result it asked for.
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "error": {"code": -32601, "message": "Method not found"}})
+    with pytest.raises(RpcUnavailable, match="not a GetBlockHeightResp"):
+        parse_guarded(GetBlockHeightResp, body, "getBlockHeight")
+    assert parse_guarded(GetBlockHeightResp, json.dumps({"jsonrpc": "2.0", "id": 1, "result": 7}),
+                         "getBlockHeight").value == 7
 
 
 async def test_an_error_without_data_is_a_venue_error_not_a_panic(solana_world: SolanaWorld) -> None:
