@@ -24,15 +24,13 @@ from agent.state import MikeyState
 
 def build_graph(deps: GraphDeps, checkpointer: BaseCheckpointSaver[Any]) -> Any:
     graph = StateGraph(MikeyState)
-    # The call-overload ignores below: LangGraph's add_node overloads take only nodes typed on a
-    # TypedDict/dataclass/model; these read the state as a plain dict[str, Any], which it passes them.
-    graph.add_node("agent", make_agent_node(deps))  # type: ignore[call-overload]
-    graph.add_node("tools", make_tools_node(deps))  # type: ignore[call-overload]
-    graph.add_node("confirm", make_confirm_node(deps),  # type: ignore[call-overload]
+    graph.add_node("agent", make_agent_node(deps))
+    graph.add_node("tools", make_tools_node(deps))
+    graph.add_node("confirm", make_confirm_node(deps),
                    destinations=("execute", "requote", "confirm", "agent", "__end__"))
-    graph.add_node("requote", make_requote_node(deps),  # type: ignore[call-overload]
+    graph.add_node("requote", make_requote_node(deps),
                    destinations=("confirm", "__end__"))
-    graph.add_node("execute", make_execute_node(deps),  # type: ignore[call-overload]
+    graph.add_node("execute", make_execute_node(deps),
                    destinations=("confirm", "__end__"))
     graph.add_edge(START, "agent")
     graph.add_conditional_edges("agent", route_after_agent)

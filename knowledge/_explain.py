@@ -19,7 +19,8 @@ from knowledge._retriever import Retriever
 from knowledge._store import Hit
 from knowledge._trail import Story, Trail, Which
 from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 from quantdesk.exchange.engine._errors import ErrorCode
 
 __all__ = ["Explainer", "Explanation"]

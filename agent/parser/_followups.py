@@ -98,7 +98,7 @@ def _again(use: ToolUse, **changes: Any) -> Parsed:
     return calls(build(use.name, "Please say the whole order, e.g. 'long 2 SOL 5x'.", **args))
 
 
-_Handler = Callable[[re.Match[str], Context], Parsed | Reply]
+_Handler = Callable[[re.Match[str], Context], Parsed | Reply | None]  # None: the reading does not fit
 
 
 def _scaled(factor: Decimal) -> _Handler:

@@ -110,8 +110,8 @@ _WORD: Final = re.compile(r"[a-zà-ÿß]+")
 def normalize(text: str) -> str:
     """The text in the grammar's words (lower case); the same text when nothing applies."""
     out = text.lower()
-    for mark, word in EMOJI.items():
-        out = out.replace(mark, word)
+    for mark, spoken in EMOJI.items():
+        out = out.replace(mark, spoken)
     out = spell_numbers(out)  # first: "three quarters of a btc" before "a quarter of a" is read as 0.25
     for pattern, replacement in PHRASES:
         out = re.sub(pattern, replacement, out)

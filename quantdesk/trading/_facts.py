@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 from quantdesk.exchange.engine._state import Position
 from quantdesk.tickets import SimulatedOutcome
 

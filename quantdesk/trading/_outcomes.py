@@ -14,7 +14,8 @@ from typing import Any
 from quantdesk import display as show
 from quantdesk.exchange._markets import MarketSpec, market_by_symbol
 from quantdesk.exchange._venue import VenueResult
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 from quantdesk.exchange.engine import State
 from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.markets import MARKET_TABLE

@@ -16,7 +16,8 @@ from solders.pubkey import Pubkey
 from quantdesk.exchange._builder import OrderParams, PerpInstructions
 from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._spl import associated_token_address
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 from quantdesk.tickets import SimulatedOutcome, TicketKind
 from quantdesk.trading._access import VenueAccess
 from quantdesk.trading._facts import position_facts, with_liquidation_distance

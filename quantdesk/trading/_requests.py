@@ -19,7 +19,8 @@ from typing import Literal
 
 from quantdesk.errors import QuantDeskError
 from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 from quantdesk.exchange.engine import MAX_PRICE
 from quantdesk.exchange.engine._math import I64_MAX, U64_MAX
 from quantdesk.units import USD, USD_DECIMALS, TooPrecise, notional_usd, size_for_usd, to_units, usd_units

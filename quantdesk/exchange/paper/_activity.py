@@ -17,7 +17,8 @@ from solders.pubkey import Pubkey
 
 from quantdesk import display as show
 from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 
 Cursor = tuple[datetime, str, int]  # (at, signature, index) of the last event seen
 

@@ -12,7 +12,8 @@ from psycopg_pool import ConnectionPool
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange._views import whole
+from quantdesk.units import usd
 
 RECENT_FILLS = 20
 PERIODS = {"1d": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30), "all": None}
