@@ -41,9 +41,9 @@ from quantdesk.db import migrate, open_database  # noqa: E402
 from quantdesk.exchange._builder import OrderParams, PerpInstructions, build_message  # noqa: E402
 from quantdesk.exchange._idl import PerpIdl  # noqa: E402
 from quantdesk.exchange._txcheck import admit_transaction  # noqa: E402
-from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec  # noqa: E402
-from quantdesk.exchange.engine import _instructions as ix  # noqa: E402
-from quantdesk.exchange.engine._state import OrderKind, Side  # noqa: E402
+from quantdesk.engine import Err, OracleInput, State, apply, codec  # noqa: E402
+from quantdesk.engine import _instructions as ix  # noqa: E402
+from quantdesk.engine._state import OrderKind, Side  # noqa: E402
 from quantdesk.exchange.paper import PaperExecutor  # noqa: E402
 from quantdesk.exchange.paper._bootstrap import bootstrap  # noqa: E402
 from quantdesk.exchange.paper._keepers import Keeper  # noqa: E402

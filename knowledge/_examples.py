@@ -1,5 +1,5 @@
 """Worked examples for the trader docs, computed by running the real exchange engine
-(quantdesk.exchange.engine, the bit-exact mirror of the on-chain program) on the
+(quantdesk.engine, the bit-exact mirror of the on-chain program) on the
 markets and exchange parameters the code lists. Nothing here re-implements a
 formula: each number is read from the engine's state or events after a real
 instruction, so an example in the docs is exactly what the program would do.
@@ -14,7 +14,7 @@ import dataclasses
 from decimal import Decimal
 
 from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     ClosePosition,
     CreateUser,
@@ -35,7 +35,7 @@ from quantdesk.exchange.engine import (
     SettleFunding,
     apply,
 )
-from quantdesk.exchange.engine._risk import base_unit, equity, requirement, value
+from quantdesk.engine._risk import base_unit, equity, requirement, value
 from quantdesk.market import FeedRegistry
 
 __all__ = ["Run", "engine_run", "replace_market", "units"]

@@ -20,7 +20,7 @@ from knowledge._store import Hit
 from knowledge._trail import Story, Trail, Which
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._views import usd, whole
-from quantdesk.exchange.engine._errors import ErrorCode
+from quantdesk.engine._errors import ErrorCode
 
 __all__ = ["Explainer", "Explanation"]
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from quantdesk.config import Settings
 from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange.engine import MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
-from quantdesk.exchange.engine._errors import ERROR_CLASSES
+from quantdesk.engine import MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
+from quantdesk.engine._errors import ERROR_CLASSES
 from quantdesk.exchange.paper._bootstrap import EXCHANGE_PARAMS
 from quantdesk.exchange.paper._service import WELCOME_USDC
 from quantdesk.market import Quality

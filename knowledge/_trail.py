@@ -20,7 +20,7 @@ from knowledge._errors import KnowledgeError
 from quantdesk.exchange._blockhash import GENESIS, SLOT_MS
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._views import usd
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.engine._oracle import normalize_price
 from quantdesk.market import FeedRegistry
 
 __all__ = ["EventNotFound", "Step", "Story", "Trail", "Which"]

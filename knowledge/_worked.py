@@ -9,7 +9,7 @@ from decimal import Decimal
 from knowledge._examples import Run, engine_run
 from knowledge._facts import CodeFacts
 from knowledge._tables import pct, plain, price
-from quantdesk.exchange.engine import Err, Ok, Side
+from quantdesk.engine import Err, Ok, Side
 
 __all__ = ["WORKED"]
 

@@ -14,10 +14,10 @@ from solders.pubkey import Pubkey
 from quantdesk.errors import MarketDataError
 from quantdesk.exchange._markets import MARKETS
 from quantdesk.exchange._views import AccountView, account_view
-from quantdesk.exchange.engine._keeper import funding_rate
+from quantdesk.engine._keeper import funding_rate
 from quantdesk.exchange.paper._history import History
 from quantdesk.trading._outcomes import market_spec
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.engine._oracle import normalize_price
 from quantdesk.market import ANY_QUALITY, PriceReader
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService

@@ -26,7 +26,7 @@ from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange.engine import State
+from quantdesk.engine import State
 
 
 class SubmitTimeout(VenueError):

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._views import usd, whole
-from quantdesk.exchange.engine._state import Position
+from quantdesk.engine._state import Position
 from quantdesk.tickets import SimulatedOutcome
 
 Effect = Literal["opens", "adds", "reduces", "closes"]

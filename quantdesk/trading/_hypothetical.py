@@ -31,7 +31,7 @@ from dataclasses import replace
 from typing import Any
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     MAX_PRICE,
     PPM,
     PRICE_DECIMALS,

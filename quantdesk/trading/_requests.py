@@ -20,8 +20,8 @@ from typing import Literal
 from quantdesk.errors import QuantDeskError
 from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._views import usd, whole
-from quantdesk.exchange.engine import MAX_PRICE
-from quantdesk.exchange.engine._math import I64_MAX, U64_MAX
+from quantdesk.engine import MAX_PRICE
+from quantdesk.engine._math import I64_MAX, U64_MAX
 
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 DEFAULT_LEVERAGE = 3

@@ -41,8 +41,8 @@ from quantdesk.exchange._markets import MarketSpec
 from quantdesk.exchange._txcheck import TransactionRejected
 from quantdesk.exchange._venue import Venue, VenueResult
 from quantdesk.exchange._views import usd, whole
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.engine import State
+from quantdesk.engine._oracle import normalize_price
 from quantdesk.locks import KeyedLocks
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
 from quantdesk.risk import OrderRejectedByRisk, RiskLimits, RiskReport, evaluate

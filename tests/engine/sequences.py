@@ -15,7 +15,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     MAX_PRICE,
     AddMarket,
     CancelOrder,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     CancelOrder,
     ClosePosition,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from quantdesk.exchange.engine import SettleFunding, codec
+from quantdesk.engine import SettleFunding, codec
 from tests.engine.worlds import NOW, SOL_FEED, USD, pyth, world
 
 BASE = {

@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quantdesk.exchange.engine import Err, Ok, State, codec
+from quantdesk.engine import Err, Ok, State, codec
 from tests.engine.sequences import run_sequence, setup
 from tests.engine.walk import Walk
 from tests.engine.worlds import decode_case, vector_cases

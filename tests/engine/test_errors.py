@@ -9,9 +9,9 @@ import pickle
 
 import pytest
 
-import quantdesk.exchange.engine as engine
+import quantdesk.engine as engine
 from quantdesk.errors import QuantDeskError, VenueError
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     ERROR_CLASSES,
     EnginePanic,
     Err,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     ClosePosition,
     CreateUser,

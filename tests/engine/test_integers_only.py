@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import quantdesk.exchange.engine as engine
+import quantdesk.engine as engine
 
 PACKAGE = Path(engine.__file__).parent
 SOURCES = sorted(PACKAGE.rglob("*.py"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from quantdesk.exchange.engine import EnginePanic, MathOverflow
-from quantdesk.exchange.engine._math import apply_delta, ceil_div, div_euclid, floor_div, to_i64, to_u64, trunc_div
+from quantdesk.engine import EnginePanic, MathOverflow
+from quantdesk.engine._math import apply_delta, ceil_div, div_euclid, floor_div, to_i64, to_u64, trunc_div
 
 
 def test_division_rounds_in_the_named_direction_for_both_signs() -> None:

@@ -17,7 +17,7 @@ from dataclasses import replace
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     MAX_POSITIONS,
     MAX_PRICE,
     Deposit,

@@ -11,7 +11,7 @@ import subprocess
 from dataclasses import replace
 from pathlib import Path
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     Err,
     FundingPaid,

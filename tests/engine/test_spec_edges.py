@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     ClosePosition,
     CreateUser,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from quantdesk.exchange.engine import Err, ErrorCode, apply, codec
+from quantdesk.engine import Err, ErrorCode, apply, codec
 from tests.engine.worlds import VectorCase, decode_case, vector_cases
 
 CASES = vector_cases()

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     MAX_PRICE,
     Instruction,
     MarketParams,

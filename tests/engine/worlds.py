@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     CreateUser,
     Deposit,

@@ -16,7 +16,7 @@ from quantdesk.alerts._store import MAX_ACTIVE_PER_USER
 from quantdesk.config import Settings
 from quantdesk.exchange._markets import market_by_symbol
 from quantdesk.exchange._views import whole
-from quantdesk.exchange.engine import MAX_PRICE
+from quantdesk.engine import MAX_PRICE
 from quantdesk.trading._outcomes import FAR_FROM_MARK_PCT
 from quantdesk.trading._requests import max_size
 from quantdesk.users._signin import NAME_FAILURES, NAME_WINDOW_S

@@ -12,7 +12,7 @@ from solders.transaction import VersionedTransaction
 
 from quantdesk.exchange._builder import OrderParams, build_message
 from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange.engine import codec
+from quantdesk.engine import codec
 from quantdesk.exchange.paper._keepers import Keeper
 from quantdesk.exchange.paper._tokens import associated_token_address
 from quantdesk.wallet import Signer

@@ -19,11 +19,11 @@ from solders.keypair import Keypair
 
 from quantdesk.exchange._builder import OrderParams, build_message
 from quantdesk.exchange._idl import IdlError
-from quantdesk.exchange.engine import Err, OrderKind, State, apply, codec
-from quantdesk.exchange.engine._errors import ProgramError
-from quantdesk.exchange.engine._keeper import _stop_triggered
-from quantdesk.exchange.engine._pricing import fill_price, within_bound
-from quantdesk.exchange.engine._risk import is_liquidatable, pending_funding
+from quantdesk.engine import Err, OrderKind, State, apply, codec
+from quantdesk.engine._errors import ProgramError
+from quantdesk.engine._keeper import _stop_triggered
+from quantdesk.engine._pricing import fill_price, within_bound
+from quantdesk.engine._risk import is_liquidatable, pending_funding
 from quantdesk.exchange.paper._errors import AnchorError
 from quantdesk.exchange.paper._executor import _NO_ORACLE, COMPUTE_BUDGET
 from quantdesk.exchange.paper._readmodels import order_fires, position_liquidation_price

@@ -9,7 +9,7 @@ from psycopg.types.json import Jsonb
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange.engine import codec
+from quantdesk.engine import codec
 from quantdesk.exchange.paper import PaperExecutor
 from tests.paper.conftest import PaperWorld
 

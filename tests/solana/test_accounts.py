@@ -13,8 +13,8 @@ from solders.pubkey import Pubkey
 
 from quantdesk.exchange._builder import OrderParams
 from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine._events import (
+from quantdesk.engine import codec
+from quantdesk.engine._events import (
     DelegateSet,
     Deposited,
     ExchangeInitialized,
@@ -31,7 +31,7 @@ from quantdesk.exchange.engine._events import (
     UserCreated,
     Withdrawn,
 )
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine._state import (
     Exchange,
     ExchangeParams,
     Market,

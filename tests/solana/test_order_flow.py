@@ -96,7 +96,7 @@ async def test_an_order_account_out_of_sequence_gets_anchors_seeds_error(solana_
 
 
 def _code(name: str) -> int:
-    from quantdesk.exchange.engine import ErrorCode
+    from quantdesk.engine import ErrorCode
 
     return int(ErrorCode[name]) - 6000
 

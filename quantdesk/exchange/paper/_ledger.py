@@ -32,9 +32,9 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Exchange, Market, Order, User
-from quantdesk.exchange.engine import codec
+from quantdesk.engine import State
+from quantdesk.engine._state import Exchange, Market, Order, User
+from quantdesk.engine import codec
 
 Account = Exchange | Market | User | Order
 

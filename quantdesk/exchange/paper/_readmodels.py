@@ -17,12 +17,12 @@ from typing import Any
 
 import psycopg
 
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine._errors import ProgramError
-from quantdesk.exchange.engine._math import MAX_PRICE
-from quantdesk.exchange.engine._pricing import fill_price, within_bound
-from quantdesk.exchange.engine._risk import liquidation_price, pending_funding
-from quantdesk.exchange.engine._state import Market, Order, OrderKind, Position, Side, User
+from quantdesk.engine import codec
+from quantdesk.engine._errors import ProgramError
+from quantdesk.engine._math import MAX_PRICE
+from quantdesk.engine._pricing import fill_price, within_bound
+from quantdesk.engine._risk import liquidation_price, pending_funding
+from quantdesk.engine._state import Market, Order, OrderKind, Position, Side, User
 from quantdesk.exchange.paper._ledger import Account
 
 

@@ -22,8 +22,8 @@ from solders.pubkey import Pubkey
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine import State
+from quantdesk.engine._state import (
     MAX_POSITIONS,
     Exchange,
     ExchangeParams,

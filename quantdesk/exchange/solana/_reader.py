@@ -21,8 +21,8 @@ from solders.rpc.requests import GetMultipleAccounts
 from solders.rpc.responses import GetMultipleAccountsResp
 
 from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Order, User
+from quantdesk.engine import State
+from quantdesk.engine._state import Order, User
 from quantdesk.exchange.solana._accounts import (
     AccountDecodeError,
     Pdas,

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     OracleConfidenceTooWide,
     OracleFeedMismatch,
     OracleInvalidPrice,
     OracleNotVerified,
     OracleStale,
 )
-from quantdesk.exchange.engine._math import MAX_PRICE, PPM, PRICE_DECIMALS, ceil_div, mul, pow10, to_i64
-from quantdesk.exchange.engine._state import MarketParams
+from quantdesk.engine._math import MAX_PRICE, PPM, PRICE_DECIMALS, ceil_div, mul, pow10, to_i64
+from quantdesk.engine._state import MarketParams
 
 __all__ = ["MAX_EXPONENT", "MIN_EXPONENT", "OracleInput", "normalize_price", "validate_oracle"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from quantdesk.exchange.engine._errors import ExchangePaused, MarketPaused, ReduceOnlyWouldIncrease, WouldFlipPosition
-from quantdesk.exchange.engine._events import Event
-from quantdesk.exchange.engine._settlement import Fill, increase, reduce
-from quantdesk.exchange.engine._state import Exchange, Market, Side, User
+from quantdesk.engine._errors import ExchangePaused, MarketPaused, ReduceOnlyWouldIncrease, WouldFlipPosition
+from quantdesk.engine._events import Event
+from quantdesk.engine._settlement import Fill, increase, reduce
+from quantdesk.engine._state import Exchange, Market, Side, User
 
 __all__ = ["INCREASE", "Effect", "classify", "ensure_trading_open", "execute"]
 

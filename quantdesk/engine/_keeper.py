@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     EnginePanic,
     FundingNotDue,
     NoPosition,
     NotLiquidatable,
     OrderNotTriggerable,
 )
-from quantdesk.exchange.engine._events import Event, FundingSettled, Liquidated, PositionClosed
-from quantdesk.exchange.engine._execution import classify, ensure_trading_open, execute
-from quantdesk.exchange.engine._math import (
+from quantdesk.engine._events import Event, FundingSettled, Liquidated, PositionClosed
+from quantdesk.engine._execution import classify, ensure_trading_open, execute
+from quantdesk.engine._math import (
     PPM,
     add,
     apply_delta,
@@ -25,11 +25,11 @@ from quantdesk.exchange.engine._math import (
     trunc_div,
     unchecked_i64,
 )
-from quantdesk.exchange.engine._oracle import OracleInput, validate_oracle
-from quantdesk.exchange.engine._pricing import check_slippage, fill_price, within_bound
-from quantdesk.exchange.engine._risk import base_unit, equity, is_liquidatable, pending_funding, requirement, value
-from quantdesk.exchange.engine._settlement import Fill, move_vault, settle_funding, update_open_interest
-from quantdesk.exchange.engine._state import Exchange, Market, Order, OrderKind, Side, User
+from quantdesk.engine._oracle import OracleInput, validate_oracle
+from quantdesk.engine._pricing import check_slippage, fill_price, within_bound
+from quantdesk.engine._risk import base_unit, equity, is_liquidatable, pending_funding, requirement, value
+from quantdesk.engine._settlement import Fill, move_vault, settle_funding, update_open_interest
+from quantdesk.engine._state import Exchange, Market, Order, OrderKind, Side, User
 
 __all__ = ["funding_rate", "liquidate", "settle_market_funding", "trigger_order"]
 

@@ -7,8 +7,8 @@ hex, 128-bit integers as decimal strings, absent values as null.
 Functions take and return what ``json.loads`` / ``json.dumps`` handle.
 """
 
-from quantdesk.exchange.engine.codec._fields import CodecError, Fields, decode_key, encode_key
-from quantdesk.exchange.engine.codec._instruction import (
+from quantdesk.engine.codec._fields import CodecError, Fields, decode_key, encode_key
+from quantdesk.engine.codec._instruction import (
     decode_clock,
     decode_instruction,
     decode_oracle,
@@ -18,7 +18,7 @@ from quantdesk.exchange.engine.codec._instruction import (
     encode_oracle,
     encode_step,
 )
-from quantdesk.exchange.engine.codec._outcome import (
+from quantdesk.engine.codec._outcome import (
     decode_error,
     decode_event,
     decode_outcome,
@@ -26,7 +26,7 @@ from quantdesk.exchange.engine.codec._outcome import (
     encode_event,
     encode_outcome,
 )
-from quantdesk.exchange.engine.codec._state import (
+from quantdesk.engine.codec._state import (
     decode_exchange,
     decode_market,
     decode_order,

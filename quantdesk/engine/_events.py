@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from quantdesk.exchange.engine._state import Key, OrderKind, Pool, Side
+from quantdesk.engine._state import Key, OrderKind, Pool, Side
 
 __all__ = [
     "Deposited",

@@ -17,9 +17,9 @@ subclasses, under ``quantdesk.errors.VenueError``); ``raise_for(outcome)`` raise
 ``EnginePanic`` marks a state so broken the Rust engine would panic.
 """
 
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine._apply import apply
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine import codec
+from quantdesk.engine._apply import apply
+from quantdesk.engine._errors import (
     ERROR_CLASSES,
     CannotLiquidateSelf,
     DelegateCannotWithdraw,
@@ -61,7 +61,7 @@ from quantdesk.exchange.engine._errors import (
     UserNotFound,
     WouldFlipPosition,
 )
-from quantdesk.exchange.engine._events import (
+from quantdesk.engine._events import (
     DelegateSet,
     Deposited,
     Event,
@@ -79,7 +79,7 @@ from quantdesk.exchange.engine._events import (
     UserCreated,
     Withdrawn,
 )
-from quantdesk.exchange.engine._instructions import (
+from quantdesk.engine._instructions import (
     AddMarket,
     CancelOrder,
     ClosePosition,
@@ -96,12 +96,12 @@ from quantdesk.exchange.engine._instructions import (
     TriggerOrder,
     Withdraw,
 )
-from quantdesk.exchange.engine._keeper import funding_rate
-from quantdesk.exchange.engine._math import FUNDING_RATE_SCALE, MAX_PRICE, PPM, PRICE_DECIMALS
-from quantdesk.exchange.engine._oracle import OracleInput, normalize_price, validate_oracle
-from quantdesk.exchange.engine._outcome import Err, Ok, Outcome, raise_for
-from quantdesk.exchange.engine._pricing import fill_price
-from quantdesk.exchange.engine._risk import (
+from quantdesk.engine._keeper import funding_rate
+from quantdesk.engine._math import FUNDING_RATE_SCALE, MAX_PRICE, PPM, PRICE_DECIMALS
+from quantdesk.engine._oracle import OracleInput, normalize_price, validate_oracle
+from quantdesk.engine._outcome import Err, Ok, Outcome, raise_for
+from quantdesk.engine._pricing import fill_price
+from quantdesk.engine._risk import (
     base_unit,
     equity,
     is_liquidatable,
@@ -110,7 +110,7 @@ from quantdesk.exchange.engine._risk import (
     requirement,
     value,
 )
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine._state import (
     MAX_MARKETS,
     MAX_OPEN_ORDERS,
     MAX_POSITIONS,

@@ -4,15 +4,15 @@ counterparty), never the trader."""
 
 from __future__ import annotations
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     EnginePanic,
     InvalidPrice,
     MathOverflow,
     OrderSizeBelowLot,
     SlippageExceeded,
 )
-from quantdesk.exchange.engine._math import I64_MAX, MAX_PRICE, PPM, ceil_div, div_euclid, floor_div, to_i64
-from quantdesk.exchange.engine._state import MarketParams, Side
+from quantdesk.engine._math import I64_MAX, MAX_PRICE, PPM, ceil_div, div_euclid, floor_div, to_i64
+from quantdesk.engine._state import MarketParams, Side
 
 __all__ = ["check_price", "check_slippage", "fill_price", "round_order_price", "round_size", "within_bound"]
 

@@ -10,7 +10,7 @@ differential tests use), the mirror raises :class:`EnginePanic` instead of guess
 
 from __future__ import annotations
 
-from quantdesk.exchange.engine._errors import EnginePanic, MathOverflow
+from quantdesk.engine._errors import EnginePanic, MathOverflow
 
 __all__ = [
     "FUNDING_RATE_SCALE",

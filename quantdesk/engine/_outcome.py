@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quantdesk.exchange.engine._errors import ErrorCode, ProgramError
-from quantdesk.exchange.engine._events import Event
-from quantdesk.exchange.engine._state import State
+from quantdesk.engine._errors import ErrorCode, ProgramError
+from quantdesk.engine._events import Event
+from quantdesk.engine._state import State
 
 __all__ = ["Err", "Ok", "Outcome", "raise_for"]
 

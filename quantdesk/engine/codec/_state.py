@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine._state import (
     Exchange,
     ExchangeParams,
     Market,
@@ -17,7 +17,7 @@ from quantdesk.exchange.engine._state import (
     State,
     User,
 )
-from quantdesk.exchange.engine.codec._fields import (
+from quantdesk.engine.codec._fields import (
     I64,
     U8,
     U16,

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from quantdesk.exchange.engine._errors import ErrorCode
-from quantdesk.exchange.engine._events import (
+from quantdesk.engine._errors import ErrorCode
+from quantdesk.engine._events import (
     DelegateSet,
     Deposited,
     Event,
@@ -28,8 +28,8 @@ from quantdesk.exchange.engine._events import (
     UserCreated,
     Withdrawn,
 )
-from quantdesk.exchange.engine._outcome import Err, Ok, Outcome
-from quantdesk.exchange.engine.codec._fields import (
+from quantdesk.engine._outcome import Err, Ok, Outcome
+from quantdesk.engine.codec._fields import (
     I64,
     U16,
     U32,
@@ -40,7 +40,7 @@ from quantdesk.exchange.engine.codec._fields import (
     encode_key,
     encode_opt_key,
 )
-from quantdesk.exchange.engine.codec._state import decode_state, encode_state, parse_kind, parse_pool, parse_side
+from quantdesk.engine.codec._state import decode_state, encode_state, parse_kind, parse_pool, parse_side
 
 __all__ = ["decode_error", "decode_event", "decode_outcome", "encode_error", "encode_event", "encode_outcome"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from quantdesk.exchange.engine._math import (
+from quantdesk.engine._math import (
     FUNDING_RATE_SCALE,
     I64_MAX,
     I64_MIN,
@@ -25,7 +25,7 @@ from quantdesk.exchange.engine._math import (
     trunc_div,
     unchecked_i128,
 )
-from quantdesk.exchange.engine._state import Market, MarketParams, Position
+from quantdesk.engine._state import Market, MarketParams, Position
 
 __all__ = [
     "base_unit",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from quantdesk.exchange.engine._state import ExchangeParams, Key, MarketParams, OrderKind, Pool, Side
+from quantdesk.engine._state import ExchangeParams, Key, MarketParams, OrderKind, Pool, Side
 
 __all__ = [
     "AddMarket",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from quantdesk.exchange.engine._instructions import (
+from quantdesk.engine._instructions import (
     AddMarket,
     CancelOrder,
     ClosePosition,
@@ -21,8 +21,8 @@ from quantdesk.exchange.engine._instructions import (
     TriggerOrder,
     Withdraw,
 )
-from quantdesk.exchange.engine._oracle import OracleInput
-from quantdesk.exchange.engine.codec._fields import (
+from quantdesk.engine._oracle import OracleInput
+from quantdesk.engine.codec._fields import (
     I32,
     I64,
     U16,
@@ -33,7 +33,7 @@ from quantdesk.exchange.engine.codec._fields import (
     encode_key,
     encode_opt_key,
 )
-from quantdesk.exchange.engine.codec._state import (
+from quantdesk.engine.codec._state import (
     decode_exchange_params,
     decode_market_params,
     encode_exchange_params,

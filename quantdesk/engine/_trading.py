@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     EnginePanic,
     InsufficientCollateral,
     InvalidLeverage,
@@ -14,12 +14,12 @@ from quantdesk.exchange.engine._errors import (
     TooManyOpenOrders,
     Unauthorized,
 )
-from quantdesk.exchange.engine._events import Event, OrderCancelled, OrderPlaced
-from quantdesk.exchange.engine._execution import INCREASE, Effect, classify, ensure_trading_open, execute
-from quantdesk.exchange.engine._instructions import ClosePosition, PlaceOrder
-from quantdesk.exchange.engine._math import U64_MAX, add, apply_delta, ceil_div, to_u64
-from quantdesk.exchange.engine._oracle import OracleInput, validate_oracle
-from quantdesk.exchange.engine._pricing import (
+from quantdesk.engine._events import Event, OrderCancelled, OrderPlaced
+from quantdesk.engine._execution import INCREASE, Effect, classify, ensure_trading_open, execute
+from quantdesk.engine._instructions import ClosePosition, PlaceOrder
+from quantdesk.engine._math import U64_MAX, add, apply_delta, ceil_div, to_u64
+from quantdesk.engine._oracle import OracleInput, validate_oracle
+from quantdesk.engine._pricing import (
     check_price,
     check_slippage,
     fill_price,
@@ -27,9 +27,9 @@ from quantdesk.exchange.engine._pricing import (
     round_size,
     within_bound,
 )
-from quantdesk.exchange.engine._risk import base_unit, fill_notional
-from quantdesk.exchange.engine._settlement import Fill, fee_for, settle_funding
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine._risk import base_unit, fill_notional
+from quantdesk.engine._settlement import Fill, fee_for, settle_funding
+from quantdesk.engine._state import (
     MAX_OPEN_ORDERS,
     Exchange,
     Key,

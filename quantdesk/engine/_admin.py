@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine._errors import InvalidAmount, InvalidParameter, TooManyMarkets, Unauthorized
-from quantdesk.exchange.engine._events import ExchangeInitialized, MarketAdded, PauseSet, PoolFunded
-from quantdesk.exchange.engine._instructions import AddMarket, FundPool, InitializeExchange
-from quantdesk.exchange.engine._math import I64_MAX, MAX_PRICE, PPM, apply_delta
-from quantdesk.exchange.engine._state import MAX_MARKETS, MAX_SYMBOL_LEN, Exchange, Key, Market, MarketParams, Pool
+from quantdesk.engine._errors import InvalidAmount, InvalidParameter, TooManyMarkets, Unauthorized
+from quantdesk.engine._events import ExchangeInitialized, MarketAdded, PauseSet, PoolFunded
+from quantdesk.engine._instructions import AddMarket, FundPool, InitializeExchange
+from quantdesk.engine._math import I64_MAX, MAX_PRICE, PPM, apply_delta
+from quantdesk.engine._state import MAX_MARKETS, MAX_SYMBOL_LEN, Exchange, Key, Market, MarketParams, Pool
 
 __all__ = [
     "MAX_BASE_DECIMALS",

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     InitialMarginViolated,
     InsufficientCollateral,
     InsufficientLiquidity,
     NoPosition,
     TooManyPositions,
 )
-from quantdesk.exchange.engine._events import Event, FundingPaid, OrderFilled, PositionClosed
-from quantdesk.exchange.engine._math import PPM, add, apply_delta, ceil_div, floor_div, mul, to_i64, to_u64
-from quantdesk.exchange.engine._risk import (
+from quantdesk.engine._events import Event, FundingPaid, OrderFilled, PositionClosed
+from quantdesk.engine._math import PPM, add, apply_delta, ceil_div, floor_div, mul, to_i64, to_u64
+from quantdesk.engine._risk import (
     base_unit,
     fill_notional,
     liquidation_price,
@@ -29,7 +29,7 @@ from quantdesk.exchange.engine._risk import (
     requirement,
     value,
 )
-from quantdesk.exchange.engine._state import MAX_POSITIONS, Exchange, Market, Position, Side, User
+from quantdesk.engine._state import MAX_POSITIONS, Exchange, Market, Position, Side, User
 
 __all__ = [
     "Fill",

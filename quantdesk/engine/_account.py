@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine._errors import (
     DelegateCannotWithdraw,
     ExchangePaused,
     InsufficientFreeCollateral,
@@ -12,9 +12,9 @@ from quantdesk.exchange.engine._errors import (
     InvalidParameter,
     Unauthorized,
 )
-from quantdesk.exchange.engine._events import DelegateSet, Deposited, UserCreated, Withdrawn
-from quantdesk.exchange.engine._math import apply_delta
-from quantdesk.exchange.engine._state import Exchange, Key, User
+from quantdesk.engine._events import DelegateSet, Deposited, UserCreated, Withdrawn
+from quantdesk.engine._math import apply_delta
+from quantdesk.engine._state import Exchange, Key, User
 
 __all__ = ["create_user", "deposit", "set_delegate", "withdraw"]
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from quantdesk.exchange.engine import _account, _admin, _keeper, _trading
-from quantdesk.exchange.engine._errors import (
+from quantdesk.engine import _account, _admin, _keeper, _trading
+from quantdesk.engine._errors import (
     CannotLiquidateSelf,
     ExchangeAlreadyInitialized,
     ExchangeNotInitialized,
@@ -17,8 +17,8 @@ from quantdesk.exchange.engine._errors import (
     UserAlreadyExists,
     UserNotFound,
 )
-from quantdesk.exchange.engine._events import Event
-from quantdesk.exchange.engine._instructions import (
+from quantdesk.engine._events import Event
+from quantdesk.engine._instructions import (
     AddMarket,
     CancelOrder,
     ClosePosition,
@@ -35,9 +35,9 @@ from quantdesk.exchange.engine._instructions import (
     TriggerOrder,
     Withdraw,
 )
-from quantdesk.exchange.engine._oracle import OracleInput
-from quantdesk.exchange.engine._outcome import Err, Ok, Outcome
-from quantdesk.exchange.engine._state import Exchange, Key, Market, Order, State, User
+from quantdesk.engine._oracle import OracleInput
+from quantdesk.engine._outcome import Err, Ok, Outcome
+from quantdesk.engine._state import Exchange, Key, Market, Order, State, User
 
 __all__ = ["apply"]
 
