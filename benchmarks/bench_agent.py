@@ -39,9 +39,9 @@ async def _measure(quick: bool) -> list[dict]:
     from langchain_core.tools import StructuredTool
     from langchain.agents import create_agent
 
-    from agent._checkpoint import open_checkpointer
+    from agent import open_checkpointer
     from agent.models import RulesChatModel
-    from interfaces._assembly import open_mikey
+    from interfaces import open_mikey
     from quantdesk.config import Settings
     from quantdesk.ingest import TickWriter
     from quantdesk.market import FeedRegistry, PriceUpdate

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from agent import ChatSession, GraphDeps, build_graph
 from agent.intents import IntentClassifier
-from agent._checkpoint import open_checkpointer
+from agent import open_checkpointer
 from interfaces._push import Activity
 from agent.models import provider_chat_model
 from quantdesk.alerts import AlertStore
@@ -22,19 +22,19 @@ from quantdesk.db import Database, TurnLocks, migrate, open_database
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
 from quantdesk.tickets import TicketStore
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange import PerpInstructions
+from quantdesk.exchange import PerpIdl
 from quantdesk.exchange.solana import SolanaVenue, idl_for_program
-from quantdesk.exchange._venue import PaperVenue
-from quantdesk.exchange.paper._activity import Cursor, KeeperAction, keeper_actions
-from quantdesk.exchange.paper._history import daily_pnl, read_history
-from quantdesk.exchange.paper._service import open_paper, paper_onboarding
+from quantdesk.exchange import PaperVenue
+from quantdesk.exchange.paper import Cursor, KeeperAction, keeper_actions
+from quantdesk.exchange.paper import daily_pnl, read_history
+from quantdesk.exchange.paper import open_paper, paper_onboarding
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from knowledge import open_knowledge
 from tools import Toolbox, build_toolbox, knowledge_handlers
-from tools._alerts import alert_handlers
-from tools._trading import trading_handlers
+from tools import alert_handlers
+from tools import trading_handlers
 
 
 def utc_now() -> datetime:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from quantdesk import display as show
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
+from quantdesk.exchange import MarketSpec, market_by_symbol
 from quantdesk.tickets import OrderTicket, StoredTicket
 
 NEAR_LIQUIDATION_PCT = Decimal(10)  # a liquidation price closer than this to the fill gets a warning

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from quantdesk.exchange._markets import MarketSpec
+from quantdesk.exchange import MarketSpec
 from quantdesk.engine import (
     AddMarket,
     ClosePosition,
@@ -35,7 +35,7 @@ from quantdesk.engine import (
     SettleFunding,
     apply,
 )
-from quantdesk.engine._risk import base_unit, equity, requirement, value
+from quantdesk.engine import base_unit, equity, requirement, value
 from quantdesk.market import FeedRegistry
 
 __all__ = ["Run", "engine_run", "replace_market", "units"]

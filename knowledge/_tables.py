@@ -9,7 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from knowledge._facts import CodeFacts
-from quantdesk.exchange._markets import MarketSpec
+from quantdesk.exchange import MarketSpec
 
 __all__ = ["TABLES", "RULE_LIMITS", "bps", "pct", "plain", "price"]
 

@@ -17,10 +17,10 @@ from typing import Any, Literal
 from psycopg_pool import ConnectionPool
 
 from knowledge._errors import KnowledgeError
-from quantdesk.exchange._blockhash import GENESIS, SLOT_MS
-from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange._views import usd
-from quantdesk.engine._oracle import normalize_price
+from quantdesk.exchange import GENESIS, SLOT_MS
+from quantdesk.exchange import MARKETS
+from quantdesk.exchange import usd
+from quantdesk.engine import normalize_price
 from quantdesk.market import FeedRegistry
 
 __all__ = ["EventNotFound", "Step", "Story", "Trail", "Which"]

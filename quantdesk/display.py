@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
+from quantdesk.exchange import MarketSpec, market_by_symbol
 
 __all__ = [
     "as_decimal",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from quantdesk.alerts import AlertStore
-from quantdesk.exchange._views import usd
+from quantdesk.exchange import usd
 from quantdesk.engine import MAX_PRICE
 from tools._toolbox import Handler, ToolContext, ToolOutcome
 from tools.schemas import AlertArgs, AlertIdArgs, NoArgs

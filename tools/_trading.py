@@ -12,12 +12,12 @@ from typing import Any
 from solders.pubkey import Pubkey
 
 from quantdesk.errors import MarketDataError
-from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange._views import AccountView, account_view
-from quantdesk.engine._keeper import funding_rate
-from quantdesk.exchange.paper._history import History
-from quantdesk.trading._outcomes import market_spec
-from quantdesk.engine._oracle import normalize_price
+from quantdesk.exchange import MARKETS
+from quantdesk.exchange import AccountView, account_view
+from quantdesk.engine import funding_rate
+from quantdesk.exchange.paper import History
+from quantdesk.trading import market_spec
+from quantdesk.engine import normalize_price
 from quantdesk.market import ANY_QUALITY, PriceReader
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService

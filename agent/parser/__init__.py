@@ -12,7 +12,13 @@ It never approves anything: approval comes only from the ticket's button.
 
 from agent.parser._parse import APPROVAL_REASON, MAX_COMMAND_CHARS, is_unambiguous_command, parse_command
 from agent.parser._questions import route_question
-from agent.parser._result import HELP_TEXT, Ambiguous, NotUnderstood, Parsed, ToolCall, ToolCalls
+from agent.parser._result import HELP_TEXT, Ambiguous, NotUnderstood, Parsed, ToolCall, ToolCalls, build, calls
+from agent.parser._tokens import tokenize
+from agent.parser._order_slots import distinct, read_order_phrase
+from agent.parser._normalize import normalize
+from agent.parser._lexicon import ALL_MARKETS, MARKET_ALIASES, ORDER_FILLERS, ORDER_STATUS_WORDS, PERIOD_WORDS
+from agent.parser._suggest import EXAMPLES, is_greeting, is_help_request, nearest_commands
+from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
 
 __all__ = [
     "APPROVAL_REASON",
@@ -26,4 +32,24 @@ __all__ = [
     "is_unambiguous_command",
     "parse_command",
     "route_question",
+    "tokenize",
+    "build",
+    "calls",
+    "distinct",
+    "read_order_phrase",
+    "normalize",
+    "MARKET_ALIASES",
+    "ORDER_FILLERS",
+    "ORDER_STATUS_WORDS",
+    "PERIOD_WORDS",
+    "is_greeting",
+    "is_help_request",
+    "nearest_commands",
+    "Context",
+    "Reply",
+    "ToolUse",
+    "context_from",
+    "resolve_followup",
+    "ALL_MARKETS",
+    "EXAMPLES",
 ]

@@ -9,7 +9,7 @@ import sys
 import typer
 
 from quantdesk.alerts import AlertStore
-from quantdesk.alerts._service import paper_fill_lookup, paper_liquidation_lookup, run_alerts
+from quantdesk.alerts import paper_fill_lookup, paper_liquidation_lookup, run_alerts
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
@@ -25,7 +25,7 @@ def alerts_command(ctx: typer.Context) -> None:
         migrate(db)
         lookup = fills = None
         if st.settings.venue == "paper":
-            from quantdesk.exchange.paper._service import open_paper
+            from quantdesk.exchange.paper import open_paper
             from quantdesk.trading import UserWallets
 
             parts, wallets = open_paper(st.settings, db), UserWallets(st.settings)

@@ -21,10 +21,10 @@ from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
 from quantdesk.errors import VenueError
-from quantdesk.exchange._builder import PerpInstructions, build_message
-from quantdesk.exchange._views import account_view
-from quantdesk.exchange.paper._keepers import Keeper, run_keepers
-from quantdesk.exchange.paper._service import open_paper
+from quantdesk.exchange import PerpInstructions, build_message
+from quantdesk.exchange import account_view
+from quantdesk.exchange.paper import Keeper, run_keepers
+from quantdesk.exchange.paper import open_paper
 from quantdesk.supervisor import ServiceSpec
 
 if TYPE_CHECKING:

@@ -97,10 +97,10 @@ from quantdesk.engine._instructions import (
     Withdraw,
 )
 from quantdesk.engine._keeper import funding_rate
-from quantdesk.engine._math import FUNDING_RATE_SCALE, MAX_PRICE, PPM, PRICE_DECIMALS
+from quantdesk.engine._math import FUNDING_RATE_SCALE, I64_MAX, MAX_PRICE, PPM, PRICE_DECIMALS, U64_MAX
 from quantdesk.engine._oracle import OracleInput, normalize_price, validate_oracle
 from quantdesk.engine._outcome import Err, Ok, Outcome, raise_for
-from quantdesk.engine._pricing import fill_price
+from quantdesk.engine._pricing import fill_price, within_bound
 from quantdesk.engine._risk import (
     base_unit,
     equity,
@@ -245,4 +245,7 @@ __all__ = [
     "FundingNotDue",
     "InsufficientLiquidity",
     "MathOverflow",
+    "within_bound",
+    "I64_MAX",
+    "U64_MAX",
 ]

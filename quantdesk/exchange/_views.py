@@ -11,7 +11,7 @@ from decimal import Decimal
 from solders.pubkey import Pubkey
 
 from quantdesk.engine import State
-from quantdesk.engine._risk import (
+from quantdesk.engine import (
     base_unit,
     equity,
     liquidation_price,

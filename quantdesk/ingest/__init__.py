@@ -9,7 +9,7 @@ from quantdesk.ingest._leader import INGEST_LOCK_KEY, Leadership
 from quantdesk.ingest._prices import PostgresPrices, StoredCandle, listen_price_events
 from quantdesk.ingest._retention import trim_ticks
 from quantdesk.ingest._service import IngestService
-from quantdesk.ingest._status import BreakerStatus, FeedStatus, IngestStatus, read_status
+from quantdesk.ingest._status import UPSERT_STATUS_SQL, BreakerStatus, FeedStatus, IngestStatus, read_status
 from quantdesk.ingest._writer import PRICE_CHANNEL, TickWriter, WriteResult
 
 __all__ = [
@@ -37,4 +37,5 @@ __all__ = [
     "metrics_registry",
     "read_status",
     "trim_ticks",
+    "UPSERT_STATUS_SQL",
 ]

@@ -8,9 +8,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import usd, whole
-from quantdesk.engine._state import Position
+from quantdesk.exchange import MarketSpec
+from quantdesk.exchange import usd, whole
+from quantdesk.engine import Position
 from quantdesk.tickets import SimulatedOutcome
 
 Effect = Literal["opens", "adds", "reduces", "closes"]

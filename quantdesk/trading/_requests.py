@@ -18,10 +18,10 @@ from fractions import Fraction
 from typing import Literal
 
 from quantdesk.errors import QuantDeskError
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import usd, whole
+from quantdesk.exchange import MarketSpec
+from quantdesk.exchange import usd, whole
 from quantdesk.engine import MAX_PRICE
-from quantdesk.engine._math import I64_MAX, U64_MAX
+from quantdesk.engine import I64_MAX, U64_MAX
 
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 DEFAULT_LEVERAGE = 3

@@ -10,7 +10,7 @@ from quantdesk.users._links import (PLATFORMS, IdentityLinks, IdentityTaken, Inv
 from quantdesk.users._names import MAX_USER_NAME, InvalidUserName, local_user_name, validate_user_name
 from quantdesk.users._passwords import MAX_PASSWORD, MIN_PASSWORD, WeakPassword, check_password
 from quantdesk.users._secret import SECRET_FILE, web_auth_secret
-from quantdesk.users._signin import SignIn
+from quantdesk.users._signin import NAME_FAILURES, NAME_WINDOW_S, SignIn
 from quantdesk.users._store import UnknownUser, UserExists, UserRecord, UserStore
 from quantdesk.users._throttle import FailureThrottle
 
@@ -47,4 +47,6 @@ __all__ = [
     "UserRecord",
     "UserStore",
     "FailureThrottle",
+    "NAME_FAILURES",
+    "NAME_WINDOW_S",
 ]

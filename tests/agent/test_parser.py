@@ -21,8 +21,8 @@ from agent.parser import (
     is_unambiguous_command,
     parse_command,
 )
-from agent.parser._lexicon import ALL_MARKETS, MARKET_ALIASES
-from agent.parser._tokens import tokenize
+from agent.parser import ALL_MARKETS, MARKET_ALIASES
+from agent.parser import tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS, Market
 
 D = Decimal

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from agent.parser import Ambiguous, NotUnderstood, ToolCalls, parse_command
 from agent.parser import _lexicon as lexicon
 from agent.parser import _normalize as normalize_module
-from agent.parser._tokens import tokenize
+from agent.parser import tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS
 
 WALLET = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"

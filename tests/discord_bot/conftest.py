@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from interfaces._assembly import Mikey, open_mikey
+from interfaces import Mikey, open_mikey
 from interfaces.discord_bot import MikeyDiscord
 from quantdesk.db import Database
 from quantdesk.users import IdentityLinks, UserStore

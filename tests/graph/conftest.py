@@ -11,25 +11,25 @@ from decimal import Decimal
 import pytest
 
 from agent import ChatEvent, ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import open_checkpointer
 from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
 from quantdesk.tickets import TicketStore
 from tools import Toolbox
-from tools._market import get_price
+from tools import get_price
 from functools import partial
 
 from solders.keypair import Keypair
 
 from quantdesk.config import Settings
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange._venue import PaperVenue
+from quantdesk.exchange import PerpInstructions
+from quantdesk.exchange import PerpIdl
+from quantdesk.exchange import PaperVenue
 from quantdesk.exchange.paper import PaperExecutor
-from quantdesk.exchange.paper._bootstrap import bootstrap
-from quantdesk.exchange.paper._history import daily_pnl, read_history
-from quantdesk.exchange.paper._service import PaperVenueParts, paper_onboarding
+from quantdesk.exchange.paper import bootstrap
+from quantdesk.exchange.paper import daily_pnl, read_history
+from quantdesk.exchange.paper import PaperVenueParts, paper_onboarding
 from quantdesk.ingest import PostgresPrices
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
@@ -37,7 +37,7 @@ from quantdesk.wallet import Signer
 from tests.conftest import make_settings
 from tests.paper.conftest import Clock, PaperWorld
 from tools import build_toolbox
-from tools._trading import trading_handlers
+from tools import trading_handlers
 
 NOW = 1_790_000_000  # a fixed Unix time for the price book's clock
 

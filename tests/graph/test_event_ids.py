@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import open_checkpointer
 from agent.models import provider_chat_model
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve

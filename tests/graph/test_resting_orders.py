@@ -13,7 +13,7 @@ from solders.keypair import Keypair
 
 from interfaces.terminal import ticket_panel
 
-from quantdesk.exchange.paper._keepers import Keeper
+from quantdesk.exchange.paper import Keeper
 from quantdesk.wallet import Signer
 from tests.graph.conftest import TradeWorld, collect
 

@@ -18,7 +18,7 @@ import pytest
 import pytest_asyncio
 
 from agent import ChatEvent, ChatSession
-from interfaces._assembly import open_mikey
+from interfaces import open_mikey
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
 from tests.conftest import make_settings

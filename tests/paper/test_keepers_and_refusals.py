@@ -10,11 +10,11 @@ from solders.pubkey import Pubkey
 from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange._builder import OrderParams, build_message
-from quantdesk.exchange._txcheck import TransactionRejected
+from quantdesk.exchange import OrderParams, build_message
+from quantdesk.exchange import TransactionRejected
 from quantdesk.engine import codec
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange.paper import Keeper
+from quantdesk.exchange.paper import associated_token_address
 from quantdesk.wallet import Signer
 from tests.paper.conftest import PaperWorld
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from solders.keypair import Keypair
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.exchange.paper._readmodels import position_liquidation_price
+from quantdesk.exchange import OrderParams
+from quantdesk.exchange.paper import Keeper
+from quantdesk.exchange.paper import position_liquidation_price
 from quantdesk.wallet import Signer
 from tests.paper.conftest import PaperWorld
 

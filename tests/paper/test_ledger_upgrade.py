@@ -8,7 +8,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange._builder import OrderParams
+from quantdesk.exchange import OrderParams
 from quantdesk.engine import codec
 from quantdesk.exchange.paper import PaperExecutor
 from tests.paper.conftest import PaperWorld

@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 from slack_sdk.web.async_client import AsyncWebClient
 
-from interfaces._assembly import Mikey, open_mikey
+from interfaces import Mikey, open_mikey
 from interfaces.slack import EVENTS_PATH, SlackApp, bind, build_slack_app, running_http
 from quantdesk.config import Settings
 from quantdesk.db import Database

@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange import OrderParams
+from quantdesk.exchange import PerpIdl
 from quantdesk.engine import codec
-from quantdesk.engine._events import (
+from quantdesk.engine import (
     DelegateSet,
     Deposited,
     ExchangeInitialized,
@@ -31,7 +31,7 @@ from quantdesk.engine._events import (
     UserCreated,
     Withdrawn,
 )
-from quantdesk.engine._state import (
+from quantdesk.engine import (
     Exchange,
     ExchangeParams,
     Market,

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange._venue import SubmitTimeout
+from quantdesk.exchange import TransactionRejected
+from quantdesk.exchange import SubmitTimeout
 from tests.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 
 

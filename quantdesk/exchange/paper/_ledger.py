@@ -33,7 +33,7 @@ from psycopg.types.json import Jsonb
 
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.engine import State
-from quantdesk.engine._state import Exchange, Market, Order, User
+from quantdesk.engine import Exchange, Market, Order, User
 from quantdesk.engine import codec
 
 Account = Exchange | Market | User | Order

@@ -18,11 +18,11 @@ from typing import Any
 import psycopg
 
 from quantdesk.engine import codec
-from quantdesk.engine._errors import ProgramError
-from quantdesk.engine._math import MAX_PRICE
-from quantdesk.engine._pricing import fill_price, within_bound
-from quantdesk.engine._risk import liquidation_price, pending_funding
-from quantdesk.engine._state import Market, Order, OrderKind, Position, Side, User
+from quantdesk.engine import ProgramError
+from quantdesk.engine import MAX_PRICE
+from quantdesk.engine import fill_price, within_bound
+from quantdesk.engine import liquidation_price, pending_funding
+from quantdesk.engine import Market, Order, OrderKind, Position, Side, User
 from quantdesk.exchange.paper._ledger import Account
 
 

@@ -19,8 +19,8 @@ from solders.pubkey import Pubkey
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.engine import State
-from quantdesk.engine import _instructions as ix
-from quantdesk.engine._state import ExchangeParams, MarketParams, OrderKind, Pool, Side
+import quantdesk.engine as ix
+from quantdesk.engine import ExchangeParams, MarketParams, OrderKind, Pool, Side
 from quantdesk.exchange.paper._errors import constraint_seeds, not_initialized, not_signer
 
 _KINDS = {"Market": OrderKind.MARKET, "Limit": OrderKind.LIMIT, "StopLoss": OrderKind.STOP_LOSS,

@@ -23,7 +23,7 @@ from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.engine import State
-from quantdesk.engine._state import (
+from quantdesk.engine import (
     MAX_POSITIONS,
     Exchange,
     ExchangeParams,

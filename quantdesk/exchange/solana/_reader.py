@@ -22,7 +22,7 @@ from solders.rpc.responses import GetMultipleAccountsResp
 
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.engine import State
-from quantdesk.engine._state import Order, User
+from quantdesk.engine import Order, User
 from quantdesk.exchange.solana._accounts import (
     AccountDecodeError,
     Pdas,
