@@ -3,7 +3,7 @@
 from quantdesk.exchange.paper._errors import AnchorError
 from quantdesk.exchange.paper._executor import Failure, OracleBook, PaperExecutor, TxOutcome, TxStatus
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange._spl import associated_token_address
 from quantdesk.exchange.paper._service import WELCOME_USDC, PaperVenueParts, open_paper, paper_onboarding
 from quantdesk.exchange.paper._keepers import Keeper, run_keepers
 from quantdesk.exchange.paper._history import History, daily_pnl, read_history
