@@ -26,16 +26,27 @@ from chainlit.server import sio
 from chainlit.session import WebsocketSession
 
 from agent import ChatEvent
-from interfaces import Mikey, open_mikey
-from interfaces import Pushes
-from interfaces import ticket_card
-from interfaces import WebDataLayer
-from interfaces import ThreadPushes, push_to_page
-from interfaces import CardBoard, Turn
-from interfaces import rich_views
-from interfaces import account_summary, desk_context
-from interfaces import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
-from interfaces import install_context_route, install_element_route
+from interfaces import (
+    CardBoard,
+    Mikey,
+    Pushes,
+    ThreadPushes,
+    Turn,
+    WebDataLayer,
+    account_summary,
+    chainlit_root_path,
+    chainlit_user,
+    desk_context,
+    install_context_route,
+    install_element_route,
+    open_mikey,
+    push_to_page,
+    rich_views,
+    secure_chainlit,
+    signed_epoch,
+    ticket_card,
+    web_thread_id,
+)
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
 from quantdesk.users import SignIn, UserStore

@@ -22,19 +22,22 @@ from quantdesk.db import Database, TurnLocks, migrate, open_database
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, QualityGate
 from quantdesk.tickets import TicketStore
-from quantdesk.exchange import PerpInstructions
-from quantdesk.exchange import PerpIdl
+from quantdesk.exchange import PerpIdl, PerpInstructions
 from quantdesk.exchange.solana import SolanaVenue, idl_for_program
 from quantdesk.exchange import PaperVenue
-from quantdesk.exchange.paper import Cursor, KeeperAction, keeper_actions
-from quantdesk.exchange.paper import daily_pnl, read_history
-from quantdesk.exchange.paper import open_paper, paper_onboarding
+from quantdesk.exchange.paper import (
+    Cursor,
+    KeeperAction,
+    daily_pnl,
+    keeper_actions,
+    open_paper,
+    paper_onboarding,
+    read_history,
+)
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from knowledge import open_knowledge
-from tools import Toolbox, build_toolbox, knowledge_handlers
-from tools import alert_handlers
-from tools import trading_handlers
+from tools import Toolbox, alert_handlers, build_toolbox, knowledge_handlers, trading_handlers
 
 
 def utc_now() -> datetime:

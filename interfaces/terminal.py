@@ -44,8 +44,7 @@ MIN_HASH_PREFIX = 8
 
 def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
     """Run the chat (see the module doc); options come from interfaces._cli."""
-    from quantdesk.cli import InvalidCliInput
-    from quantdesk.cli import state
+    from quantdesk.cli import InvalidCliInput, state
 
     st = state(ctx)
     user_id = validate_user_name(user) if user is not None else local_user_name()

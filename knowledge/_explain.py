@@ -18,8 +18,7 @@ from knowledge._answer import quote, sentences, template
 from knowledge._retriever import Retriever
 from knowledge._store import Hit
 from knowledge._trail import Story, Trail, Which
-from quantdesk.exchange import MARKETS
-from quantdesk.exchange import usd, whole
+from quantdesk.exchange import MARKETS, usd, whole
 from quantdesk.engine import ErrorCode
 
 __all__ = ["Explainer", "Explanation"]

@@ -16,10 +16,8 @@ from pathlib import Path
 
 from quantdesk.config import Settings
 from quantdesk.exchange import MARKETS, MarketSpec
-from quantdesk.engine import MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
-from quantdesk.engine import ERROR_CLASSES
-from quantdesk.exchange.paper import EXCHANGE_PARAMS
-from quantdesk.exchange.paper import WELCOME_USDC
+from quantdesk.engine import ERROR_CLASSES, MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
+from quantdesk.exchange.paper import EXCHANGE_PARAMS, WELCOME_USDC
 from quantdesk.market import Quality
 from quantdesk.risk import OrderRisk, RiskLimits, evaluate
 from quantdesk.tickets import DEFAULT_TTL

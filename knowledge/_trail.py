@@ -17,9 +17,7 @@ from typing import Any, Literal
 from psycopg_pool import ConnectionPool
 
 from knowledge._errors import KnowledgeError
-from quantdesk.exchange import GENESIS, SLOT_MS
-from quantdesk.exchange import MARKETS
-from quantdesk.exchange import usd
+from quantdesk.exchange import GENESIS, MARKETS, SLOT_MS, usd
 from quantdesk.engine import normalize_price
 from quantdesk.market import FeedRegistry
 

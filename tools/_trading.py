@@ -12,8 +12,7 @@ from typing import Any
 from solders.pubkey import Pubkey
 
 from quantdesk.errors import MarketDataError
-from quantdesk.exchange import MARKETS
-from quantdesk.exchange import AccountView, account_view
+from quantdesk.exchange import MARKETS, AccountView, account_view
 from quantdesk.engine import funding_rate
 from quantdesk.exchange.paper import History
 from quantdesk.trading import market_spec

@@ -27,9 +27,18 @@ from langchain_core.tools import BaseTool
 
 from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
-from agent.parser import Parsed, ToolCalls
-from agent.parser import Context, Reply, ToolUse, context_from, resolve_followup
-from agent.parser import is_greeting, is_help_request, nearest_commands
+from agent.parser import (
+    Context,
+    Parsed,
+    Reply,
+    ToolCalls,
+    ToolUse,
+    context_from,
+    is_greeting,
+    is_help_request,
+    nearest_commands,
+    resolve_followup,
+)
 from tools import tool_label
 
 

@@ -49,8 +49,7 @@ def paper_fill_lookup(pool: object, owner_of: Callable[[str], bytes]) -> FillLoo
 
     from solders.pubkey import Pubkey
 
-    from quantdesk.exchange import MARKETS
-    from quantdesk.exchange import whole
+    from quantdesk.exchange import MARKETS, whole
 
     def query(user_id: str, order_id: str | None, since: datetime) -> str | None:
         sql = ("SELECT data FROM paper_events WHERE name = 'OrderFilled' AND owner = %s AND at > %s"

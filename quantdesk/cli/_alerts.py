@@ -8,8 +8,7 @@ import sys
 
 import typer
 
-from quantdesk.alerts import AlertStore
-from quantdesk.alerts import paper_fill_lookup, paper_liquidation_lookup, run_alerts
+from quantdesk.alerts import AlertStore, paper_fill_lookup, paper_liquidation_lookup, run_alerts
 from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database

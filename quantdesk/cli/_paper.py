@@ -21,10 +21,8 @@ from quantdesk.cli._state import state
 from quantdesk.config import Settings
 from quantdesk.db import migrate, open_database
 from quantdesk.errors import VenueError
-from quantdesk.exchange import PerpInstructions, build_message
-from quantdesk.exchange import account_view
-from quantdesk.exchange.paper import Keeper, run_keepers
-from quantdesk.exchange.paper import open_paper
+from quantdesk.exchange import PerpInstructions, account_view, build_message
+from quantdesk.exchange.paper import Keeper, open_paper, run_keepers
 from quantdesk.supervisor import ServiceSpec
 
 if TYPE_CHECKING:

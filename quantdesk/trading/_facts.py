@@ -8,8 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from quantdesk.exchange import MarketSpec
-from quantdesk.exchange import usd, whole
+from quantdesk.exchange import MarketSpec, usd, whole
 from quantdesk.engine import Position
 from quantdesk.tickets import SimulatedOutcome
 

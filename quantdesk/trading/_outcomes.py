@@ -12,11 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from quantdesk import display as show
-from quantdesk.exchange import MarketSpec, market_by_symbol
-from quantdesk.exchange import VenueResult
-from quantdesk.exchange import usd, whole
-from quantdesk.engine import State
-from quantdesk.engine import normalize_price
+from quantdesk.exchange import MarketSpec, VenueResult, market_by_symbol, usd, whole
+from quantdesk.engine import State, normalize_price
 from quantdesk.risk import OrderRisk
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading._hypothetical import resting_fill

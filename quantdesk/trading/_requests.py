@@ -18,10 +18,8 @@ from fractions import Fraction
 from typing import Literal
 
 from quantdesk.errors import QuantDeskError
-from quantdesk.exchange import MarketSpec
-from quantdesk.exchange import usd, whole
-from quantdesk.engine import MAX_PRICE
-from quantdesk.engine import I64_MAX, U64_MAX
+from quantdesk.exchange import MarketSpec, usd, whole
+from quantdesk.engine import I64_MAX, MAX_PRICE, U64_MAX
 
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 DEFAULT_LEVERAGE = 3

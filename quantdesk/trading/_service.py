@@ -35,14 +35,19 @@ from solders.transaction import VersionedTransaction
 
 from quantdesk.audit import AuditLog
 from quantdesk.errors import ApprovalError, QuantDeskError, VenueError
-from quantdesk.exchange import OrderParams, PerpInstructions, build_message
-from quantdesk.exchange import associated_token_address
-from quantdesk.exchange import MarketSpec
-from quantdesk.exchange import TransactionRejected
-from quantdesk.exchange import Venue, VenueResult
-from quantdesk.exchange import usd, whole
-from quantdesk.engine import State
-from quantdesk.engine import normalize_price
+from quantdesk.exchange import (
+    MarketSpec,
+    OrderParams,
+    PerpInstructions,
+    TransactionRejected,
+    Venue,
+    VenueResult,
+    associated_token_address,
+    build_message,
+    usd,
+    whole,
+)
+from quantdesk.engine import State, normalize_price
 from quantdesk.locks import KeyedLocks
 from quantdesk.market import TRADABLE, FeedRegistry, PriceReader
 from quantdesk.risk import OrderRejectedByRisk, RiskLimits, RiskReport, evaluate

@@ -21,8 +21,7 @@ from agent.parser import (
     is_unambiguous_command,
     parse_command,
 )
-from agent.parser import ALL_MARKETS, MARKET_ALIASES
-from agent.parser import tokenize
+from agent.parser import ALL_MARKETS, MARKET_ALIASES, tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS, Market
 
 D = Decimal

@@ -13,8 +13,7 @@ import httpx
 from httpx_sse import connect_sse
 
 from quantdesk.alerts import AlertStore
-from quantdesk.exchange.paper import Keeper
-from quantdesk.exchange.paper import open_paper
+from quantdesk.exchange.paper import Keeper, open_paper
 from tests.api.conftest import ApiWorld
 from tests.api.test_auth import error
 from tests.api.test_tickets import ticket_for

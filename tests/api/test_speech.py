@@ -13,9 +13,16 @@ import pytest
 from httpx_sse import connect_sse
 from openai import OpenAI
 
-from interfaces.api import spoken_money, spoken_number
-from interfaces.api import SentenceStream, speak
-from interfaces.api import code_matches, heard_code, spoken_code, voice_code
+from interfaces.api import (
+    SentenceStream,
+    code_matches,
+    heard_code,
+    speak,
+    spoken_code,
+    spoken_money,
+    spoken_number,
+    voice_code,
+)
 from tests.api.conftest import ApiWorld, api_settings, serving
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply

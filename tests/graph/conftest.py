@@ -10,34 +10,33 @@ from decimal import Decimal
 
 import pytest
 
-from agent import ChatEvent, ChatSession, GraphDeps, build_graph
-from agent import open_checkpointer
+from agent import ChatEvent, ChatSession, GraphDeps, build_graph, open_checkpointer
 from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
 from quantdesk.tickets import TicketStore
-from tools import Toolbox
-from tools import get_price
+from tools import Toolbox, get_price
 from functools import partial
 
 from solders.keypair import Keypair
 
 from quantdesk.config import Settings
-from quantdesk.exchange import PerpInstructions
-from quantdesk.exchange import PerpIdl
-from quantdesk.exchange import PaperVenue
-from quantdesk.exchange.paper import PaperExecutor
-from quantdesk.exchange.paper import bootstrap
-from quantdesk.exchange.paper import daily_pnl, read_history
-from quantdesk.exchange.paper import PaperVenueParts, paper_onboarding
+from quantdesk.exchange import PaperVenue, PerpIdl, PerpInstructions
+from quantdesk.exchange.paper import (
+    PaperExecutor,
+    PaperVenueParts,
+    bootstrap,
+    daily_pnl,
+    paper_onboarding,
+    read_history,
+)
 from quantdesk.ingest import PostgresPrices
 from quantdesk.risk import RiskLimitStore
 from quantdesk.trading import TradingService, UserWallets
 from quantdesk.wallet import Signer
 from tests.conftest import make_settings
 from tests.paper.conftest import Clock, PaperWorld
-from tools import build_toolbox
-from tools import trading_handlers
+from tools import build_toolbox, trading_handlers
 
 NOW = 1_790_000_000  # a fixed Unix time for the price book's clock
 

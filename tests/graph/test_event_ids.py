@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from agent.models import provider_chat_model
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve

@@ -11,8 +11,7 @@ from datetime import timedelta
 from solders.keypair import Keypair
 
 from interfaces import Pushes
-from quantdesk.exchange.paper import keeper_actions
-from quantdesk.exchange.paper import Keeper
+from quantdesk.exchange.paper import Keeper, keeper_actions
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
 from tests.graph.conftest import TradeWorld, collect

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from interfaces import REPLAY_LABEL, desk_context
 from quantdesk.db import Database
-from quantdesk.ingest import BreakerStatus, IngestStatus
-from quantdesk.ingest import UPSERT_STATUS_SQL
+from quantdesk.ingest import UPSERT_STATUS_SQL, BreakerStatus, IngestStatus
 from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

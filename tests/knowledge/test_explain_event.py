@@ -11,8 +11,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from solders.keypair import Keypair
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from knowledge import Explainer, KnowledgeStore, OnnxEmbedder, Retriever, Trail
 from quantdesk.db import Database
 from quantdesk.exchange.paper import Keeper

@@ -7,18 +7,14 @@ from __future__ import annotations
 import pytest
 
 from agent.session import MAX_AUDITED_TEXT
-from interfaces import NEAR_LIQUIDATION_PCT
-from interfaces import ADDRESS_FAILURES, ADDRESS_WINDOW_S
+from interfaces import ADDRESS_FAILURES, ADDRESS_WINDOW_S, NEAR_LIQUIDATION_PCT
 from interfaces.terminal import MIN_HASH_PREFIX
-from knowledge import code_facts
-from knowledge import DOCS_DIR
+from knowledge import DOCS_DIR, code_facts
 from quantdesk.alerts import MAX_ACTIVE_PER_USER
 from quantdesk.config import Settings
-from quantdesk.exchange import market_by_symbol
-from quantdesk.exchange import whole
+from quantdesk.exchange import market_by_symbol, whole
 from quantdesk.engine import MAX_PRICE
-from quantdesk.trading import FAR_FROM_MARK_PCT
-from quantdesk.trading import max_size
+from quantdesk.trading import FAR_FROM_MARK_PCT, max_size
 from quantdesk.users import NAME_FAILURES, NAME_WINDOW_S
 from tools import REPLAY_NOTE
 

@@ -18,8 +18,7 @@ from mcp import ClientSession, types
 from mcp.shared.memory import create_connected_server_and_client_session
 
 from interfaces import Mikey, open_mikey
-from interfaces.mcp import NOTE, OUTPUT_SCHEMA, build_server, catalogue
-from interfaces.mcp import configured_key_identity, key_gate
+from interfaces.mcp import NOTE, OUTPUT_SCHEMA, build_server, catalogue, configured_key_identity, key_gate
 from quantdesk.users import ApiKeyGate
 from tests.mcp.conftest import INJECTION, McpWorld, payload, text_of
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 from quantdesk.db import Database
 from quantdesk.exchange import MARKETS
-from quantdesk.exchange.paper import INSURANCE_FUNDING, LIQUIDITY_FUNDING
-from quantdesk.exchange.paper import open_paper
+from quantdesk.exchange.paper import INSURANCE_FUNDING, LIQUIDITY_FUNDING, open_paper
 from tests.conftest import make_settings
 
 OPENERS = 8

@@ -10,11 +10,9 @@ from solders.pubkey import Pubkey
 from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange import OrderParams, build_message
-from quantdesk.exchange import TransactionRejected
+from quantdesk.exchange import OrderParams, TransactionRejected, build_message
 from quantdesk.engine import codec
-from quantdesk.exchange.paper import Keeper
-from quantdesk.exchange.paper import associated_token_address
+from quantdesk.exchange.paper import Keeper, associated_token_address
 from quantdesk.wallet import Signer
 from tests.paper.conftest import PaperWorld
 

@@ -17,8 +17,7 @@ import pytest
 from solders.compute_budget import set_compute_unit_price
 from solders.keypair import Keypair
 
-from quantdesk.exchange import OrderParams, build_message
-from quantdesk.exchange import IdlError
+from quantdesk.exchange import IdlError, OrderParams, build_message
 from quantdesk.engine import Err, OrderKind, State, apply, codec
 from quantdesk.engine._errors import ProgramError
 from quantdesk.engine._keeper import _stop_triggered

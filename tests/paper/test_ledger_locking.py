@@ -13,8 +13,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from quantdesk.exchange import OrderParams, build_message
-from quantdesk.exchange.paper import TxOutcome
-from quantdesk.exchange.paper import associated_token_address
+from quantdesk.exchange.paper import TxOutcome, associated_token_address
 from quantdesk.wallet import Signer
 from tests.paper.conftest import PaperWorld
 

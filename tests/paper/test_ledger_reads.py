@@ -7,8 +7,7 @@ from __future__ import annotations
 from solders.keypair import Keypair
 
 from quantdesk.exchange import OrderParams
-from quantdesk.exchange.paper import Keeper
-from quantdesk.exchange.paper import position_liquidation_price
+from quantdesk.exchange.paper import Keeper, position_liquidation_price
 from quantdesk.wallet import Signer
 from tests.paper.conftest import PaperWorld
 

@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange import OrderParams
-from quantdesk.exchange import PerpIdl
+from quantdesk.exchange import OrderParams, PerpIdl
 from quantdesk.engine import codec
 from quantdesk.engine import (
     DelegateSet,

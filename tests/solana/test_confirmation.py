@@ -7,8 +7,7 @@ import asyncio
 
 import pytest
 
-from quantdesk.exchange import TransactionRejected
-from quantdesk.exchange import SubmitTimeout
+from quantdesk.exchange import SubmitTimeout, TransactionRejected
 from tests.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 
 

@@ -8,8 +8,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange import OrderParams, build_message
-from quantdesk.exchange import TransactionRejected
+from quantdesk.exchange import OrderParams, TransactionRejected, build_message
 from quantdesk.exchange.solana import PreflightRejected
 from tests.solana.conftest import SOL, SolanaWorld, market_order, open_account, place, send, sign
 

@@ -9,10 +9,8 @@ import pytest
 from solders.rpc.responses import GetLatestBlockhashResp, SendTransactionResp
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange import PerpIdl
-from quantdesk.exchange import TransactionRejected
-from quantdesk.exchange.solana import RpcError, RpcUnavailable, SolanaVenue
-from quantdesk.exchange.solana import parse_guarded
+from quantdesk.exchange import PerpIdl, TransactionRejected
+from quantdesk.exchange.solana import RpcError, RpcUnavailable, SolanaVenue, parse_guarded
 from tests.doubles.loopback import free_port
 from tests.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 

@@ -32,9 +32,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.engine import State
-from quantdesk.engine import Exchange, Market, Order, User
-from quantdesk.engine import codec
+from quantdesk.engine import Exchange, Market, Order, State, User, codec
 
 Account = Exchange | Market | User | Order
 

@@ -17,12 +17,21 @@ from typing import Any
 
 import psycopg
 
-from quantdesk.engine import codec
-from quantdesk.engine import ProgramError
-from quantdesk.engine import MAX_PRICE
-from quantdesk.engine import fill_price, within_bound
-from quantdesk.engine import liquidation_price, pending_funding
-from quantdesk.engine import Market, Order, OrderKind, Position, Side, User
+from quantdesk.engine import (
+    MAX_PRICE,
+    Market,
+    Order,
+    OrderKind,
+    Position,
+    ProgramError,
+    Side,
+    User,
+    codec,
+    fill_price,
+    liquidation_price,
+    pending_funding,
+    within_bound,
+)
 from quantdesk.exchange.paper._ledger import Account
 
 

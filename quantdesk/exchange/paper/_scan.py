@@ -18,10 +18,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from quantdesk.engine import State, codec
-from quantdesk.engine import ProgramError
-from quantdesk.engine import is_liquidatable, pending_funding
-from quantdesk.engine import Market, Position
+from quantdesk.engine import Market, Position, ProgramError, State, codec, is_liquidatable, pending_funding
 from quantdesk.exchange.paper._readmodels import position_liquidation_price
 
 REFRESH_BATCH = 2_000  # stale position rows re-priced per pass

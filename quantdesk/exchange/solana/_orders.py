@@ -30,8 +30,7 @@ from solders.transaction import VersionedTransaction
 
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import IdlError, PerpIdl
-from quantdesk.engine import State
-from quantdesk.engine import Order
+from quantdesk.engine import Order, State
 from quantdesk.exchange.solana._accounts import Pdas
 from quantdesk.exchange.solana._errors import OrderAlreadyPlaced
 

@@ -21,8 +21,7 @@ from solders.rpc.requests import GetMultipleAccounts
 from solders.rpc.responses import GetMultipleAccountsResp
 
 from quantdesk.exchange._idl import PerpIdl
-from quantdesk.engine import State
-from quantdesk.engine import Order, User
+from quantdesk.engine import Order, State, User
 from quantdesk.exchange.solana._accounts import (
     AccountDecodeError,
     Pdas,

@@ -62,8 +62,7 @@ from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._txcheck import TransactionRejected
 from quantdesk.exchange._venue import RecentBlockhash, SubmitTimeout, VenueResult
-from quantdesk.engine import State
-from quantdesk.engine import Order
+from quantdesk.engine import Order, State
 from quantdesk.exchange.solana._accounts import Pdas, decode_user
 from quantdesk.exchange.solana._budget import with_compute_budget
 from quantdesk.exchange.solana._errors import (
