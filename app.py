@@ -26,16 +26,27 @@ from chainlit.server import sio
 from chainlit.session import WebsocketSession
 
 from agent import ChatEvent
-from interfaces._assembly import Mikey, open_mikey
-from interfaces._push import Pushes
-from interfaces._ticket_card import ticket_card
-from interfaces._web_data import WebDataLayer
-from interfaces._web_push import ThreadPushes, push_to_page
-from interfaces._web_render import CardBoard, Turn
-from interfaces._web_views import rich_views
-from interfaces._desk import account_summary, desk_context
-from interfaces._web_auth import chainlit_root_path, chainlit_user, secure_chainlit, signed_epoch, web_thread_id
-from interfaces._web_context import install_context_route, install_element_route
+from interfaces import (
+    CardBoard,
+    Mikey,
+    Pushes,
+    ThreadPushes,
+    Turn,
+    WebDataLayer,
+    account_summary,
+    chainlit_root_path,
+    chainlit_user,
+    desk_context,
+    install_context_route,
+    install_element_route,
+    open_mikey,
+    push_to_page,
+    rich_views,
+    secure_chainlit,
+    signed_epoch,
+    ticket_card,
+    web_thread_id,
+)
 from quantdesk.config import load_settings
 from quantdesk.logs import configure_logging
 from quantdesk.users import SignIn, UserStore

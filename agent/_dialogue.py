@@ -20,8 +20,7 @@ from typing import Any, Final
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from agent.parser._followups import EXECUTED
-from agent.parser._references import listed_items
+from agent.parser import EXECUTED, listed_items
 from agent.state import DialogueMemory, ToolUseRecord
 
 __all__ = ["carrier", "fold", "memory_in", "summary"]

@@ -113,13 +113,13 @@ async def _long_thread(session: Any, db_url: str, quick: bool) -> list[dict]:
 
 async def _measure(quick: bool) -> list[dict]:
     import psycopg
+    from langchain.agents import create_agent
     from langchain_core.messages import HumanMessage
     from langchain_core.tools import StructuredTool
-    from langchain.agents import create_agent
 
-    from agent._checkpoint import open_checkpointer
+    from agent import open_checkpointer
     from agent.models import RulesChatModel
-    from interfaces._assembly import open_mikey
+    from interfaces import open_mikey
     from quantdesk.config import Settings
     from quantdesk.ingest import TickWriter
     from quantdesk.market import FeedRegistry, PriceUpdate
@@ -176,9 +176,9 @@ async def _measure(quick: bool) -> list[dict]:
                     assert tickets[0] == n, f"only {tickets[0]} of {n} trade turns reached a ticket"
 
             # Baseline: prebuilt ReAct agent, same rules model, same tools (through the same toolbox), same saver.
-            from tools import build_toolbox
             from quantdesk.ingest import PostgresPrices
             from quantdesk.market import QualityGate
+            from tools import build_toolbox
 
             prices = PostgresPrices(mikey.db, registry, QualityGate.from_settings(settings))
             box = build_toolbox(mikey.db, prices)

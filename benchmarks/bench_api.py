@@ -53,7 +53,7 @@ def _ms(since: float) -> float:
 
 async def _in_process(settings: Any, n: int) -> dict[str, tuple[list[float], list[float]]]:
     """Per turn kind: time to the first content event and to the end, through ChatSession."""
-    from interfaces._assembly import open_mikey
+    from interfaces import open_mikey
 
     results: dict[str, tuple[list[float], list[float]]] = {}
     async with open_mikey(settings) as mikey:

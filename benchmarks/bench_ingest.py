@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg  # noqa: E402
 
+from quantdesk.compose import build_ingest  # noqa: E402
 from quantdesk.config import Settings  # noqa: E402
 from quantdesk.db import migrate, open_database  # noqa: E402
-from quantdesk.compose import build_ingest  # noqa: E402
 from quantdesk.ingest import COPY_COLUMNS, copy_text  # noqa: E402
 from quantdesk.logs import configure_logging  # noqa: E402
 from quantdesk.market import FeedRegistry, PriceUpdate, ReplaySource, default_replay_dir  # noqa: E402

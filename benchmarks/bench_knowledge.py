@@ -85,8 +85,16 @@ def _filler(conn, real: np.ndarray, words: list[str], frequencies: list[int], co
 
 
 def _measure(quick: bool) -> list[dict]:
-    from knowledge import DEFAULT_CORPUS, KnowledgeStore, OnnxEmbedder, Retriever, index_corpus, plan
-    from knowledge._evaluate import evaluate, load_questions
+    from knowledge import (
+        DEFAULT_CORPUS,
+        KnowledgeStore,
+        OnnxEmbedder,
+        Retriever,
+        evaluate,
+        index_corpus,
+        load_questions,
+        plan,
+    )
     from quantdesk.config import Settings
     from quantdesk.db import migrate, open_database
 
@@ -141,7 +149,7 @@ def _measure(quick: bool) -> list[dict]:
 
 
 def _padded(db, store, embedder, query_vectors, questions, sizes) -> list[dict]:  # noqa: ANN001
-    from knowledge._store import EF_SEARCH
+    from knowledge import EF_SEARCH
 
     rows = []
     with db.pool.connection() as conn:

@@ -36,20 +36,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from solders.keypair import Keypair  # noqa: E402
 from solders.transaction import VersionedTransaction  # noqa: E402
 
+import quantdesk.engine as ix  # noqa: E402
 from quantdesk.config import Settings  # noqa: E402
 from quantdesk.db import migrate, open_database  # noqa: E402
-from quantdesk.exchange._builder import OrderParams, PerpInstructions, build_message  # noqa: E402
-from quantdesk.exchange._idl import PerpIdl  # noqa: E402
-from quantdesk.exchange._txcheck import admit_transaction  # noqa: E402
-from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec  # noqa: E402
-from quantdesk.exchange.engine import _instructions as ix  # noqa: E402
-from quantdesk.exchange.engine._state import OrderKind, Side  # noqa: E402
-from quantdesk.exchange.paper import PaperExecutor  # noqa: E402
-from quantdesk.exchange.paper._bootstrap import bootstrap  # noqa: E402
-from quantdesk.exchange.paper._keepers import Keeper  # noqa: E402
-from quantdesk.exchange.paper._ledger import AccountStore  # noqa: E402
-from quantdesk.exchange.paper._readmodels import order_fires, position_liquidation_price  # noqa: E402
-from quantdesk.exchange.paper._scan import crossed_triggers, due_funding, liquidatable  # noqa: E402
+from quantdesk.engine import Err, OracleInput, OrderKind, Side, State, apply, codec  # noqa: E402  # noqa: E402
+from quantdesk.exchange import (  # noqa: E402
+    OrderParams,
+    PerpIdl,  # noqa: E402
+    PerpInstructions,
+    admit_transaction,  # noqa: E402
+    build_message,
+)
+from quantdesk.exchange.paper import (  # noqa: E402  # noqa: E402
+    AccountStore,  # noqa: E402
+    Keeper,  # noqa: E402
+    PaperExecutor,  # noqa: E402
+    bootstrap,  # noqa: E402
+    crossed_triggers,
+    due_funding,
+    liquidatable,
+    order_fires,
+    position_liquidation_price,
+)
 from quantdesk.ingest import TickWriter  # noqa: E402
 from quantdesk.market import FeedRegistry, PriceUpdate  # noqa: E402
 from quantdesk.wallet import Signer  # noqa: E402

@@ -27,7 +27,7 @@ from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
 from evals.judge import Judge
-from interfaces._assembly import Mikey, open_mikey
+from interfaces import Mikey, open_mikey
 from knowledge import Embedder, IndexPlan, KnowledgeStore, index_corpus, open_knowledge, plan
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate

@@ -19,25 +19,22 @@ from datetime import UTC, datetime
 
 from langchain_core.language_models import BaseChatModel
 
-from agent import ChatSession, GraphDeps, build_graph
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from agent.intents import IntentClassifier
-from agent._checkpoint import open_checkpointer
-from interfaces._push import Activity
 from agent.models import provider_chat_model
+from interfaces._push import Activity
+from knowledge import open_knowledge
 from quantdesk.alerts import AlertStore
 from quantdesk.audit import AuditLog
 from quantdesk.config import Settings
 from quantdesk.db import Database, TurnLocks, migrate, open_database
+from quantdesk.exchange import TraderWallets, VenueAdapter, open_venue
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry, PriceReader, QualityGate
+from quantdesk.risk import RiskLimits, RiskLimitStore
 from quantdesk.tickets import TicketStore
-from quantdesk.exchange._venues import TraderWallets, VenueAdapter, open_venue
-from quantdesk.risk import RiskLimitStore, RiskLimits
 from quantdesk.trading import TradingService, UserWallets
-from knowledge import open_knowledge
-from tools import Handler, Toolbox, build_toolbox, knowledge_handlers
-from tools._alerts import alert_handlers
-from tools._trading import trading_handlers
+from tools import Handler, Toolbox, alert_handlers, build_toolbox, knowledge_handlers, trading_handlers
 
 VenueOpener = Callable[[Settings, Database, TraderWallets], VenueAdapter]
 PricesOpener = Callable[[Settings, Database, FeedRegistry], PostgresPrices]

@@ -13,7 +13,7 @@ bot_app = typer.Typer(help="Chat bots over MIKEY (Slack, Discord).", no_args_is_
 @bot_app.command("slack")
 def slack(ctx: typer.Context) -> None:
     """The Slack bot: Socket Mode (QUANTDESK_SLACK_APP_TOKEN) or HTTP events (QUANTDESK_SLACK_MODE=http)."""
-    from quantdesk.cli._state import state
+    from quantdesk.cli import state
 
     settings = state(ctx).settings
     from interfaces.slack import missing_settings, run_slack
@@ -31,10 +31,10 @@ def slack(ctx: typer.Context) -> None:
 @bot_app.command("discord")
 def discord_bot(ctx: typer.Context) -> None:
     """The Discord bot: mentions and DMs (message content intent), tickets with Approve/Reject buttons."""
-    from quantdesk.cli._state import state
+    from quantdesk.cli import state
 
     settings = state(ctx).settings
-    from interfaces.discord_bot._serve import missing_settings, run_discord
+    from interfaces.discord_bot import missing_settings, run_discord
     from quantdesk.errors import ConfigError
 
     missing = missing_settings(settings)

@@ -9,7 +9,7 @@ import typer
 def register(app: typer.Typer) -> None:
     """Entry point (group ``quantdesk.commands``): adds ``chat`` to the CLI."""
     # Imported here: quantdesk.cli loads this module while it is itself being imported.
-    from quantdesk.cli._input import user_option
+    from quantdesk.cli import user_option
 
     @app.command("chat")
     def chat(

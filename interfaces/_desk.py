@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from quantdesk import display as show
 from quantdesk.config import Settings
 from quantdesk.db import Database
-from quantdesk.exchange._venues import venue_kind
+from quantdesk.exchange import venue_kind
 from quantdesk.ingest import read_status
 from tools import Toolbox, ToolContext
 

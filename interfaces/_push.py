@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from agent import ChatEvent, ChatSession
-from quantdesk.exchange.paper._activity import Cursor, KeeperAction
+from quantdesk.exchange.paper import Cursor, KeeperAction
 
 # (user, after) -> the keepers' actions on the user's account since then; None where there is no such record
 Activity = Callable[[str, Cursor], list[KeeperAction]]

@@ -16,8 +16,8 @@ from typing import Any
 
 from quantdesk import display as show
 from quantdesk.markets import MarketSpec, market_by_symbol
-from quantdesk.units import usd
 from quantdesk.tickets import OrderTicket, StoredTicket
+from quantdesk.units import usd
 
 NEAR_LIQUIDATION_PCT = Decimal(10)  # a liquidation price closer than this to the fill gets a warning
 

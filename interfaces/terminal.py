@@ -39,13 +39,12 @@ from quantdesk.db import DatabaseUnavailable, is_unavailable
 from quantdesk.tickets import OrderTicket, StoredTicket
 from quantdesk.users import local_user_name, validate_user_name
 
-_MIN_HASH_PREFIX = 8
+MIN_HASH_PREFIX = 8
 
 
 def chat_command(ctx: typer.Context, user: str | None, thread: str | None, as_json: bool) -> None:
     """Run the chat (see the module doc); options come from interfaces._cli."""
-    from quantdesk.cli._input import InvalidCliInput
-    from quantdesk.cli._state import state
+    from quantdesk.cli import InvalidCliInput, state
 
     st = state(ctx)
     user_id = validate_user_name(user) if user is not None else local_user_name()
@@ -66,7 +65,7 @@ async def _chat(settings: Settings, user_id: str, thread_id: str, as_json: bool,
 def resolve_hash(typed: str, pending: dict[str, Any] | None) -> str | None:
     """The pending ticket's full hash if ``typed`` is it or a prefix of at least 8 characters."""
     typed = typed.strip().lower()
-    if pending is None or len(typed) < _MIN_HASH_PREFIX:
+    if pending is None or len(typed) < MIN_HASH_PREFIX:
         return None
     full = str(pending["ticket_hash"])
     return full if full.startswith(typed) else None
@@ -85,7 +84,7 @@ async def dispatch(session: ChatSession, user_id: str, thread_id: str, line: str
         full = resolve_hash(words[1] if len(words) > 1 else "", pending)
         if full is None:
             yield ChatEvent("error", {"message": f"{command} needs the pending ticket's hash (at least "
-                                                 f"{_MIN_HASH_PREFIX} characters)" if pending else
+                                                 f"{MIN_HASH_PREFIX} characters)" if pending else
                                                  "no ticket is waiting for approval"})
             return
         stream = session.approve if command == "/approve" else session.reject
@@ -228,5 +227,5 @@ def ticket_panel(ticket: dict[str, Any], now: datetime | None = None) -> Panel:
     left = card["expires_in_s"]
     table.add_row("Expires", f"in {left} s (at {order.expires_at.astimezone(UTC):%H:%M:%S} UTC)" if left else "expired")
     table.add_row("Hash", order.ticket_hash)
-    prefix = order.ticket_hash[:_MIN_HASH_PREFIX]
+    prefix = order.ticket_hash[:MIN_HASH_PREFIX]
     return Panel(table, title=f"ticket — /approve {prefix} or /reject {prefix}", border_style=tone)

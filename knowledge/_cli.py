@@ -42,7 +42,7 @@ def register(app: typer.Typer) -> None:
     @knowledge_app.command("index")
     def index(ctx: typer.Context) -> None:
         """Index the corpus incrementally: only new or changed files are embedded; removed files are dropped."""
-        from quantdesk.cli._state import state
+        from quantdesk.cli import state
         from quantdesk.db import migrate, open_database
 
         st = state(ctx)
@@ -59,7 +59,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Hybrid search of the indexed corpus: the top chunks with their citations and scores."""
         from knowledge import TOPICS, KnowledgeError, open_knowledge, passages
-        from quantdesk.cli._state import state
+        from quantdesk.cli import state
         from quantdesk.db import migrate, open_database
 
         st = state(ctx)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge._retriever import Retriever
 from knowledge._query import SearchMode
+from knowledge._retriever import Retriever
 
 __all__ = ["QUESTIONS", "Question", "RetrievalScore", "evaluate", "load_questions"]
 

@@ -1,5 +1,5 @@
 """Worked examples for the trader docs, computed by running the real exchange engine
-(quantdesk.exchange.engine, the bit-exact mirror of the on-chain program) on the
+(quantdesk.engine, the bit-exact mirror of the on-chain program) on the
 markets and exchange parameters the code lists. Nothing here re-implements a
 formula: each number is read from the engine's state or events after a real
 instruction, so an example in the docs is exactly what the program would do.
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     AddMarket,
     ClosePosition,
     CreateUser,
@@ -30,12 +30,18 @@ from quantdesk.exchange.engine import (
     OrderKind,
     PlaceOrder,
     Pool,
+    Position,
+    SettleFunding,
     Side,
     State,
-    SettleFunding,
+    User,
     apply,
+    base_unit,
+    equity,
+    requirement,
+    value,
 )
-from quantdesk.exchange.engine._risk import base_unit, equity, requirement, value
+from quantdesk.exchange import MarketSpec
 from quantdesk.market import FeedRegistry
 from quantdesk.units import to_units, usd, usd_units
 
@@ -113,10 +119,10 @@ class Run:
         return self.must(SettleFunding(market_index=self.specs[symbol].index), symbol)
 
     # --- reads -----------------------------------------------------------------
-    def user(self, owner: bytes = TRADER):  # noqa: ANN201 - the engine's User
+    def user(self, owner: bytes = TRADER) -> User:
         return next(u for u in self.state.users if u.owner == owner)
 
-    def position(self, symbol: str):  # noqa: ANN201 - the engine's Position
+    def position(self, symbol: str) -> Position:
         index = self.specs[symbol].index
         return next(p for p in self.user().positions if p.market_index == index)
 
@@ -128,7 +134,7 @@ class Run:
         return (equity(p, at, 0, unit), requirement(v, params.initial_margin_ppm),
                 requirement(v, params.maintenance_margin_ppm))
 
-    def event(self, outcome: Ok, kind: str):  # noqa: ANN201 - an engine event
+    def event(self, outcome: Ok, kind: str) -> Any:  # an engine event; the caller knows which kind it asked for
         return next(e for e in outcome.events if type(e).TYPE == kind)
 
 
@@ -136,6 +142,6 @@ def engine_run(markets: tuple[MarketSpec, ...], exchange: ExchangeParams, collat
     return Run(markets, exchange, collateral_usdc)
 
 
-def replace_market(markets: tuple[MarketSpec, ...], symbol: str, **changes: object) -> tuple[MarketSpec, ...]:
+def replace_market(markets: tuple[MarketSpec, ...], symbol: str, **changes: Any) -> tuple[MarketSpec, ...]:
     """The market list with one market's parameters changed (for tests of the docs check)."""
     return tuple(dataclasses.replace(m, **changes) if m.symbol == symbol else m for m in markets)

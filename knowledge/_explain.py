@@ -18,10 +18,9 @@ from knowledge._answer import quote, sentences, template
 from knowledge._retriever import Retriever
 from knowledge._store import Hit
 from knowledge._trail import Story, Trail, Which
-from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange._views import whole
+from quantdesk.engine import ErrorCode
+from quantdesk.exchange import MARKETS, MarketSpec, whole
 from quantdesk.units import usd
-from quantdesk.exchange.engine._errors import ErrorCode
 
 __all__ = ["Explainer", "Explanation"]
 

@@ -15,15 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from quantdesk.config import Settings
-from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange.engine import MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
-from quantdesk.exchange.engine._errors import ERROR_CLASSES
-from quantdesk.exchange.paper._bootstrap import EXCHANGE_PARAMS
-from quantdesk.exchange.paper._service import WELCOME_USDC
+from quantdesk.engine import ERROR_CLASSES, MAX_OPEN_ORDERS, MAX_POSITIONS, ErrorCode, ExchangeParams
+from quantdesk.exchange import MARKETS, MarketSpec
+from quantdesk.exchange.paper import EXCHANGE_PARAMS, WELCOME_USDC
 from quantdesk.market import Quality
 from quantdesk.risk import OrderRisk, RiskLimits, evaluate
 from quantdesk.tickets import DEFAULT_TTL
-from quantdesk.trading._requests import DEFAULT_LEVERAGE, DEFAULT_SLIPPAGE_BPS
+from quantdesk.trading import DEFAULT_LEVERAGE, DEFAULT_SLIPPAGE_BPS
 
 __all__ = ["CodeFacts", "ErrorEntry", "code_facts", "IDL_PATH"]
 

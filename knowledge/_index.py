@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from knowledge._chunk import chunk_doc
-from knowledge._files import load_source, scan_corpus
 from knowledge._embed import Embedder
+from knowledge._files import load_source, scan_corpus
 from knowledge._store import KnowledgeStore
 
 __all__ = ["IndexPlan", "IndexReport", "index_corpus", "plan"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge._files import DEFAULT_CORPUS
 from knowledge._embed import Embedder, OnnxEmbedder, OpenAICompatibleEmbedder
 from knowledge._errors import EmbeddingError
 from knowledge._explain import Explainer
+from knowledge._files import DEFAULT_CORPUS
 from knowledge._retriever import Retriever
 from knowledge._store import KnowledgeStore
 from knowledge._trail import Trail

@@ -73,7 +73,7 @@ def markets(f: CodeFacts) -> str:
 def market_card(symbol: str) -> Callable[[CodeFacts], str]:
     def render(f: CodeFacts) -> str:
         m = next(s for s in f.markets if s.symbol == symbol)
-        rows = [
+        rows: list[tuple[str, ...]] = [
             ("price feed (Pyth)", m.feed_symbol), ("lot size (smallest size and size step)", lot(m)),
             ("tick size (price step)", price(m.tick_size)), ("maximum leverage", f"{m.max_leverage}x"),
             ("initial margin", pct(m.initial_margin_ppm)), ("maintenance margin", pct(m.maintenance_margin_ppm)),

@@ -17,11 +17,10 @@ from typing import Any, Literal
 from psycopg_pool import ConnectionPool
 
 from knowledge._errors import KnowledgeError
-from quantdesk.exchange._blockhash import GENESIS, SLOT_MS
-from quantdesk.exchange._markets import MARKETS
-from quantdesk.units import usd
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.engine import normalize_price
+from quantdesk.exchange import GENESIS, MARKETS, SLOT_MS
 from quantdesk.market import FeedRegistry
+from quantdesk.units import usd
 
 __all__ = ["EventNotFound", "Step", "Story", "Trail", "Which"]
 

@@ -9,8 +9,7 @@ from decimal import Decimal
 from knowledge._examples import Run, engine_run
 from knowledge._facts import CodeFacts
 from knowledge._tables import pct, plain, price
-from quantdesk.exchange.engine import Err, Ok, Side
-from quantdesk.exchange.engine._risk import base_unit
+from quantdesk.engine import Err, Ok, OrderFilled, Side, base_unit
 from quantdesk.units import FUNDING_PCT_DECIMALS, from_units
 
 __all__ = ["WORKED"]
@@ -83,7 +82,7 @@ def liquidation(f: CodeFacts) -> str:
 
 def _basis(outcome: Ok) -> int:
     """The cost basis of the position an opening fill left."""
-    fill = next(e for e in outcome.events if type(e).TYPE == "OrderFilled")
+    fill = next(e for e in outcome.events if isinstance(e, OrderFilled))
     return fill.position_quote_entry
 
 

@@ -17,12 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from quantdesk.config import Settings
 from quantdesk.db import Database
-from quantdesk.exchange._venues import TraderWallets, venue_kind
+from quantdesk.exchange import TraderWallets, venue_kind
 from quantdesk.market import FeedRegistry, PriceEvent, PriceSource, make_source
 
 if TYPE_CHECKING:
-    from quantdesk.exchange.paper._keepers import Keeper
-    from quantdesk.exchange.paper._service import PaperVenueParts
+    from quantdesk.exchange.paper import Keeper, PaperVenueParts
     from quantdesk.ingest import IngestService
 
 
@@ -40,7 +39,7 @@ def build_ingest(settings: Settings, conninfo: str, *, registry: FeedRegistry | 
 
 def build_keeper(parts: PaperVenueParts) -> Keeper:
     """The keepers (funding, triggers, liquidations) of an in-process venue, signing as its keeper."""
-    from quantdesk.exchange.paper._keepers import Keeper
+    from quantdesk.exchange.paper import Keeper
 
     return Keeper(parts.executor, parts.keeper, parts.registry)
 

@@ -9,10 +9,10 @@ Secrets are ``SecretStr``: they print as ``**********`` and never reach logs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from quantdesk.alerts import AlertStore
+from quantdesk.engine import MAX_PRICE
 from quantdesk.units import usd
-from quantdesk.exchange.engine import MAX_PRICE
 from tools._toolbox import Handler, ToolContext, ToolOutcome, by_tool, tool_handler
 from tools.schemas import AlertArgs, AlertIdArgs, NoArgs
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._views import AccountView
-from quantdesk.exchange.paper._history import History
+from quantdesk.exchange import AccountView
+from quantdesk.exchange.paper import History
 from quantdesk.market import PriceReader
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading import OrderRequest, TradingService

@@ -21,7 +21,7 @@ import numpy as np
 
 from agent.intents._args import arguments_for
 
-__all__ = ["EXAMPLES_FILE", "Intent", "IntentClassifier", "arguments_for"]
+__all__ = ["EXAMPLES_FILE", "THRESHOLD", "Embedder", "Intent", "IntentClassifier", "arguments_for", "load_examples"]
 
 EXAMPLES_FILE: Final = Path(__file__).resolve().parent / "examples.jsonl"
 # Chosen on the examples' own leave-one-out accuracy (152 examples, 12 intents): the nearest

@@ -5,11 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.parser._lexicon import MARKET_ALIASES, ORDER_FILLERS, ORDER_STATUS_WORDS, PERIOD_WORDS
-from agent.parser._normalize import normalize
-from agent.parser._order_slots import distinct, read_order_phrase
-from agent.parser._result import Ambiguous, Parsed, build, calls
-from agent.parser._tokens import tokenize
+from agent.parser import (
+    MARKET_ALIASES,
+    ORDER_FILLERS,
+    ORDER_STATUS_WORDS,
+    PERIOD_WORDS,
+    Ambiguous,
+    Parsed,
+    build,
+    calls,
+    distinct,
+    normalize,
+    read_order_phrase,
+    tokenize,
+)
 
 __all__ = ["arguments_for"]
 

@@ -27,20 +27,39 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent._dialogue import fold, memory_in
-from agent.parser import APPROVAL_REASON, Ambiguous, NotUnderstood, parse_command, route_question
 from agent.intents import arguments_for
-from agent.parser import Parsed, ToolCalls
-from agent.parser._lexicon import MARKET_ALIASES
-from agent.parser._entry_relative import EntryRelative, entry_relative, trigger_from_entry
-from agent.parser._attached import attached_triggers, one_at_a_time
-from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
-from agent.parser._result import build, calls
-from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
-from agent.parser._references import answer_to_question, rereads
-from agent.parser._suggest import is_greeting, is_help_request, nearest_commands
+from agent.parser import (
+    APPROVAL_REASON,
+    MARKET_ALIASES,
+    Ambiguous,
+    CollateralSizing,
+    Context,
+    EntryRelative,
+    NotUnderstood,
+    Parsed,
+    Reply,
+    ToolCalls,
+    ToolUse,
+    answer_to_question,
+    attached_triggers,
+    build,
+    calls,
+    collateral_sizing,
+    context_from,
+    entry_relative,
+    is_greeting,
+    is_help_request,
+    nearest_commands,
+    one_at_a_time,
+    parse_command,
+    rereads,
+    resolve_followup,
+    route_question,
+    sized_order,
+    trigger_from_entry,
+)
 from agent.state import DialogueMemory
 from tools import tool_label
-
 
 _GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`), your positions "
              "(`my positions`) or how something works (`how is my liquidation price computed`).")
@@ -67,7 +86,7 @@ _APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button ap
                 "never do, in any language.")
 
 
-def _context(messages: Sequence[BaseMessage]) -> Context:
+def dialogue_context(messages: Sequence[BaseMessage]) -> Context:
     """What this conversation refers to: MIKEY's earlier tool calls, the items its results listed and
     the tickets that ran, from the dialogue memory of turns that left the window and the window itself."""
     memory = _memory(messages)
@@ -190,7 +209,7 @@ class RulesChatModel(BaseChatModel):
         text = _text(last)
         parsed = parse_command(text)
         refused = isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)
-        ctx = None if refused else _context(messages)
+        ctx = None if refused else dialogue_context(messages)
         if ctx is not None:
             followup = resolve_followup(text, ctx)
             if isinstance(followup, Reply):

@@ -9,11 +9,11 @@ from typing import Final
 from agent.parser._alert_rules import alert_rule
 from agent.parser._lexicon import APPROVAL_PHRASES, APPROVAL_STEMS, APPROVAL_WORDS, MARKET_TICKERS
 from agent.parser._manage_rules import cancel_rule, close_rule, withdraw_rule
+from agent.parser._normalize import normalize
 from agent.parser._order_rules import order_rule, stop_rule
 from agent.parser._read_rules import read_rule, search_rule
-from agent.parser._normalize import normalize
-from agent.parser._structured import structured_order
 from agent.parser._result import Ambiguous, NotUnderstood, Parsed, ToolCalls, not_understood
+from agent.parser._structured import structured_order
 from agent.parser._tokens import Utterance, tokenize
 
 __all__ = ["APPROVAL_REASON", "MAX_COMMAND_CHARS", "is_unambiguous_command", "parse_command"]

@@ -15,5 +15,11 @@ Routes: ``POST /v1/threads/{id}/runs`` (SSE or JSON), ``GET /v1/threads/{id}``,
 """
 
 from interfaces.api._app import create_app
+from interfaces.api._numbers import spoken_money, spoken_number
+from interfaces.api._speech import SentenceStream, speak
+from interfaces.api._voice import code_matches, heard_code, spoken_code, voice_code
 
-__all__ = ["create_app"]
+__all__ = [
+    "SentenceStream", "code_matches", "create_app", "heard_code", "speak", "spoken_code", "spoken_money",
+    "spoken_number", "voice_code",
+]

@@ -12,7 +12,7 @@ def register(app: typer.Typer) -> None:
     @app.command("api")
     def api(ctx: typer.Context) -> None:
         """Serve the chat API on QUANTDESK_HOST:QUANTDESK_API_PORT (default 127.0.0.1:3002)."""
-        from quantdesk.cli._state import state
+        from quantdesk.cli import state
 
         serve(state(ctx).settings)
 

@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field
 
 from interfaces.api._auth import ApiContext, CallerDep, ContextDep, shown_thread_id
 from interfaces.api._errors import ApiError
-from interfaces.api._threads import SSE, _STREAM_HEADERS, wants_stream, with_pings
+from interfaces.api._threads import _STREAM_HEADERS, SSE, wants_stream, with_pings
 
 router = APIRouter(prefix="/v1", tags=["events"])
 

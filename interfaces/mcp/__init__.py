@@ -9,11 +9,15 @@ Identity: a chat API key (``quantdesk api-key``): each HTTP request's bearer key
 ``MIKEY_MCP_API_KEY`` over stdio. Every result is wrapped as untrusted data.
 """
 
+from interfaces.mcp._auth import configured_key_identity, key_gate
 from interfaces.mcp._catalogue import PROPOSALS, READ_ONLY, catalogue
 from interfaces.mcp._http import PATH, create_http_app
 from interfaces.mcp._server import Identity, NotAuthorized, build_server
 from interfaces.mcp._stdio import MISSING_KEY, serve_stdio
 from interfaces.mcp._wrap import NOTE, OUTPUT_SCHEMA, untrusted_result
 
-__all__ = ["MISSING_KEY", "NOTE", "OUTPUT_SCHEMA", "PATH", "PROPOSALS", "READ_ONLY", "Identity", "NotAuthorized",
-           "build_server", "catalogue", "create_http_app", "serve_stdio", "untrusted_result"]
+__all__ = [
+    "MISSING_KEY", "NOTE", "OUTPUT_SCHEMA", "PATH", "PROPOSALS", "READ_ONLY", "Identity", "NotAuthorized",
+    "build_server", "catalogue", "configured_key_identity", "create_http_app", "key_gate", "serve_stdio",
+    "untrusted_result",
+]

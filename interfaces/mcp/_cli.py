@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
                                            "(bearer API keys) instead of stdio.")) -> None:
         """MIKEY for your own agent (Claude Desktop, an IDE): read tools and ticket proposals over MCP.
         stdio acts as the user of MIKEY_MCP_API_KEY; --http takes each request's bearer key."""
-        from quantdesk.cli._state import state
+        from quantdesk.cli import state
 
         settings = state(ctx).settings
         if http:

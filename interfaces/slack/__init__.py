@@ -10,8 +10,20 @@ tickets, ``_serve.py`` for the two transports.
 
 from interfaces.slack._blocks import APPROVE, REJECT, card_blocks
 from interfaces.slack._bot import SlackBot, slack_thread_id
-from interfaces.slack._serve import (EVENTS_PATH, SlackApp, bind, build_slack_app, http_app, missing_settings,
-                                     run_slack, running_http, web_client)
+from interfaces.slack._reply import THINKING
+from interfaces.slack._serve import (
+                                     EVENTS_PATH,
+                                     SlackApp,
+                                     bind,
+                                     build_slack_app,
+                                     http_app,
+                                     missing_settings,
+                                     run_slack,
+                                     running_http,
+                                     web_client,
+)
 
-__all__ = ["APPROVE", "EVENTS_PATH", "REJECT", "SlackApp", "SlackBot", "bind", "build_slack_app", "card_blocks",
-           "http_app", "missing_settings", "run_slack", "running_http", "slack_thread_id", "web_client"]
+__all__ = [
+    "APPROVE", "EVENTS_PATH", "REJECT", "THINKING", "SlackApp", "SlackBot", "bind", "build_slack_app", "card_blocks",
+    "http_app", "missing_settings", "run_slack", "running_http", "slack_thread_id", "web_client",
+]

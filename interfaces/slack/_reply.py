@@ -10,6 +10,7 @@ lists, code, tables) itself, so nothing here translates it to mrkdwn.
 from __future__ import annotations
 
 import time
+
 from slack_sdk.web.async_client import AsyncWebClient
 
 THINKING = "_MIKEY is working on it…_"

@@ -31,7 +31,7 @@ async def run_alerts(events: AsyncIterator[PriceEvent], store: AlertStore, *,
 
 def paper_liquidation_lookup(state_of: Callable[[], object], owner_of: Callable[[str], bytes]) -> LiquidationLookup:
     """Liquidation price of the trader's position in a market on the paper venue."""
-    from quantdesk.exchange._views import account_view
+    from quantdesk.exchange import account_view
 
     async def lookup(user_id: str, market: str) -> Decimal | None:
         view = account_view(state_of(), owner_of(user_id), {})  # type: ignore[arg-type]
@@ -49,8 +49,7 @@ def paper_fill_lookup(pool: object, owner_of: Callable[[str], bytes]) -> FillLoo
 
     from solders.pubkey import Pubkey
 
-    from quantdesk.exchange._markets import MARKETS
-    from quantdesk.exchange._views import whole
+    from quantdesk.exchange import MARKETS, whole
     from quantdesk.units import usd
 
     def query(user_id: str, order_id: str | None, since: datetime) -> str | None:

@@ -14,19 +14,20 @@ from quantdesk.cli._alerts import alerts_command
 from quantdesk.cli._api_key import api_key_app, voice_approval_command
 from quantdesk.cli._config import config_app
 from quantdesk.cli._db import db_app
-from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
-from quantdesk.cli._ingest import ingest_app
+from quantdesk.cli._ingest import ingest_app, ingest_service
+from quantdesk.cli._input import InvalidCliInput, cli_decimal, cli_integer, user_option
 from quantdesk.cli._link import link_app
+from quantdesk.cli._paper import faucet_command, keepers_command, orders_command, positions_command
 from quantdesk.cli._risk import risk_app
 from quantdesk.cli._run import run_command
-from quantdesk.cli._state import CliState
+from quantdesk.cli._state import CliState, state
 from quantdesk.cli._user import user_app
 from quantdesk.cli._wallet import wallet_app
 from quantdesk.config import load_settings
 from quantdesk.errors import QuantDeskError
 from quantdesk.logs import configure_logging
 
-__all__ = ["app", "main"]
+__all__ = ["InvalidCliInput", "app", "cli_decimal", "cli_integer", "ingest_service", "main", "state", "user_option"]
 
 app = typer.Typer(name="quantdesk", help="QuantDesk MIKEY: agent-first perps trading on Solana.",
                   no_args_is_help=True, pretty_exceptions_enable=False)

@@ -6,8 +6,8 @@ import typer
 from rich.table import Table
 
 from quantdesk.cli._state import state
-from quantdesk.errors import DatabaseError
 from quantdesk.db import migrate, migration_status, open_database
+from quantdesk.errors import DatabaseError
 
 db_app = typer.Typer(help="Database status and migrations.", no_args_is_help=True)
 

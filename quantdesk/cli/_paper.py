@@ -24,17 +24,15 @@ from quantdesk.compose import build_keeper
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate, open_database
 from quantdesk.errors import VenueError
-from quantdesk.exchange._builder import PerpInstructions, build_message
-from quantdesk.exchange._venues import venue_kind
-from quantdesk.exchange._views import account_view
-from quantdesk.exchange.paper._keepers import run_keepers
+from quantdesk.exchange import PerpInstructions, account_view, build_message, venue_kind
+from quantdesk.exchange.paper import run_keepers
 from quantdesk.supervisor import ServiceSpec
 from quantdesk.units import USD_DECIMALS, usd_units
 
 if TYPE_CHECKING:
-    from quantdesk.exchange.paper._service import PaperVenueParts
     from quantdesk.cli._state import CliState
-    from quantdesk.exchange._views import AccountView
+    from quantdesk.exchange import AccountView
+    from quantdesk.exchange.paper import PaperVenueParts
     from quantdesk.trading import UserWallets
     from quantdesk.wallet import Signer
 

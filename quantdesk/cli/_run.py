@@ -18,7 +18,7 @@ from quantdesk.cli._state import state
 from quantdesk.cli._user import first_run_sign_in
 from quantdesk.config import Settings
 from quantdesk.db import migrate, migration_status, open_database
-from quantdesk.exchange._venues import venue_kind
+from quantdesk.exchange import venue_kind
 from quantdesk.supervisor import ServiceSpec, Supervisor
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"

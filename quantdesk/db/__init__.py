@@ -1,9 +1,7 @@
 """PostgreSQL access: the embedded or external database, pools, migrations."""
 
 from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
-from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
 from quantdesk.db._locks import advisory_lock
-from quantdesk.db._turns import ThreadBusy, TurnLocks
 from quantdesk.db._migrate import (
     AppliedMigration,
     Migration,
@@ -12,6 +10,8 @@ from quantdesk.db._migrate import (
     migrate,
     migration_status,
 )
+from quantdesk.db._turns import ThreadBusy, TurnLocks
+from quantdesk.db._unavailable import DatabaseUnavailable, is_unavailable
 
 __all__ = [
     "Database",

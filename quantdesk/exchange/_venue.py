@@ -25,8 +25,8 @@ from solders.hash import Hash
 from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
+from quantdesk.engine import State
 from quantdesk.errors import VenueError
-from quantdesk.exchange.engine import State
 
 
 class SubmitTimeout(VenueError):
@@ -88,7 +88,7 @@ class PaperVenue:
     def with_compute_budget(self, instructions: Iterable[Instruction]) -> list[Instruction]:
         # The same budget instructions a cluster gets, so paper messages have the live shape;
         # the executor accepts and ignores them.
-        from quantdesk.exchange.solana._budget import with_compute_budget
+        from quantdesk.exchange.solana import with_compute_budget
 
         return with_compute_budget(instructions, *self._budget)
 

@@ -23,14 +23,12 @@ from quantdesk.errors import VenueError
 if TYPE_CHECKING:
     from solders.pubkey import Pubkey
 
-    from quantdesk.alerts._evaluate import FillLookup, LiquidationLookup
+    from quantdesk.alerts import FillLookup, LiquidationLookup
     from quantdesk.config import Settings
     from quantdesk.db import Database
     from quantdesk.exchange._builder import PerpInstructions
     from quantdesk.exchange._venue import Venue
-    from quantdesk.exchange.paper._activity import Cursor, KeeperAction
-    from quantdesk.exchange.paper._history import History
-    from quantdesk.exchange.paper._service import PaperVenueParts
+    from quantdesk.exchange.paper import Cursor, History, KeeperAction, PaperVenueParts
     from quantdesk.wallet import Signer
 
 
@@ -91,13 +89,13 @@ class VenueKind:
 
 
 def _paper() -> VenueKind:
-    from quantdesk.exchange.paper._factory import PAPER
+    from quantdesk.exchange.paper import PAPER
 
     return PAPER
 
 
 def _solana() -> VenueKind:
-    from quantdesk.exchange.solana._factory import SOLANA
+    from quantdesk.exchange.solana import SOLANA
 
     return SOLANA
 

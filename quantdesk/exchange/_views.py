@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._risk import (
+from quantdesk.engine import (
+    State,
     base_unit,
     equity,
     liquidation_price,

@@ -9,8 +9,9 @@ from quantdesk.ingest._leader import INGEST_LOCK_KEY, Leadership
 from quantdesk.ingest._moves import MOVE_WINDOWS, Candles, PriceMove, price_moves
 from quantdesk.ingest._prices import PostgresPrices, StoredCandle, listen_price_events
 from quantdesk.ingest._retention import trim_ticks
+from quantdesk.ingest._rollup import rollup
 from quantdesk.ingest._service import IngestService
-from quantdesk.ingest._status import BreakerStatus, FeedStatus, IngestStatus, read_status
+from quantdesk.ingest._status import UPSERT_STATUS_SQL, BreakerStatus, FeedStatus, IngestStatus, read_status
 from quantdesk.ingest._writer import PRICE_CHANNEL, TickWriter, WriteResult
 
 __all__ = [
@@ -42,4 +43,6 @@ __all__ = [
     "price_moves",
     "read_status",
     "trim_ticks",
+    "UPSERT_STATUS_SQL",
+    "rollup",
 ]

@@ -40,7 +40,16 @@ from quantdesk.market._replay import REPLAY_DESCRIPTION, ReplaySource
 from quantdesk.market._replay_data import Candle, derived_conf, read_candles, tick_path
 from quantdesk.market._resilience import Backoff, BreakerState, CircuitBreaker, resilient_updates
 from quantdesk.market._source import PriceSource
-from quantdesk.market._types import ANY_QUALITY, TRADABLE, GatedPrice, PriceStatus, PriceUpdate, Quality, scaled
+from quantdesk.market._types import (
+    ANY_QUALITY,
+    TRADABLE,
+    GatedPrice,
+    PriceStatus,
+    PriceUpdate,
+    Quality,
+    make_update,
+    scaled,
+)
 
 __all__ = [
     "ANY_QUALITY",
@@ -90,4 +99,5 @@ __all__ = [
     "resilient_updates",
     "scaled",
     "tick_path",
+    "make_update",
 ]

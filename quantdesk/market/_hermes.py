@@ -30,11 +30,11 @@ from httpx_sse import SSEError, aconnect_sse
 from pydantic import SecretStr
 
 from quantdesk.logs import get_logger
-from quantdesk.masking import mask_url
 from quantdesk.market._errors import DecodeError, RateLimited, SourceAuthError, SourceError
 from quantdesk.market._hermes_parse import parse_price_update_json
 from quantdesk.market._registry import Feed
 from quantdesk.market._types import PriceUpdate
+from quantdesk.masking import mask_url
 
 __all__ = ["HermesSource"]
 

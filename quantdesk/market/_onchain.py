@@ -28,11 +28,11 @@ from pydantic import BaseModel, ValidationError
 from solders.pubkey import Pubkey
 
 from quantdesk.logs import get_logger
-from quantdesk.masking import mask_url
 from quantdesk.market._errors import DecodeError, RateLimited, SourceError
 from quantdesk.market._pyth_accounts import decode_price_account
 from quantdesk.market._registry import Feed
 from quantdesk.market._types import PriceUpdate
+from quantdesk.masking import mask_url
 
 __all__ = ["OnchainSource"]
 

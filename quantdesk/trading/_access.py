@@ -13,12 +13,9 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 
+from quantdesk.engine import State, normalize_price
 from quantdesk.errors import MarketDataError, VenueError
-from quantdesk.exchange._builder import build_message
-from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange._venue import Venue, VenueResult
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.exchange import MARKETS, MarketSpec, Venue, VenueResult, build_message
 from quantdesk.market import ANY_QUALITY, TRADABLE, FeedRegistry, PriceReader
 from quantdesk.trading._requests import TradeRequestError
 from quantdesk.trading._wallets import UserWallets

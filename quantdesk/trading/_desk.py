@@ -23,10 +23,9 @@ from solders.message import from_bytes_versioned
 from solders.transaction import VersionedTransaction
 
 from quantdesk.audit import AuditLog
+from quantdesk.engine import State
 from quantdesk.errors import ApprovalError, QuantDeskError, VenueError
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange.engine import State
+from quantdesk.exchange import PerpInstructions, TransactionRejected
 from quantdesk.locks import KeyedLocks
 from quantdesk.risk import RiskReport
 from quantdesk.tickets import DEFAULT_TTL, Approval, ExecutionReport, OrderTicket, TicketStore, message_hash

@@ -8,11 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Literal
 
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import whole
-from quantdesk.units import usd
-from quantdesk.exchange.engine._state import Position
+from quantdesk.engine import Position
+from quantdesk.exchange import MarketSpec, whole
 from quantdesk.tickets import SimulatedOutcome
+from quantdesk.units import usd
 
 Effect = Literal["opens", "adds", "reduces", "closes"]
 _PCT = Decimal("0.01")

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._keeper import funding_rate
+from quantdesk.engine import State, funding_rate
+from quantdesk.exchange import MarketSpec
 from quantdesk.units import FUNDING_PCT_DECIMALS, from_units
 
 

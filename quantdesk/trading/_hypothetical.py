@@ -30,8 +30,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from quantdesk.errors import VenueError
-from quantdesk.exchange.engine import (
+from quantdesk.engine import (
     MAX_PRICE,
     PPM,
     PRICE_DECIMALS,
@@ -48,6 +47,7 @@ from quantdesk.exchange.engine import (
     apply,
     codec,
 )
+from quantdesk.errors import VenueError
 
 __all__ = ["UnfillableOrder", "first_fill_oracle", "resting_fill"]
 

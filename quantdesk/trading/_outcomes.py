@@ -12,18 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from quantdesk import display as show
-from quantdesk.exchange._markets import MarketSpec, market_by_symbol
-from quantdesk.exchange._venue import VenueResult
-from quantdesk.exchange._views import whole
-from quantdesk.units import usd
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._oracle import normalize_price
+from quantdesk.engine import State, normalize_price
+from quantdesk.exchange import MarketSpec, VenueResult, market_by_symbol, whole
 from quantdesk.markets import MARKET_TABLE
 from quantdesk.risk import OrderRisk
 from quantdesk.tickets import OrderTicket, SimulatedOutcome
 from quantdesk.trading._hypothetical import resting_fill
 from quantdesk.trading._requests import TradeRequestError, base_name
-from quantdesk.units import notional_usd
+from quantdesk.units import notional_usd, usd
 
 # A resting order's price this far from the oracle (either way) gets a warning: it may never fill,
 # or it is a typo (a limit of 14 for 140).

@@ -13,11 +13,7 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._builder import OrderParams, PerpInstructions
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._spl import associated_token_address
-from quantdesk.exchange._views import whole
-from quantdesk.units import usd
+from quantdesk.exchange import MarketSpec, OrderParams, PerpInstructions, associated_token_address, whole
 from quantdesk.tickets import SimulatedOutcome, TicketKind
 from quantdesk.trading._access import VenueAccess
 from quantdesk.trading._facts import position_facts, with_liquidation_distance
@@ -36,6 +32,7 @@ from quantdesk.trading._requests import (
     slippage_bound,
     usdc_units,
 )
+from quantdesk.units import usd
 
 _KIND = {"market": "Market", "limit": "Limit", "stop_loss": "StopLoss", "take_profit": "TakeProfit"}
 

@@ -17,13 +17,10 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Literal
 
+from quantdesk.engine import I64_MAX, MAX_PRICE, U64_MAX
 from quantdesk.errors import QuantDeskError
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._views import whole
-from quantdesk.units import usd
-from quantdesk.exchange.engine import MAX_PRICE
-from quantdesk.exchange.engine._math import I64_MAX, U64_MAX
-from quantdesk.units import USD, USD_DECIMALS, TooPrecise, notional_usd, size_for_usd, to_units, usd_units
+from quantdesk.exchange import MarketSpec, whole
+from quantdesk.units import USD, USD_DECIMALS, TooPrecise, notional_usd, size_for_usd, to_units, usd, usd_units
 
 OrderType = Literal["market", "limit", "stop_loss", "take_profit"]
 DEFAULT_LEVERAGE = 3

@@ -11,7 +11,7 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._markets import MarketSpec
+from quantdesk.exchange import MarketSpec
 from quantdesk.risk import RiskLimits, RiskReport, evaluate
 from quantdesk.tickets import SimulatedOutcome
 from quantdesk.trading._outcomes import order_risk

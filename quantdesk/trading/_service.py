@@ -25,11 +25,8 @@ from typing import Any
 from solders.pubkey import Pubkey
 
 from quantdesk.audit import AuditLog
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._markets import MarketSpec
-from quantdesk.exchange._venue import Venue
-from quantdesk.exchange._views import AccountView, account_view
-from quantdesk.exchange.engine import State
+from quantdesk.engine import State
+from quantdesk.exchange import AccountView, MarketSpec, PerpInstructions, Venue, account_view
 from quantdesk.market import FeedRegistry, PriceReader
 from quantdesk.risk import OrderRejectedByRisk, RiskLimits, RiskReport
 from quantdesk.tickets import Approval, ExecutionReport, OrderTicket, SimulatedOutcome, TicketStore

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from quantdesk.config import Settings
-from quantdesk.exchange._venues import venue_kind
+from quantdesk.exchange import venue_kind
 from quantdesk.wallet import Signer, create_wallet, load_signer, open_wallet
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")

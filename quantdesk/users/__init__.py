@@ -4,13 +4,22 @@ header; API keys, stored as SHA-256), their linked Slack/Discord identities and 
 link codes, and the key that signs web sessions."""
 
 from quantdesk.users._api_keys import ApiKeyGate, ApiKeyRecord, ApiKeyStore, KeyCheck, NewApiKey, UnknownApiKey
-from quantdesk.users._links import (PLATFORMS, IdentityLinks, IdentityTaken, InvalidIdentity,
-                                    InvalidLinkCode, LinkRecord, NewLinkCode, UnknownIdentity, find_link_code,
-                                    validate_identity)
+from quantdesk.users._links import (
+                                    PLATFORMS,
+                                    IdentityLinks,
+                                    IdentityTaken,
+                                    InvalidIdentity,
+                                    InvalidLinkCode,
+                                    LinkRecord,
+                                    NewLinkCode,
+                                    UnknownIdentity,
+                                    find_link_code,
+                                    validate_identity,
+)
 from quantdesk.users._names import MAX_USER_NAME, InvalidUserName, local_user_name, validate_user_name
 from quantdesk.users._passwords import MAX_PASSWORD, MIN_PASSWORD, WeakPassword, check_password
 from quantdesk.users._secret import SECRET_FILE, web_auth_secret
-from quantdesk.users._signin import SignIn
+from quantdesk.users._signin import NAME_FAILURES, NAME_WINDOW_S, SignIn
 from quantdesk.users._store import UnknownUser, UserExists, UserRecord, UserStore
 from quantdesk.users._throttle import FailureThrottle
 
@@ -47,4 +56,6 @@ __all__ = [
     "UserRecord",
     "UserStore",
     "FailureThrottle",
+    "NAME_FAILURES",
+    "NAME_WINDOW_S",
 ]

@@ -11,7 +11,7 @@ so guessing one user's password is slowed to a handful of tries per window.
 from __future__ import annotations
 
 from quantdesk.logs import get_logger
-from quantdesk.users._names import InvalidUserName, MAX_USER_NAME, validate_user_name
+from quantdesk.users._names import MAX_USER_NAME, InvalidUserName, validate_user_name
 from quantdesk.users._passwords import verify_password
 from quantdesk.users._store import UserRecord, UserStore
 from quantdesk.users._throttle import FailureThrottle

@@ -28,7 +28,7 @@ class OpenedWallet:
 
 def configured_wallet_path(settings: Settings) -> Path:
     """Where the wallet is (or will be, for the paper venue)."""
-    from quantdesk.exchange._venues import venue_kind  # at call time: the exchange imports this package
+    from quantdesk.exchange import venue_kind  # at call time: the exchange imports this package
 
     if settings.wallet_path is not None:
         return settings.wallet_path

@@ -12,8 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agent.parser import Ambiguous, NotUnderstood, ToolCalls, parse_command
-from agent.parser._normalize import normalize
+from agent.parser import Ambiguous, NotUnderstood, ToolCalls, normalize, parse_command
 
 _UNITS = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",

@@ -8,9 +8,18 @@ from decimal import Decimal
 
 import pytest
 
-from agent.parser import Ambiguous, ToolCalls, parse_command
-from agent.parser._followups import EXECUTED, LISTED, ToolUse, context_from, resolve_followup
-from agent.parser._references import answer_to_question, listed_items
+from agent.parser import (
+    EXECUTED,
+    LISTED,
+    Ambiguous,
+    ToolCalls,
+    ToolUse,
+    answer_to_question,
+    context_from,
+    listed_items,
+    parse_command,
+    resolve_followup,
+)
 
 ORDER = ToolUse("prepare_order", {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"})
 

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from agent.models._rules import RulesChatModel
-from agent.parser import Ambiguous, ToolCalls, parse_command
-from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
+from agent.models import RulesChatModel
+from agent.parser import Ambiguous, CollateralSizing, ToolCalls, collateral_sizing, parse_command, sized_order
 
 
 @pytest.mark.parametrize(("text", "notional", "leverage"), [

@@ -10,11 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 
-from agent._dialogue import carrier, fold
-from agent._window import turns_of, window
-from agent.models._rules import _context
-from agent.parser._followups import EXECUTED, Context, ToolUse, context_from
-from agent.parser._references import listed_items
+from agent import carrier, fold, turns_of, window
+from agent.models import dialogue_context
+from agent.parser import EXECUTED, Context, ToolUse, context_from, listed_items
 
 _TOOLS = ("get_price", "get_orders", "prepare_order", "get_quote", "prepare_close", "get_positions", "list_alerts")
 _MARKETS = (None, "SOL-PERP", "BTC-PERP", "ETH-PERP")
@@ -128,7 +126,7 @@ def test_memory_and_window_give_the_whole_conversations_context(turns: list[Any]
     messages = [*_conversation(turns), HumanMessage(newest, id="newest")]
     cut = window(messages, max_turns=max_turns)
     memory = fold(None, cut.dropped)
-    assert _context([*carrier(memory), *cut.kept]) == _whole_context(messages)
+    assert dialogue_context([*carrier(memory), *cut.kept]) == _whole_context(messages)
 
 
 def test_the_memory_stays_bounded_however_long_the_thread() -> None:

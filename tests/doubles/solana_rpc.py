@@ -35,8 +35,7 @@ from typing import Any
 from solders.pubkey import Pubkey
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange._blockhash import slot_at
-from quantdesk.exchange._txcheck import TransactionRejected
+from quantdesk.exchange import TransactionRejected, slot_at
 from quantdesk.exchange.paper import Failure, PaperExecutor, TxOutcome
 from quantdesk.exchange.solana import encode_state, event_log_line
 

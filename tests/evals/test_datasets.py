@@ -23,7 +23,7 @@ import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from evals.cases import DATASETS, SUITE_FILES, Case, ExpectedCall, Turn, load_cases
-from quantdesk.exchange._markets import MARKETS
+from quantdesk.exchange import MARKETS
 from quantdesk.risk import RiskLimits
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS, OrderArgs
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from interfaces._assembly import open_mikey, postgres_prices
+from interfaces import open_mikey, postgres_prices
 from quantdesk.config import Settings
 from quantdesk.db import Database
-from quantdesk.exchange._venues import TraderWallets, VenueAdapter, open_venue
+from quantdesk.exchange import TraderWallets, VenueAdapter, open_venue
 from quantdesk.ingest import PostgresPrices
 from quantdesk.market import FeedRegistry
 from tests.interfaces.api.conftest import api_settings, own_database

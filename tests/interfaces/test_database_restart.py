@@ -18,12 +18,12 @@ import pytest
 import pytest_asyncio
 
 from agent import ChatEvent, ChatSession
-from interfaces._assembly import open_mikey
+from interfaces import open_mikey
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
+from tests.agent.graph.conftest import collect
 from tests.conftest import make_settings
 from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
-from tests.agent.graph.conftest import collect
 from tests.restartable_postgres import RestartablePostgres
 
 pytestmark = pytest.mark.slow

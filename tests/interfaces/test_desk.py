@@ -7,10 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from interfaces._desk import REPLAY_LABEL, desk_context
+from interfaces import REPLAY_LABEL, desk_context
 from quantdesk.db import Database
-from quantdesk.ingest import BreakerStatus, IngestStatus
-from quantdesk.ingest._status import UPSERT_STATUS_SQL
+from quantdesk.ingest import UPSERT_STATUS_SQL, BreakerStatus, IngestStatus
 from tests.conftest import make_settings
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from interfaces._tables import fills_table, orders_table, positions_table
+from interfaces import fills_table, orders_table, positions_table
 
 
 def test_a_position_row_has_upnl_roe_and_liquidation_distance() -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from decimal import Decimal
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

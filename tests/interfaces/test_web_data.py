@@ -19,7 +19,7 @@ from chainlit.element import CustomElement, Text
 from chainlit.types import Pagination, ThreadFilter
 from chainlit.user import User
 
-from interfaces._web_data import WebDataLayer
+from interfaces import WebDataLayer
 from quantdesk.db import Database
 from tests.conftest import REPO
 

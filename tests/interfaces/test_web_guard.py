@@ -13,8 +13,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from interfaces._web_auth import web_thread_id
-from interfaces._web_guard import ADDRESS_FAILURES, OriginGuard
+from interfaces import ADDRESS_FAILURES, OriginGuard, web_thread_id
 from tests.doubles.loopback import serve
 
 ALLOWED = "https://desk.example.com"

@@ -16,8 +16,8 @@ import socketio
 
 from quantdesk.db import Database, open_database
 from tests.conftest import make_settings
-from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 from tests.interfaces.web_page import FIRST_RUN, Page, QuantdeskRun, session_token, sign_in
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from knowledge import Explainer, IndexPlan, KnowledgeStore, OnnxEmbedder, Retriever, Trail, index_corpus
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry

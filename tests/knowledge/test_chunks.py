@@ -3,8 +3,7 @@ long sections are cut between sentences with overlap, and nothing is lost."""
 
 from __future__ import annotations
 
-from knowledge import chunk_doc, load_source
-from knowledge._chunk import MAX_WORDS, OVERLAP_WORDS
+from knowledge import MAX_WORDS, OVERLAP_WORDS, chunk_doc, load_source
 from tests.knowledge.conftest import FIXTURE_DOCS, Write, doc_text
 
 

@@ -8,8 +8,8 @@ from urllib.parse import quote
 from psycopg.conninfo import conninfo_to_dict
 
 from quantdesk.db import Database
-from tests.quantdesk.cli.cli_helpers import quantdesk
 from tests.knowledge.conftest import Write
+from tests.quantdesk.cli.cli_helpers import quantdesk
 
 
 def _url(db: Database) -> str:

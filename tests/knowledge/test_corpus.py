@@ -8,8 +8,7 @@ from datetime import date
 
 import pytest
 
-from knowledge._corpus import TOPICS, DocFormatError, load_docs, parse_doc
-from knowledge._generated import DOCS_DIR
+from knowledge import DOCS_DIR, TOPICS, DocFormatError, load_docs, parse_doc
 
 DOCS = load_docs(DOCS_DIR)
 MIN_DOCS = 40

@@ -7,10 +7,17 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from knowledge._corpus import load_docs
-from knowledge._examples import replace_market
-from knowledge._facts import IDL_PATH, ErrorEntry, code_facts
-from knowledge._generated import DOCS_DIR, heading_problems, render_text, stale_blocks
+from knowledge import (
+    DOCS_DIR,
+    IDL_PATH,
+    ErrorEntry,
+    code_facts,
+    heading_problems,
+    load_docs,
+    render_text,
+    replace_market,
+    stale_blocks,
+)
 
 REPO = IDL_PATH.parents[3]
 

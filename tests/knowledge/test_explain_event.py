@@ -11,11 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from solders.keypair import Keypair
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from knowledge import Explainer, KnowledgeStore, OnnxEmbedder, Retriever, Trail
 from quantdesk.db import Database
-from quantdesk.exchange.paper._keepers import Keeper
+from quantdesk.exchange.paper import Keeper
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
 from tests.agent.graph.conftest import TradeWorld, collect, trade  # noqa: F401 - the trade world fixture

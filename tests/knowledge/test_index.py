@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from knowledge import DocFormatError, KnowledgeStore, OnnxEmbedder, index_corpus, plan
-from knowledge._cli import startup
+from knowledge import DocFormatError, KnowledgeStore, OnnxEmbedder, index_corpus, plan, startup
 from quantdesk.db import Database
 from tests.conftest import make_settings
 from tests.knowledge.conftest import FIXTURE_DOCS, Write, doc_text

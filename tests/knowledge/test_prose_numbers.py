@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from agent.session import _MAX_AUDITED_TEXT
-from interfaces._ticket_card import NEAR_LIQUIDATION_PCT
-from interfaces._web_guard import ADDRESS_FAILURES, ADDRESS_WINDOW_S
-from interfaces.terminal import _MIN_HASH_PREFIX
-from knowledge._facts import code_facts
-from knowledge._generated import DOCS_DIR
-from quantdesk.alerts._store import MAX_ACTIVE_PER_USER
+from agent.session import MAX_AUDITED_TEXT
+from interfaces import ADDRESS_FAILURES, ADDRESS_WINDOW_S, NEAR_LIQUIDATION_PCT
+from interfaces.terminal import MIN_HASH_PREFIX
+from knowledge import DOCS_DIR, code_facts
+from quantdesk.alerts import MAX_ACTIVE_PER_USER
 from quantdesk.config import Settings
-from quantdesk.exchange._markets import market_by_symbol
-from quantdesk.exchange._views import whole
-from quantdesk.exchange.engine import MAX_PRICE
-from quantdesk.trading._outcomes import FAR_FROM_MARK_PCT
-from quantdesk.trading._requests import max_size
-from quantdesk.users._signin import NAME_FAILURES, NAME_WINDOW_S
-from tools._market import REPLAY_NOTE
+from quantdesk.engine import MAX_PRICE
+from quantdesk.exchange import market_by_symbol, whole
+from quantdesk.trading import FAR_FROM_MARK_PCT, max_size
+from quantdesk.users import NAME_FAILURES, NAME_WINDOW_S
+from tools import REPLAY_NOTE
 
 FACTS = code_facts()
 SETTINGS = Settings.model_fields
@@ -32,8 +28,8 @@ PHRASES = [
     ("order-types.md", f"MIKEY uses {FACTS.default_leverage}x."),
     ("confirmation-gate.md", f"{FACTS.ticket_ttl_s} seconds after it was made"),
     ("approval-refusals.md", f"({FACTS.ticket_ttl_s} seconds after it was made)"),
-    ("approving-on-each-surface.md", f"the first {_MIN_HASH_PREFIX} or more characters"),
-    ("audit-trail.md", f"(the first {_MAX_AUDITED_TEXT:,} characters)"),
+    ("approving-on-each-surface.md", f"the first {MIN_HASH_PREFIX} or more characters"),
+    ("audit-trail.md", f"(the first {MAX_AUDITED_TEXT:,} characters)"),
     ("managing-alerts.md", f"up to {MAX_ACTIVE_PER_USER} active alerts"),
     ("faucet-and-collateral.md", f"deposits {FACTS.welcome_usdc:,} paper USDC"),
     ("web-sign-in.md", f"After {NAME_FAILURES} failed\nsign-ins for one name within {NAME_WINDOW_S / 60:g} minutes"),

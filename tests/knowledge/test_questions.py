@@ -7,8 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from knowledge._corpus import TOPICS, load_docs
-from knowledge._generated import DOCS_DIR
+from knowledge import DOCS_DIR, TOPICS, load_docs
 
 QUESTIONS = Path(__file__).resolve().parents[2] / "evals" / "datasets" / "knowledge_questions.jsonl"
 ROWS = [json.loads(line) for line in QUESTIONS.read_text().splitlines() if line.strip()]

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import Retriever
-from knowledge._evaluate import evaluate, load_questions
+from knowledge import Retriever, evaluate, load_questions
 
 QUESTIONS = load_questions()
 

@@ -10,8 +10,7 @@ from pydantic import ValidationError
 
 from knowledge import KnowledgeStore, OnnxEmbedder, Retriever
 from quantdesk.db import Database
-from tools import Toolbox, ToolContext
-from tools._knowledge import search_knowledge
+from tools import Toolbox, ToolContext, search_knowledge
 from tools.schemas import ExplainEventArgs
 
 CTX = ToolContext(user_id="alice", thread_id="t-1", now=datetime(2026, 12, 1, tzinfo=UTC))

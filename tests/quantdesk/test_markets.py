@@ -15,20 +15,18 @@ from pydantic import TypeAdapter, ValidationError, create_model
 from solders.keypair import Keypair
 
 from agent.parser import _lexicon as lexicon
-from interfaces.api._speech import speak
-from knowledge._tables import TABLES
+from interfaces.api import speak
+from knowledge import TABLES
 from quantdesk.alerts import AlertStore, on_price
 from quantdesk.db import Database
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.paper import PaperExecutor
-from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange import PerpIdl
+from quantdesk.exchange.paper import PaperExecutor, bootstrap
 from quantdesk.market import Feed, FeedRegistry, PriceEvent, PriceUpdate
 from quantdesk.markets import MARKET_TABLE, MARKETS, MarketSpec, MarketTable, market_by_symbol
 from quantdesk.risk import ALL_MARKETS, RiskLimits
-from quantdesk.trading._outcomes import market_spec
-from quantdesk.trading._requests import TradeRequestError
+from quantdesk.trading import TradeRequestError, market_spec
 from quantdesk.wallet import Signer
-from tools._market import feed_symbol
+from tools import feed_symbol
 from tools.schemas import Market, MarketArgs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -73,7 +73,7 @@ def test_a_size_times_a_price_is_dollars_and_back_without_rounding_up() -> None:
 
 # A fixed-point scale written by hand: the decimals of program money (6), funding (9, 7 as
 # percent) or a market's base units. Outside these files it is spelled with quantdesk.units.
-_SCALE_HOMES = ("quantdesk/units.py", "quantdesk/markets.py", "quantdesk/exchange/engine/")
+_SCALE_HOMES = ("quantdesk/units.py", "quantdesk/markets.py", "quantdesk/engine/")
 _SCALE_EXPONENTS = {6, 7, 9}
 _UNIT_FUNCTIONS = {"from_units", "to_units", "plain", "units"}
 

@@ -11,8 +11,7 @@ import psycopg
 from quantdesk.db import Database
 from quantdesk.ingest import PostgresPrices, TickWriter
 from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
-from tools import ToolContext
-from tools._market import get_candles, get_price, ingest_status
+from tools import ToolContext, get_candles, get_price, ingest_status
 from tools.schemas import CandlesArgs, MarketArgs, NoArgs
 
 CTX = ToolContext(user_id="alice", thread_id="t-1", now=datetime(2027, 1, 1, tzinfo=UTC))

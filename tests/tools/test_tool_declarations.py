@@ -7,8 +7,7 @@ import ast
 from pathlib import Path
 
 import tools
-from tools import handler_factories
-from tools._toolbox import DESCRIPTIONS
+from tools import DESCRIPTIONS, handler_factories
 from tools.schemas import TOOL_ARGS, TOOLS, TRADING_TOOLS
 
 TOOLS_DIR = Path(tools.__file__).resolve().parent
@@ -42,7 +41,7 @@ def test_no_module_of_tools_spells_a_tool_name_outside_its_declaration() -> None
 
 
 def test_a_handler_answers_as_the_tool_it_was_declared_for() -> None:
-    from tools._market import get_price
+    from tools import get_price
 
     assert get_price.__name__ == "get_price"
     handler = get_price(None)  # type: ignore[arg-type]  # built, never called here

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from solders.instruction import Instruction
 from solders.pubkey import Pubkey
 
+from quantdesk.errors import VenueError
 from quantdesk.exchange._builder import PerpInstructions, build_message
 from quantdesk.exchange._markets import MARKETS, MarketSpec
-from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
 from quantdesk.exchange._spl import associated_token_address
-from quantdesk.errors import VenueError
+from quantdesk.exchange.paper._executor import PaperExecutor, TxOutcome
 from quantdesk.market import FeedRegistry
 from quantdesk.units import usd_units
 from quantdesk.wallet import Signer

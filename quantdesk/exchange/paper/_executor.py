@@ -39,13 +39,12 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 from solders.pubkey import Pubkey
 
+from quantdesk.engine import Err, OracleInput, State, apply, codec, normalize_price
 from quantdesk.errors import VenueError
 from quantdesk.exchange._blockhash import MAX_AGE_SLOTS, BlockhashIssuer, IssuedBlockhash, slot_at
 from quantdesk.exchange._idl import IdlError, PerpIdl
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange._txcheck import AdmittedTransaction, TransactionRejected, admit_transaction
-from quantdesk.exchange.engine import Err, OracleInput, State, apply, codec
-from quantdesk.exchange.engine._oracle import normalize_price
 from quantdesk.exchange.paper._errors import AnchorError, not_initialized
 from quantdesk.exchange.paper._ledger import AccountStore, Loaded
 from quantdesk.exchange.paper._readmodels import ReadModels

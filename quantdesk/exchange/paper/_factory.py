@@ -43,7 +43,7 @@ def open_paper_venue(settings: Settings, db: Database, wallets: TraderWallets) -
 
 def paper_alert_feeds(settings: Settings, db: Database, wallets: TraderWallets) -> AlertFeeds:
     """Liquidation prices from the executor's state and fills from its events."""
-    from quantdesk.alerts._service import paper_fill_lookup, paper_liquidation_lookup
+    from quantdesk.alerts import paper_fill_lookup, paper_liquidation_lookup
 
     parts = open_paper(settings, db)
 

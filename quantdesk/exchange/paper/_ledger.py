@@ -31,10 +31,8 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from quantdesk.engine import Exchange, Market, Order, State, User, codec
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Exchange, Market, Order, User
-from quantdesk.exchange.engine import codec
 
 Account = Exchange | Market | User | Order
 

@@ -17,12 +17,21 @@ from typing import Any
 
 import psycopg
 
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine._errors import ProgramError
-from quantdesk.exchange.engine._math import MAX_PRICE
-from quantdesk.exchange.engine._pricing import fill_price, within_bound
-from quantdesk.exchange.engine._risk import liquidation_price, pending_funding
-from quantdesk.exchange.engine._state import Market, Order, OrderKind, Position, Side, User
+from quantdesk.engine import (
+    MAX_PRICE,
+    Market,
+    Order,
+    OrderKind,
+    Position,
+    ProgramError,
+    Side,
+    User,
+    codec,
+    fill_price,
+    liquidation_price,
+    pending_funding,
+    within_bound,
+)
 from quantdesk.exchange.paper._ledger import Account
 
 

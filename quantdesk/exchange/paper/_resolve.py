@@ -16,11 +16,10 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
+import quantdesk.engine as ix
+from quantdesk.engine import ExchangeParams, MarketParams, OrderKind, Pool, Side, State
 from quantdesk.exchange._idl import PerpIdl
 from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine import _instructions as ix
-from quantdesk.exchange.engine._state import ExchangeParams, MarketParams, OrderKind, Pool, Side
 from quantdesk.exchange.paper._errors import constraint_seeds, not_initialized, not_signer
 
 _KINDS = {"Market": OrderKind.MARKET, "Limit": OrderKind.LIMIT, "StopLoss": OrderKind.STOP_LOSS,

@@ -19,10 +19,7 @@ from typing import Any
 
 import psycopg
 
-from quantdesk.exchange.engine import State, codec
-from quantdesk.exchange.engine._errors import ProgramError
-from quantdesk.exchange.engine._risk import is_liquidatable, pending_funding
-from quantdesk.exchange.engine._state import Market, Position
+from quantdesk.engine import Market, Position, ProgramError, State, codec, is_liquidatable, pending_funding
 from quantdesk.exchange.paper._readmodels import position_liquidation_price
 
 REFRESH_BATCH = 2_000  # stale position rows re-priced per pass

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import psycopg
 
+from quantdesk.engine import codec
 from quantdesk.errors import VenueError
-from quantdesk.exchange.engine import codec
 from quantdesk.exchange.paper._ledger import AccountStore
 from quantdesk.exchange.paper._readmodels import ReadModels
 

@@ -25,13 +25,18 @@ from quantdesk.exchange.solana._accounts import (
 from quantdesk.exchange.solana._budget import COMPUTE_BUDGET_PROGRAM, MAX_COMPUTE_UNIT_LIMIT, with_compute_budget
 from quantdesk.exchange.solana._errors import (
     ANCHOR_ERRORS,
+    ErrorNames,
     OrderAlreadyPlaced,
     PreflightRejected,
+    ProgramFailure,
     RpcError,
     RpcUnavailable,
+    transaction_error_name,
 )
 from quantdesk.exchange.solana._events import event_log_line, events_from_logs
+from quantdesk.exchange.solana._factory import SOLANA
 from quantdesk.exchange.solana._program import idl_for_program
+from quantdesk.exchange.solana._rpc import parse_guarded
 from quantdesk.exchange.solana._venue import (
     DEFAULT_COMMITMENT,
     DEFAULT_COMPUTE_UNIT_LIMIT,
@@ -77,4 +82,9 @@ __all__ = [
     "events_from_logs",
     "idl_for_program",
     "with_compute_budget",
+    "ErrorNames",
+    "ProgramFailure",
+    "transaction_error_name",
+    "parse_guarded",
+    "SOLANA",
 ]

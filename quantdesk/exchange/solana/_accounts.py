@@ -19,11 +19,7 @@ from typing import Any
 
 from solders.pubkey import Pubkey
 
-from quantdesk.errors import VenueError
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange._pdas import Pdas
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import (
+from quantdesk.engine import (
     MAX_POSITIONS,
     Exchange,
     ExchangeParams,
@@ -34,8 +30,12 @@ from quantdesk.exchange.engine._state import (
     OrderKind,
     Position,
     Side,
+    State,
     User,
 )
+from quantdesk.errors import VenueError
+from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._pdas import Pdas
 
 # 8 + InitSpace of each #[account] in programs/quantdesk_perp/src/state.rs.
 ACCOUNT_SPACE: Mapping[str, int] = {"Exchange": 106, "Market": 171, "UserAccount": 428, "Order": 136}

@@ -28,10 +28,9 @@ from dataclasses import dataclass
 from solders.pubkey import Pubkey
 from solders.transaction import VersionedTransaction
 
+from quantdesk.engine import Order, State
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import IdlError, PerpIdl
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Order
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._errors import OrderAlreadyPlaced
 

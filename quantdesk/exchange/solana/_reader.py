@@ -20,9 +20,8 @@ from solders.rpc.config import RpcAccountInfoConfig
 from solders.rpc.requests import GetMultipleAccounts
 from solders.rpc.responses import GetMultipleAccountsResp
 
+from quantdesk.engine import Order, State, User
 from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Order, User
 from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._accounts import (
     AccountDecodeError,

@@ -26,6 +26,7 @@ from solders.rpc.requests import Body
 from quantdesk.exchange.solana._errors import RpcError, RpcUnavailable
 from quantdesk.masking import mask_url
 
+
 class _Parser(Protocol):  # the solders response classes
     @staticmethod
     def from_json(raw: str) -> object: ...

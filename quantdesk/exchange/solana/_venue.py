@@ -58,13 +58,12 @@ from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 from solders.transaction_status import UiTransactionEncoding
 
+from quantdesk.engine import Order, State
 from quantdesk.errors import VenueError
 from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange._txcheck import TransactionRejected
 from quantdesk.exchange._venue import RecentBlockhash, SubmitTimeout, VenueResult
-from quantdesk.exchange.engine import State
-from quantdesk.exchange.engine._state import Order
-from quantdesk.exchange._pdas import Pdas
 from quantdesk.exchange.solana._accounts import decode_user
 from quantdesk.exchange.solana._budget import with_compute_budget
 from quantdesk.exchange.solana._errors import (

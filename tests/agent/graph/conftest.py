@@ -9,33 +9,24 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-
-from agent import ChatEvent, ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
-from quantdesk.audit import AuditLog
-from quantdesk.db import Database
-from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
-from quantdesk.tickets import TicketStore
-from tools import Toolbox
-from tools._market import get_price
-
 from solders.keypair import Keypair
 
-from interfaces._assembly import build_trading, trading_tools
+from agent import ChatEvent, ChatSession, GraphDeps, build_graph, open_checkpointer
+from interfaces import build_trading, trading_tools
+from quantdesk.audit import AuditLog
 from quantdesk.config import Settings
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.paper import PaperExecutor
-from quantdesk.exchange.paper._bootstrap import bootstrap
-from quantdesk.exchange.paper._factory import paper_adapter
-from quantdesk.exchange.paper._service import PaperVenueParts
+from quantdesk.db import Database
+from quantdesk.exchange import PerpIdl, PerpInstructions
+from quantdesk.exchange.paper import PaperExecutor, PaperVenueParts, bootstrap, paper_adapter
 from quantdesk.ingest import PostgresPrices
+from quantdesk.market import FeedRegistry, PriceBook, PriceUpdate, QualityGate
 from quantdesk.risk import RiskLimitStore
+from quantdesk.tickets import TicketStore
 from quantdesk.trading import UserWallets
 from quantdesk.wallet import Signer
 from tests.conftest import make_settings
 from tests.quantdesk.exchange.paper.conftest import Clock, PaperWorld
-from tools import build_toolbox
+from tools import Toolbox, build_toolbox, get_price
 
 NOW = 1_790_000_000  # a fixed Unix time for the price book's clock
 

@@ -10,17 +10,15 @@ from decimal import Decimal
 
 import pytest
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from quantdesk.alerts import AlertStore, on_price
 from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import FeedRegistry, PriceEvent, PriceUpdate
 from quantdesk.tickets import TicketStore
-from tests.conftest import until_listening
 from tests.agent.graph.conftest import TradeWorld, collect
-from tools import Toolbox, ToolContext
-from tools._alerts import alert_handlers
+from tests.conftest import until_listening
+from tools import Toolbox, ToolContext, alert_handlers
 
 
 @pytest.fixture
@@ -102,8 +100,7 @@ async def test_the_service_fires_alerts_from_committed_price_events(fresh_databa
 
 async def test_an_order_alert_fires_when_the_traders_order_fills(trade: TradeWorld,
                                                                  clock: Callable[[], datetime]) -> None:
-    from quantdesk.alerts._evaluate import on_order_events
-    from quantdesk.alerts._service import paper_fill_lookup
+    from quantdesk.alerts import on_order_events, paper_fill_lookup
 
     owner = bytes(await trade.deps.executor.trader("alice"))  # type: ignore[union-attr]
     store = AlertStore(trade.paper.db.pool)

@@ -4,8 +4,7 @@ hash), nothing is guessed, and the context survives a process restart."""
 
 from __future__ import annotations
 
-from agent import ChatSession, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, build_graph, open_checkpointer
 from tests.agent.graph.conftest import TradeWorld, collect
 
 

@@ -8,13 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from agent.models import provider_chat_model
+from tests.agent.graph.conftest import TradeWorld, collect
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply
-from tests.agent.graph.conftest import TradeWorld, collect
 from tools import ToolContext, ToolOutcome
 from tools.schemas import SearchKnowledgeArgs
 

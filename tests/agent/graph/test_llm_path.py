@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from agent.models import provider_chat_model
+from tests.agent.graph.conftest import TradeWorld, collect
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply
-from tests.agent.graph.conftest import TradeWorld, collect
 
 
 def scripted_trader(body: dict) -> Reply:

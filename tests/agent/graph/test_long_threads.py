@@ -9,9 +9,7 @@ import uuid
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from agent import ChatSession, build_graph
-from agent._checkpoint import open_checkpointer
-from agent._window import RULES_WINDOW_TURNS
+from agent import RULES_WINDOW_TURNS, ChatSession, build_graph, open_checkpointer
 from tests.agent.graph.conftest import TradeWorld, collect
 
 

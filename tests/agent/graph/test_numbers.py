@@ -13,7 +13,7 @@ import pytest
 from solders.message import from_bytes_versioned
 
 from agent import ChatEvent
-from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange import PerpIdl
 from tests.agent.graph.conftest import TradeWorld, collect
 
 

@@ -10,9 +10,8 @@ from datetime import timedelta
 
 from solders.keypair import Keypair
 
-from interfaces._push import Pushes
-from quantdesk.exchange.paper._activity import keeper_actions
-from quantdesk.exchange.paper._keepers import Keeper
+from interfaces import Pushes
+from quantdesk.exchange.paper import Keeper, keeper_actions
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer
 from tests.agent.graph.conftest import TradeWorld, collect

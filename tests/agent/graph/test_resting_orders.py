@@ -12,8 +12,7 @@ from rich.console import Console
 from solders.keypair import Keypair
 
 from interfaces.terminal import ticket_panel
-
-from quantdesk.exchange.paper._keepers import Keeper
+from quantdesk.exchange.paper import Keeper
 from quantdesk.wallet import Signer
 from tests.agent.graph.conftest import TradeWorld, collect
 

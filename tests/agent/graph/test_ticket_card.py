@@ -8,7 +8,7 @@ import re
 import uuid
 from typing import Any
 
-from interfaces._ticket_card import ticket_card
+from interfaces import ticket_card
 from tests.agent.graph.conftest import TradeWorld, collect
 
 RAW_DECIMALS = re.compile(r"\d\.\d{4,}")  # an engine value printed as is, e.g. 150.045000

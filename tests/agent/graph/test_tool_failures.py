@@ -9,15 +9,13 @@ from datetime import datetime
 
 import structlog
 
-from agent import ChatSession, GraphDeps, build_graph
-from agent._checkpoint import open_checkpointer
+from agent import ChatSession, GraphDeps, build_graph, open_checkpointer
 from quantdesk.audit import AuditLog
 from quantdesk.db import Database
 from quantdesk.market import PriceBook
 from quantdesk.tickets import TicketStore
 from tests.agent.graph.conftest import collect
-from tools import Toolbox, ToolContext, ToolOutcome
-from tools._market import get_price
+from tools import Toolbox, ToolContext, ToolOutcome, get_price
 from tools.schemas import MarketArgs
 
 

@@ -10,7 +10,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import StructuredTool
 
-from agent.models._provider import provider_chat_model
+from agent.models import provider_chat_model
 from quantdesk.errors import ConfigError
 from tests.conftest import make_settings
 from tests.doubles.loopback import serve

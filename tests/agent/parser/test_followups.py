@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from agent.parser import Ambiguous, ToolCalls
-from agent.parser._followups import Context, Reply, ToolUse, context_from, resolve_followup
+from agent.parser import Ambiguous, Context, Reply, ToolCalls, ToolUse, context_from, resolve_followup
 
 ORDER = ToolUse("prepare_order", {"market": "SOL-PERP", "side": "long", "size": "2", "leverage": "5"})
 LIMIT = ToolUse("prepare_order", {"market": "ETH-PERP", "side": "long", "order_type": "limit", "size": "1",

@@ -12,7 +12,9 @@ import pytest
 from pydantic import BaseModel
 
 from agent.parser import (
+    ALL_MARKETS,
     HELP_TEXT,
+    MARKET_ALIASES,
     MAX_COMMAND_CHARS,
     Ambiguous,
     NotUnderstood,
@@ -20,9 +22,8 @@ from agent.parser import (
     ToolCalls,
     is_unambiguous_command,
     parse_command,
+    tokenize,
 )
-from agent.parser._lexicon import ALL_MARKETS, MARKET_ALIASES
-from agent.parser._tokens import tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS, Market
 
 D = Decimal

@@ -96,7 +96,7 @@ def test_structured_input_keeps_every_digit_and_never_uses_float() -> None:
 
 
 def test_the_nearest_commands_of_a_typo_are_the_commands_meant() -> None:
-    from agent.parser._suggest import EXAMPLES, nearest_commands
+    from agent.parser import EXAMPLES, nearest_commands
 
     assert nearest_commands("my posishuns")[0] == "my positions"
     assert any("close" in c for c in nearest_commands("clsoe my sool"))

@@ -10,10 +10,9 @@ from decimal import Decimal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from agent.parser import Ambiguous, NotUnderstood, ToolCalls, parse_command
+import agent.parser as normalize_module
+from agent.parser import Ambiguous, NotUnderstood, ToolCalls, parse_command, tokenize
 from agent.parser import _lexicon as lexicon
-from agent.parser import _normalize as normalize_module
-from agent.parser._tokens import tokenize
 from tools.schemas import TOOL_ARGS, TRADING_TOOLS
 
 WALLET = "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin"

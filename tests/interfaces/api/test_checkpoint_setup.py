@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import AsyncExitStack
 
-from agent._checkpoint import open_checkpointer
+from agent import open_checkpointer
 from quantdesk.db import Database
 from tests.interfaces.api.conftest import own_database
 

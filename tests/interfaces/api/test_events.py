@@ -13,8 +13,7 @@ import httpx
 from httpx_sse import connect_sse
 
 from quantdesk.alerts import AlertStore
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.exchange.paper._service import open_paper
+from quantdesk.exchange.paper import Keeper, open_paper
 from tests.interfaces.api.conftest import ApiWorld
 from tests.interfaces.api.test_auth import error
 from tests.interfaces.api.test_tickets import ticket_for

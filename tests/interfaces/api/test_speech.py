@@ -13,12 +13,19 @@ import pytest
 from httpx_sse import connect_sse
 from openai import OpenAI
 
-from interfaces.api._numbers import spoken_money, spoken_number
-from interfaces.api._speech import SentenceStream, speak
-from interfaces.api._voice import code_matches, heard_code, spoken_code, voice_code
-from tests.interfaces.api.conftest import ApiWorld, api_settings, serving
+from interfaces.api import (
+    SentenceStream,
+    code_matches,
+    heard_code,
+    speak,
+    spoken_code,
+    spoken_money,
+    spoken_number,
+    voice_code,
+)
 from tests.doubles.loopback import serve
 from tests.doubles.openai_chat import ChatDouble, Reply
+from tests.interfaces.api.conftest import ApiWorld, api_settings, serving
 
 NOT_SPOKEN = re.compile(r"[0-9*#|`_~\[\]<>$%]")
 MARKDOWN_REPLY = ("## Funding, in short\n\n**Funding** moves money between longs and shorts every hour 💸. "

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from interfaces.api._voice import spoken_code, voice_code
+from interfaces.api import spoken_code, voice_code
 from quantdesk.users import UserStore
 from tests.interfaces.api.conftest import ApiWorld
 from tests.interfaces.api.test_auth import error

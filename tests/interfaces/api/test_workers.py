@@ -18,8 +18,8 @@ from httpx_sse import connect_sse
 
 from quantdesk.db import Database
 from quantdesk.users import ApiKeyStore, UserStore
-from tests.interfaces.api.conftest import own_database, store_prices
 from tests.doubles.loopback import free_port
+from tests.interfaces.api.conftest import own_database, store_prices
 from tests.quantdesk.cli.cli_helpers import started
 
 pytestmark = pytest.mark.slow

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from interfaces._assembly import Mikey, open_mikey
+from interfaces import Mikey, open_mikey
 from interfaces.discord_bot import MikeyDiscord
 from quantdesk.db import Database
 from quantdesk.users import IdentityLinks, UserStore
-from tests.interfaces.api.conftest import ShiftedClock, api_settings, own_database
 from tests.doubles.discord import DiscordDouble, pointed_at, user
 from tests.doubles.loopback import serve
+from tests.interfaces.api.conftest import ShiftedClock, api_settings, own_database
 from tests.interfaces.slack.conftest import store_prices, until
 
 ALICE = user("700000000000000001", "alice")

@@ -26,8 +26,8 @@ from knowledge import index_corpus, open_knowledge, plan
 from quantdesk.config import Settings
 from quantdesk.db import Database
 from quantdesk.users import ApiKeyStore, UserStore
-from tests.interfaces.api.conftest import ShiftedClock, api_settings, own_database, serving, store_prices
 from tests.doubles.loopback import free_port
+from tests.interfaces.api.conftest import ShiftedClock, api_settings, own_database, serving, store_prices
 from tests.knowledge.conftest import doc_text
 
 REPO = Path(__file__).resolve().parents[3]

@@ -17,9 +17,8 @@ import pytest_asyncio
 from mcp import ClientSession, types
 from mcp.shared.memory import create_connected_server_and_client_session
 
-from interfaces._assembly import Mikey, open_mikey
-from interfaces.mcp import NOTE, OUTPUT_SCHEMA, build_server, catalogue
-from interfaces.mcp._auth import configured_key_identity, key_gate
+from interfaces import Mikey, open_mikey
+from interfaces.mcp import NOTE, OUTPUT_SCHEMA, build_server, catalogue, configured_key_identity, key_gate
 from quantdesk.users import ApiKeyGate
 from tests.interfaces.mcp.conftest import INJECTION, McpWorld, payload, text_of
 

@@ -20,16 +20,16 @@ import pytest
 import pytest_asyncio
 from slack_sdk.web.async_client import AsyncWebClient
 
-from interfaces._assembly import Mikey, open_mikey
+from interfaces import Mikey, open_mikey
 from interfaces.slack import EVENTS_PATH, SlackApp, bind, build_slack_app, running_http
 from quantdesk.config import Settings
 from quantdesk.db import Database
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
 from quantdesk.users import IdentityLinks, UserStore
-from tests.interfaces.api.conftest import PRICES, ShiftedClock, api_settings, own_database
 from tests.doubles.loopback import free_port, serve
 from tests.doubles.slack import TEAM, Posted, SlackDouble, block_actions, event_callback, signed_headers
+from tests.interfaces.api.conftest import PRICES, ShiftedClock, api_settings, own_database
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ALICE, BOB, CAROL = "U0ALICE", "U0BOB", "U0CAROL"

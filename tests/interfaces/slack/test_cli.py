@@ -13,11 +13,11 @@ import httpx
 
 from quantdesk.db import Database
 from quantdesk.users import IdentityLinks, UserStore
-from tests.interfaces.api.conftest import own_database
 from tests.doubles.loopback import free_port
 from tests.doubles.slack import TEAM, SlackDouble, event_callback, signed_headers
-from tests.quantdesk.cli.cli_helpers import assert_refused, quantdesk, started
+from tests.interfaces.api.conftest import own_database
 from tests.interfaces.slack.conftest import ALICE, SECRET, dm
+from tests.quantdesk.cli.cli_helpers import assert_refused, quantdesk, started
 
 
 def test_the_bot_command_says_what_is_missing_in_one_error_line(tmp_path: Path) -> None:

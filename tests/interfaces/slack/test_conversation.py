@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from interfaces.slack._reply import THINKING
+from interfaces.slack import THINKING
 from quantdesk.users import IdentityLinks
 from tests.doubles.slack import event_callback
 from tests.interfaces.slack.conftest import ALICE, BOB, CAROL, CHANNEL, SlackWorld, dm, mention, message, until

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from quantdesk.cli._input import InvalidCliInput, cli_decimal, cli_integer
+from quantdesk.cli import InvalidCliInput, cli_decimal, cli_integer
 from quantdesk.db import open_database
 from quantdesk.risk import RiskLimits, RiskLimitStore
 from tests.conftest import make_settings

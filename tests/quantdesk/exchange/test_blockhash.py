@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from solders.hash import Hash
 
 from quantdesk.db import Database
-from quantdesk.exchange._blockhash import MAX_AGE_SLOTS, SLOT_MS, BlockhashIssuer
+from quantdesk.exchange import MAX_AGE_SLOTS, SLOT_MS, BlockhashIssuer
 
 T0 = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._idl import IDL_PATH, IdlError, PerpIdl
+from quantdesk.exchange import IDL_PATH, IdlError, PerpIdl
 from tests.conftest import REPO
 
 VECTORS = json.loads((REPO / "programs" / "quantdesk_perp" / "ix_vectors.json").read_text())["cases"]

@@ -11,7 +11,7 @@ from solders.pubkey import Pubkey
 from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange._txcheck import MAX_TRANSACTION_BYTES, TransactionRejected, admit_transaction
+from quantdesk.exchange import MAX_TRANSACTION_BYTES, TransactionRejected, admit_transaction
 from quantdesk.wallet import Signer
 
 PROGRAM = Pubkey.new_unique()

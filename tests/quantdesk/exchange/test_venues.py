@@ -12,7 +12,7 @@ from solders.keypair import Keypair
 
 from quantdesk.db import Database
 from quantdesk.errors import VenueError
-from quantdesk.exchange._venues import open_venue, venue_kind
+from quantdesk.exchange import open_venue, venue_kind
 from quantdesk.trading import UserWallets
 from quantdesk.wallet import Signer
 from tests.conftest import make_settings

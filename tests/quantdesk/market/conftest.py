@@ -7,6 +7,7 @@ import base64
 import json
 import socket
 from collections.abc import Iterator
+
 import pytest
 
 from quantdesk.db import Database

@@ -4,8 +4,7 @@ sources to build updates) must mean exactly what the slow way means."""
 
 from __future__ import annotations
 
-from quantdesk.market import PriceBus, PriceUpdate
-from quantdesk.market._types import make_update
+from quantdesk.market import PriceBus, PriceUpdate, make_update
 from tests.quantdesk.market.conftest import SOL
 
 

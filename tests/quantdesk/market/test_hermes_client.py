@@ -23,8 +23,8 @@ from quantdesk.market import (
     SourceError,
     resilient_updates,
 )
-from tests.quantdesk.market.doubles import Drop, End, Event, HermesDouble, Pause, Status
 from tests.quantdesk.market.conftest import BTC, ETH, SOL, btc_latest_body, eth_updates_x3
+from tests.quantdesk.market.doubles import Drop, End, Event, HermesDouble, Pause, Status
 
 ETH_EVENTS = [Event(json.dumps(body, separators=(",", ":"))) for body in eth_updates_x3()]
 

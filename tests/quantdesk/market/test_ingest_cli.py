@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from quantdesk.cli._ingest import ingest_service
+from quantdesk.cli import ingest_service
 from quantdesk.db import Database
 from quantdesk.ingest import IngestService, read_status
 from quantdesk.market import FeedRegistry, ReplaySource, default_replay_dir

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from quantdesk.ingest import StoredCandle
-from quantdesk.ingest._rollup import rollup
+from quantdesk.ingest import StoredCandle, rollup
 
 
 def test_hours_fold_into_a_day_exactly() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from quantdesk.exchange._markets import market_by_symbol
-from quantdesk.exchange.engine import State
-from quantdesk.trading._funding import funding_outlook
+from quantdesk.engine import State
+from quantdesk.exchange import market_by_symbol
+from quantdesk.trading import funding_outlook
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 
 SOL = market_by_symbol("SOL-PERP")

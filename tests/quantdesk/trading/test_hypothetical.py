@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from solders.keypair import Keypair
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange.engine import State, codec
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.trading._hypothetical import UnfillableOrder, first_fill_oracle, resting_fill
+from quantdesk.engine import State, codec
+from quantdesk.exchange import OrderParams
+from quantdesk.exchange.paper import Keeper
+from quantdesk.trading import UnfillableOrder, first_fill_oracle, resting_fill
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from quantdesk.exchange.engine import MAX_PRICE
+from quantdesk.engine import MAX_PRICE
 from quantdesk.markets import market_by_symbol
-from quantdesk.trading._requests import (
+from quantdesk.trading import (
     TradeRequestError,
     base_units,
     limit_price_units,

@@ -11,8 +11,8 @@ import pytest
 from quantdesk.db import open_database
 from quantdesk.users import UserStore
 from tests.conftest import make_settings
-from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 from tests.interfaces.test_terminal_interactive import Terminal
+from tests.quantdesk.cli.cli_helpers import QUANTDESK, cli_env
 
 PASSWORD = "correct horse battery"
 

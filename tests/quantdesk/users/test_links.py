@@ -12,8 +12,16 @@ from pathlib import Path
 import pytest
 
 from quantdesk.db import Database, migrate, open_database
-from quantdesk.users import (IdentityLinks, IdentityTaken, InvalidIdentity, InvalidLinkCode, UnknownIdentity,
-                             UnknownUser, UserStore, find_link_code)
+from quantdesk.users import (
+    IdentityLinks,
+    IdentityTaken,
+    InvalidIdentity,
+    InvalidLinkCode,
+    UnknownIdentity,
+    UnknownUser,
+    UserStore,
+    find_link_code,
+)
 from tests.conftest import make_settings
 from tests.quantdesk.cli.cli_helpers import assert_refused, quantdesk
 

@@ -14,10 +14,8 @@ import pytest
 from solders.keypair import Keypair
 
 from quantdesk.db import Database
-from quantdesk.exchange._builder import PerpInstructions, build_message
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.paper import PaperExecutor, TxOutcome
-from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange import PerpIdl, PerpInstructions, build_message
+from quantdesk.exchange.paper import PaperExecutor, TxOutcome, bootstrap
 from quantdesk.ingest import TickWriter
 from quantdesk.market import FeedRegistry, PriceUpdate
 from quantdesk.wallet import Signer

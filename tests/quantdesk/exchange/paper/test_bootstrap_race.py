@@ -10,9 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from quantdesk.db import Database
-from quantdesk.exchange._markets import MARKETS
-from quantdesk.exchange.paper._bootstrap import INSURANCE_FUNDING, LIQUIDITY_FUNDING
-from quantdesk.exchange.paper._service import open_paper
+from quantdesk.exchange import MARKETS
+from quantdesk.exchange.paper import INSURANCE_FUNDING, LIQUIDITY_FUNDING, open_paper
 from tests.conftest import make_settings
 
 OPENERS = 8

@@ -10,11 +10,9 @@ from solders.pubkey import Pubkey
 from solders.system_program import AdvanceNonceAccountParams, advance_nonce_account
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange._builder import OrderParams, build_message
-from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.engine import codec
+from quantdesk.exchange import OrderParams, TransactionRejected, build_message
+from quantdesk.exchange.paper import Keeper, associated_token_address
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

@@ -7,28 +7,38 @@ the triggers and liquidations a full scan of the state finds."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from solders.compute_budget import set_compute_unit_price
 from solders.keypair import Keypair
 
-from quantdesk.exchange._builder import OrderParams, build_message
-from quantdesk.exchange._idl import IdlError
-from quantdesk.exchange.engine import Err, OrderKind, State, apply, codec
-from quantdesk.exchange.engine._errors import ProgramError
-from quantdesk.exchange.engine._keeper import _stop_triggered
-from quantdesk.exchange.engine._pricing import fill_price, within_bound
-from quantdesk.exchange.engine._risk import is_liquidatable, pending_funding
-from quantdesk.exchange.paper._errors import AnchorError
+from quantdesk.engine import (
+    Err,
+    OrderKind,
+    ProgramError,
+    State,
+    apply,
+    codec,
+    fill_price,
+    is_liquidatable,
+    pending_funding,
+    within_bound,
+)
+from quantdesk.engine._keeper import _stop_triggered
+from quantdesk.exchange import IdlError, OrderParams, build_message
+from quantdesk.exchange.paper import (
+    AnchorError,
+    associated_token_address,
+    crossed_triggers,
+    liquidatable,
+    order_fires,
+    position_liquidation_price,
+)
 from quantdesk.exchange.paper._executor import _NO_ORACLE, COMPUTE_BUDGET
-from quantdesk.exchange.paper._readmodels import order_fires, position_liquidation_price
-from quantdesk.exchange.paper._scan import crossed_triggers, liquidatable
-from quantdesk.exchange.paper._tokens import associated_token_address
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

@@ -12,9 +12,8 @@ import psycopg
 from solders.keypair import Keypair
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._builder import OrderParams, build_message
-from quantdesk.exchange.paper import TxOutcome
-from quantdesk.exchange.paper._tokens import associated_token_address
+from quantdesk.exchange import OrderParams, build_message
+from quantdesk.exchange.paper import TxOutcome, associated_token_address
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

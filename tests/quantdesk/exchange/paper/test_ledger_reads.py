@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from solders.keypair import Keypair
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange.paper._keepers import Keeper
-from quantdesk.exchange.paper._readmodels import position_liquidation_price
+from quantdesk.exchange import OrderParams
+from quantdesk.exchange.paper import Keeper, position_liquidation_price
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from psycopg.types.json import Jsonb
 
+from quantdesk.engine import codec
 from quantdesk.errors import VenueError
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange.engine import codec
+from quantdesk.exchange import OrderParams
 from quantdesk.exchange.paper import PaperExecutor
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 

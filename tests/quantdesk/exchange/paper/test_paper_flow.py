@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quantdesk.exchange._builder import OrderParams
+from quantdesk.exchange import OrderParams
 from tests.quantdesk.exchange.paper.conftest import PaperWorld
 
 

@@ -13,11 +13,8 @@ from solders.instruction import Instruction
 from solders.keypair import Keypair
 
 from quantdesk.db import Database
-from quantdesk.exchange._builder import OrderParams, PerpInstructions, build_message
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange._venue import VenueResult
-from quantdesk.exchange.paper import PaperExecutor
-from quantdesk.exchange.paper._bootstrap import bootstrap
+from quantdesk.exchange import OrderParams, PerpIdl, PerpInstructions, VenueResult, build_message
+from quantdesk.exchange.paper import PaperExecutor, bootstrap
 from quantdesk.exchange.solana import SolanaVenue
 from quantdesk.market import FeedRegistry
 from quantdesk.wallet import Signer

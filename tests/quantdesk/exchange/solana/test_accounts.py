@@ -11,38 +11,35 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from solders.pubkey import Pubkey
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.engine import codec
-from quantdesk.exchange.engine._events import (
+from quantdesk.engine import (
     DelegateSet,
     Deposited,
+    Exchange,
     ExchangeInitialized,
+    ExchangeParams,
     FundingPaid,
     FundingSettled,
     Liquidated,
-    MarketAdded,
-    OrderCancelled,
-    OrderFilled,
-    OrderPlaced,
-    PauseSet,
-    PoolFunded,
-    PositionClosed,
-    UserCreated,
-    Withdrawn,
-)
-from quantdesk.exchange.engine._state import (
-    Exchange,
-    ExchangeParams,
     Market,
+    MarketAdded,
     MarketParams,
     Order,
+    OrderCancelled,
+    OrderFilled,
     OrderKind,
+    OrderPlaced,
+    PauseSet,
     Pool,
+    PoolFunded,
     Position,
+    PositionClosed,
     Side,
     User,
+    UserCreated,
+    Withdrawn,
+    codec,
 )
+from quantdesk.exchange import OrderParams, PerpIdl
 from quantdesk.exchange.solana import (
     ACCOUNT_SPACE,
     AccountDecodeError,

@@ -9,8 +9,7 @@ from solders.pubkey import Pubkey
 from solders.transaction import VersionedTransaction
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange._builder import PerpInstructions
-from quantdesk.exchange._idl import PerpIdl
+from quantdesk.exchange import PerpIdl, PerpInstructions
 from quantdesk.exchange.solana import COMPUTE_BUDGET_PROGRAM, with_compute_budget
 from tests.quantdesk.exchange.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 

@@ -7,8 +7,7 @@ import asyncio
 
 import pytest
 
-from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange._venue import SubmitTimeout
+from quantdesk.exchange import SubmitTimeout, TransactionRejected
 from tests.quantdesk.exchange.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 
 

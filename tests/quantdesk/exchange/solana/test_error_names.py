@@ -3,9 +3,9 @@ the IDL, Anchor's framework codes, CPI codes, and the detail Anchor logs."""
 
 from __future__ import annotations
 
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange.engine import ErrorCode
-from quantdesk.exchange.solana._errors import ErrorNames, ProgramFailure, transaction_error_name
+from quantdesk.engine import ErrorCode
+from quantdesk.exchange import PerpIdl
+from quantdesk.exchange.solana import ErrorNames, ProgramFailure, transaction_error_name
 
 NAMES = ErrorNames(PerpIdl.load())
 

@@ -9,8 +9,7 @@ import inspect
 import pytest
 from solders.keypair import Keypair
 
-from quantdesk.exchange._builder import OrderParams
-from quantdesk.exchange._venue import SubmitTimeout
+from quantdesk.exchange import OrderParams, SubmitTimeout
 from quantdesk.exchange.solana import OrderAlreadyPlaced, PreflightRejected, SolanaVenue
 from quantdesk.wallet import Signer
 from tests.quantdesk.exchange.solana.conftest import SolanaWorld, market_order, open_account, place, sign

@@ -8,8 +8,7 @@ from solders.pubkey import Pubkey
 from solders.signature import Signature
 from solders.transaction import VersionedTransaction
 
-from quantdesk.exchange._builder import OrderParams, build_message
-from quantdesk.exchange._txcheck import TransactionRejected
+from quantdesk.exchange import OrderParams, TransactionRejected, build_message
 from quantdesk.exchange.solana import PreflightRejected
 from tests.quantdesk.exchange.solana.conftest import SOL, SolanaWorld, market_order, open_account, place, send, sign
 
@@ -96,7 +95,7 @@ async def test_an_order_account_out_of_sequence_gets_anchors_seeds_error(solana_
 
 
 def _code(name: str) -> int:
-    from quantdesk.exchange.engine import ErrorCode
+    from quantdesk.engine import ErrorCode
 
     return int(ErrorCode[name]) - 6000
 

@@ -9,10 +9,8 @@ import pytest
 from solders.rpc.responses import GetBlockHeightResp, GetLatestBlockhashResp, SendTransactionResp
 
 from quantdesk.errors import VenueError
-from quantdesk.exchange._idl import PerpIdl
-from quantdesk.exchange._txcheck import TransactionRejected
-from quantdesk.exchange.solana import RpcError, RpcUnavailable, SolanaVenue
-from quantdesk.exchange.solana._rpc import parse_guarded
+from quantdesk.exchange import PerpIdl, TransactionRejected
+from quantdesk.exchange.solana import RpcError, RpcUnavailable, SolanaVenue, parse_guarded
 from tests.doubles.loopback import free_port
 from tests.quantdesk.exchange.solana.conftest import SolanaWorld, market_order, open_account, place, sign
 

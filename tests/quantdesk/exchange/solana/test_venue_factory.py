@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quantdesk.exchange._venues import open_venue, venue_kind
+from quantdesk.exchange import open_venue, venue_kind
 from quantdesk.exchange.solana import SolanaVenue
 from quantdesk.trading import UserWallets
 from quantdesk.wallet import create_wallet
