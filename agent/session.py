@@ -52,7 +52,7 @@ from tools import ToolOutcome
 log = get_logger(__name__)
 
 EventType = Literal["text", "tool_call", "tool_result", "ticket", "execution", "error"]
-_MAX_AUDITED_TEXT = 2000
+MAX_AUDITED_TEXT = 2000
 _NOT_PROCESSED = "the database is unavailable; your {what} was not processed, try again"
 _MAYBE_PROCESSED = ("the database became unavailable while your {what} was being handled; check your positions "
                     "and orders once it is back before trying again")
@@ -158,7 +158,7 @@ class ChatSession:
                 yield ChatEvent("error", {"message": "a proposal starts a conversation of its own; this one exists"})
                 return
             self._audit.append("message", user_id=user_id, thread_id=thread_id,
-                               detail={"text": f"{tool} {json.dumps(args, default=str)}"[:_MAX_AUDITED_TEXT],
+                               detail={"text": f"{tool} {json.dumps(args, default=str)}"[:MAX_AUDITED_TEXT],
                                        "proposed": True})
             call = {"id": f"call_{uuid.uuid4().hex[:16]}", "name": tool, "args": args}
             yield ChatEvent("tool_call", dict(call))
@@ -227,7 +227,7 @@ class ChatSession:
             for event in self.notifications(thread_id):
                 yield event
             self._audit.append("message", user_id=user_id, thread_id=thread_id,
-                               detail={"text": text[:_MAX_AUDITED_TEXT]})
+                               detail={"text": text[:MAX_AUDITED_TEXT]})
             await self._adopt(thread_id, snapshot)
             said: list[BaseMessage] = []
             if _pending(snapshot) is not None:
