@@ -8,8 +8,8 @@
 The confirm node pauses the graph with ``interrupt``; only an approval naming the
 ticket's hash, from its user, before expiry, goes on to execute. Execution is
 the venue's (through a TicketExecutor): no LLM, no key, in this module. Every
-refused approval or rejection is audited with its reason; the approval itself
-is audited by the executor when it claims the ticket (so it is recorded once).
+refused approval or rejection is audited with its reason by the executor (the ticket
+desk, which writes a ticket's whole audit trail), as is the approval when it claims the ticket.
 """
 
 from __future__ import annotations
@@ -190,8 +190,7 @@ def make_confirm_node(deps: GraphDeps) -> Node[Command[Any]]:
 
 def _refused(deps: GraphDeps, ticket: OrderTicket, approval: Approval, action: str, exc: ApprovalError,
              now: datetime) -> Command[Any]:
-    deps.audit.refusal(action, user_id=approval.user_id, thread_id=ticket.thread_id, reason=str(exc),
-                       named=approval.ticket_hash, ticket_hash=ticket.ticket_hash)
+    _desk(deps).refuse(action, approval, str(exc), ticket)
     if isinstance(exc, TicketExpired):
         return _close(deps, ticket, "expired", str(exc), now)
     # Not this ticket or not its owner: refuse, and keep waiting for the owner.
@@ -199,12 +198,16 @@ def _refused(deps: GraphDeps, ticket: OrderTicket, approval: Approval, action: s
     return Command(goto="confirm", update={"messages": [note]})
 
 
+def _desk(deps: GraphDeps) -> TicketExecutor:
+    """Who keeps the tickets' audit trail: the executor that made them (a read-only MIKEY makes none)."""
+    if deps.executor is None:
+        raise ApprovalError("this MIKEY is read-only: it holds no tickets")
+    return deps.executor
+
+
 def _record_close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"],
                   reason: str, now: datetime) -> None:
-    deps.tickets.close(ticket.ticket_hash, status, reason, now)
-    deps.audit.append("expiry" if status == "expired" else "rejection", user_id=ticket.user_id,
-                      thread_id=ticket.thread_id, ticket_hash=ticket.ticket_hash, detail={"status": status,
-                                                                                           "reason": reason})
+    _desk(deps).close(ticket, status, reason, now)
 
 
 def _close(deps: GraphDeps, ticket: OrderTicket, status: Literal["rejected", "expired", "cancelled"], reason: str,

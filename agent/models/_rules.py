@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
@@ -177,6 +177,26 @@ def _text(message: BaseMessage) -> str:
     return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
 
 
+def _tool_call(name: str, args: dict[str, Any]) -> ToolCall:
+    return {"name": name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}
+
+
+def _calling(content: str, calls_: ToolCalls, **kwargs: Any) -> AIMessage:
+    """MIKEY's message calling the parsed tools (with ``content`` said alongside)."""
+    return AIMessage(content=content, tool_calls=[
+        _tool_call(c.name, c.args.model_dump(mode="json", exclude_defaults=True)) for c in calls_.calls], **kwargs)
+
+
+def _pending_after(messages: Sequence[BaseMessage], key: str, tool: str) -> tuple[dict[str, Any], ToolMessage] | None:
+    """The request MIKEY set aside under ``key`` until ``tool`` answered, with that answer (else None)."""
+    results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
+    asking = _issuer(messages)
+    pending = asking.additional_kwargs.get(key) if asking is not None else None
+    if not pending or not results or results[0].name != tool:
+        return None
+    return pending, results[0]
+
+
 class RulesChatModel(BaseChatModel):
     """Deterministic, offline, exact with numbers."""
 
@@ -233,8 +253,7 @@ class RulesChatModel(BaseChatModel):
                 # The entry comes from the position first; the trigger follows its result (_trigger_from_entry).
                 return AIMessage(content="", additional_kwargs={"entry_relative": {
                     "kind": relative.kind, "percent": str(relative.percent), "above": relative.above,
-                    "market": market}}, tool_calls=[{"name": "get_positions", "args": {"market": market},
-                                                     "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+                    "market": market}}, tool_calls=[_tool_call("get_positions", {"market": market})])
             attached = self._with_triggers(text)
             if attached is not None:
                 return attached
@@ -245,8 +264,7 @@ class RulesChatModel(BaseChatModel):
                 # The amount needs the account first; the order follows its result (_size_from_account).
                 return AIMessage(content="", additional_kwargs={"collateral_sizing": {
                     "share": str(sizing.share), "fields": {k: str(v) for k, v in sizing.fields.items()}}},
-                    tool_calls=[{"name": "get_account", "args": {}, "id": f"rules-{uuid.uuid4().hex[:12]}",
-                                 "type": "tool_call"}])
+                    tool_calls=[_tool_call("get_account", {})])
         if isinstance(parsed, NotUnderstood) and is_help_request(text):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
         if isinstance(parsed, NotUnderstood) and not refused:
@@ -267,14 +285,7 @@ class RulesChatModel(BaseChatModel):
         if unavailable:
             return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
                                      "which is not available here.")
-        return AIMessage(
-            content="",
-            tool_calls=[
-                {"name": c.name, "args": c.args.model_dump(mode="json", exclude_defaults=True),
-                 "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}
-                for c in parsed.calls
-            ],
-        )
+        return _calling("", parsed)
 
     def _read_by_intent(self, text: str, routed: ToolCalls | None) -> Parsed | None:
         """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
@@ -310,20 +321,18 @@ class RulesChatModel(BaseChatModel):
         if args.get("order_type", "market") not in ("market", "limit"):
             return None
         # The note is said with the call: the ticket that follows waits for approval, with no reply after it.
-        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[
-            {"name": call.name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[_tool_call(call.name, args)])
 
     @staticmethod
     def _trigger_from_entry(messages: Sequence[BaseMessage]) -> AIMessage | None:
         """The stop or take-profit asked relative to the entry, once get_positions has answered (else None)."""
-        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
-        asking = _issuer(messages)
-        pending = asking.additional_kwargs.get("entry_relative") if asking is not None else None
-        if not pending or not results or results[0].name != "get_positions":
+        found_pending = _pending_after(messages, "entry_relative", "get_positions")
+        if found_pending is None:
             return None
-        rows = results[0].artifact.get("positions") if isinstance(results[0].artifact, dict) else None
+        pending, result = found_pending
+        rows = result.artifact.get("positions") if isinstance(result.artifact, dict) else None
         row = next((r for r in rows or [] if isinstance(r, dict) and r.get("market") == pending["market"]), None)
-        if results[0].status == "error" or row is None or row.get("entry_price") is None:
+        if result.status == "error" or row is None or row.get("entry_price") is None:
             return AIMessage(content=f"You have no {pending['market']} position, so there is no entry to set it from.")
         asked = EntryRelative(pending["kind"], Decimal(pending["percent"]), bool(pending["above"]), pending["market"])
         found = trigger_from_entry(asked, str(row.get("side")), Decimal(str(row["entry_price"])))
@@ -335,22 +344,18 @@ class RulesChatModel(BaseChatModel):
                             reduce_only=True, whole_position=True))
         if isinstance(built, Ambiguous):
             return AIMessage(content=f"{note} {built.question}")
-        call = built.calls[0]
-        return AIMessage(content=note, tool_calls=[
-            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
-             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+        return _calling(note, built)
 
     @staticmethod
     def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
         """The order a collateral share asked for, once get_account has answered (else None)."""
-        results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
-        asking = _issuer(messages)
-        pending = asking.additional_kwargs.get("collateral_sizing") if asking is not None else None
-        if not pending or not results or results[0].name != "get_account":
+        found_pending = _pending_after(messages, "collateral_sizing", "get_account")
+        if found_pending is None:
             return None
-        account = results[0].artifact.get("account") if isinstance(results[0].artifact, dict) else None
+        pending, result = found_pending
+        account = result.artifact.get("account") if isinstance(result.artifact, dict) else None
         free = (account or {}).get("free_collateral")
-        if results[0].status == "error" or free is None:
+        if result.status == "error" or free is None:
             return AIMessage(content="I could not read your free collateral, so I did not size the order. "
                                      "Say the size, e.g. 'long 2 sol 2x'.")
         fields = dict(pending["fields"])
@@ -360,10 +365,7 @@ class RulesChatModel(BaseChatModel):
         built = calls(build("prepare_order", "Say the size, e.g. 'long 2 sol 2x'.", **args))
         if isinstance(built, Ambiguous):
             return AIMessage(content=f"{note} {built.question}")
-        call = built.calls[0]
-        return AIMessage(content=note, tool_calls=[
-            {"name": call.name, "args": call.args.model_dump(mode="json", exclude_defaults=True),
-             "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}])
+        return _calling(note, built)
 
     def _bound(self, name: str) -> bool:
         return self.bound_tools is None or name in self.bound_tools

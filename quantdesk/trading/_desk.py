@@ -28,7 +28,15 @@ from quantdesk.errors import ApprovalError, QuantDeskError, VenueError
 from quantdesk.exchange import PerpInstructions, TransactionRejected
 from quantdesk.locks import KeyedLocks
 from quantdesk.risk import RiskReport
-from quantdesk.tickets import DEFAULT_TTL, Approval, ExecutionReport, OrderTicket, TicketStore, message_hash
+from quantdesk.tickets import (
+    DEFAULT_TTL,
+    Approval,
+    ClosedStatus,
+    ExecutionReport,
+    OrderTicket,
+    TicketStore,
+    message_hash,
+)
 from quantdesk.trading._access import VenueAccess
 from quantdesk.trading._outcomes import describe_fill, market_spec, order_outcome
 from quantdesk.trading._planner import TicketDraft
@@ -75,6 +83,19 @@ class TicketDesk:
         self._audit.append("ticket", user_id=user_id, thread_id=thread_id, ticket_hash=ticket.ticket_hash,
                            detail={"summary": draft.summary, **draft.audit})
         return ticket
+
+    # --- close and refuse (TicketExecutor) -----------------------------------
+    def close(self, ticket: OrderTicket, status: ClosedStatus, reason: str, now: datetime) -> None:
+        """A pending ticket that will not run: closed in the store, and why, in the audit trail."""
+        self._tickets.close(ticket.ticket_hash, status, reason, now)
+        self._audit.append("expiry" if status == "expired" else "rejection", user_id=ticket.user_id,
+                           thread_id=ticket.thread_id, ticket_hash=ticket.ticket_hash,
+                           detail={"status": status, "reason": reason})
+
+    def refuse(self, action: str, approval: Approval, reason: str, ticket: OrderTicket) -> None:
+        """A decision on ``ticket`` that was refused: who named what, and why."""
+        self._audit.refusal(action, user_id=approval.user_id, thread_id=ticket.thread_id, reason=reason,
+                            named=approval.ticket_hash, ticket_hash=ticket.ticket_hash)
 
     # --- execute (TicketExecutor) --------------------------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:

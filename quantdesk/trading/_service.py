@@ -29,7 +29,7 @@ from quantdesk.engine import State
 from quantdesk.exchange import AccountView, MarketSpec, PerpInstructions, Venue, account_view
 from quantdesk.market import FeedRegistry, PriceReader
 from quantdesk.risk import OrderRejectedByRisk, RiskLimits, RiskReport
-from quantdesk.tickets import Approval, ExecutionReport, OrderTicket, SimulatedOutcome, TicketStore
+from quantdesk.tickets import Approval, ClosedStatus, ExecutionReport, OrderTicket, SimulatedOutcome, TicketStore
 from quantdesk.trading._access import ProgramRejected, VenueAccess, oracle_marks
 from quantdesk.trading._desk import TicketDesk
 from quantdesk.trading._funding import FundingOutlook, funding_outlook
@@ -136,7 +136,13 @@ class TradingService:
         draft = await self.planner.withdraw(user_id, amount, destination)
         return self.desk.issue(user_id, thread_id, "prepare_withdraw", params, draft)
 
-    # --- execute (TicketExecutor) --------------------------------------------
+    # --- execute, close, refuse (TicketExecutor) -----------------------------
     async def execute(self, approval: Approval) -> ExecutionReport:
         """Claim, re-validate, sign and submit the approved ticket (the ticket desk's)."""
         return await self.desk.execute(approval)
+
+    def close(self, ticket: OrderTicket, status: ClosedStatus, reason: str, now: datetime) -> None:
+        self.desk.close(ticket, status, reason, now)
+
+    def refuse(self, action: str, approval: Approval, reason: str, ticket: OrderTicket) -> None:
+        self.desk.refuse(action, approval, reason, ticket)
