@@ -18,11 +18,23 @@ from tools._toolbox import (
 from tools._trading import trading_handlers
 
 __all__ = [
-    "search_knowledge",
-    "ingest_status",
-    "get_candles",
+    "DESCRIPTIONS",
     "REPLAY_NOTE",
-    "DESCRIPTIONS", "Handler", "ToolContext", "ToolHandler", "ToolOutcome", "Toolbox", "alert_handlers",
-    "build_toolbox", "description", "feed_symbol", "get_price", "handler_factories", "knowledge_handlers", "tool_label",
+    "Handler",
+    "ToolContext",
+    "ToolHandler",
+    "ToolOutcome",
+    "Toolbox",
+    "alert_handlers",
+    "build_toolbox",
+    "description",
+    "feed_symbol",
+    "get_candles",
+    "get_price",
+    "handler_factories",
+    "ingest_status",
+    "knowledge_handlers",
+    "search_knowledge",
+    "tool_label",
     "trading_handlers",
 ]
