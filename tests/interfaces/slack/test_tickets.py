@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -105,8 +106,11 @@ async def test_a_card_whose_ticket_expires_loses_its_buttons_and_a_late_click_se
     assert sent.status_code == 200
     [card] = await until(lambda: cards(slack, ALICE_DM), "the ticket card in the DM")
     ticket_hash = card.buttons()[0]["value"]
-    intro = [m for m in slack.double.posted(channel=ALICE_DM) if m is not card]
-    assert intro and "approve or reject it below" in intro[0].text
+    # The reply is updated in place (chat.update) while the card is posted: wait for its final text.
+    def intro() -> list[Any]:
+        return [m for m in slack.double.posted(channel=ALICE_DM) if m is not card]
+
+    await until(lambda: bool(intro()) and "approve or reject it below" in intro()[0].text, "the reply's final text")
     slack.clock.offset = timedelta(seconds=61)
     await until(lambda: not card.buttons(), "the expired card redrawn")
     assert "*EXPIRED*" in card.all_text() and "Not approved in time; nothing was sent." in card.all_text()
