@@ -1,6 +1,7 @@
 """PostgreSQL access: the embedded or external database, pools, migrations."""
 
 from quantdesk.db._database import POOL_RESILIENCE, Database, open_database
+from quantdesk.db._embedded import read_postmaster
 from quantdesk.db._locks import advisory_lock
 from quantdesk.db._migrate import (
     AppliedMigration,
@@ -19,6 +20,7 @@ __all__ = [
     "POOL_RESILIENCE",
     "DatabaseUnavailable",
     "is_unavailable",
+    "read_postmaster",
     "advisory_lock",
     "ThreadBusy",
     "TurnLocks",

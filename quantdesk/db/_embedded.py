@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,38 @@ from quantdesk.errors import DatabaseError
 
 # pgserver narrates every step at INFO; its failures still surface as exceptions.
 logging.getLogger("pgserver").setLevel(logging.WARNING)
+
+
+_POSTMASTER_LINES = 8  # pid, pgdata, start time, port, socket dir, host, shared memory, status
+
+
+def read_postmaster(pgdata: Path, *, settle_s: float = 10.0) -> Any:
+    """The server described by ``pgdata/postmaster.pid`` (a pgserver ``PostmasterInfo``), or None.
+
+    PostgreSQL writes that file line by line while it starts, and pgserver's own reader fails on a
+    file it catches half written. A partial file whose pid is dead is a crashed start: None. A
+    partial file whose pid lives is a start in progress: read again until it is whole, for up to
+    ``settle_s`` seconds, then raise :class:`DatabaseError`.
+    """
+    import psutil
+    from pgserver.utils import PostmasterInfo
+
+    path = pgdata / "postmaster.pid"
+    deadline = time.monotonic() + settle_s
+    while True:
+        try:
+            lines = path.read_text().splitlines()
+        except FileNotFoundError:
+            return None
+        if len(lines) >= _POSTMASTER_LINES:
+            return PostmasterInfo(lines[:_POSTMASTER_LINES])
+        pid = lines[0].strip() if lines else ""
+        if pid.isdigit() and not psutil.pid_exists(int(pid)):
+            return None
+        if time.monotonic() >= deadline:
+            raise DatabaseError(f"embedded PostgreSQL in {pgdata} did not finish writing postmaster.pid "
+                                f"within {settle_s:.0f}s; see {pgdata / 'log'}")
+        time.sleep(0.05)
 
 
 @dataclass
@@ -42,10 +75,9 @@ class EmbeddedPostgres:
             # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); pgserver then uses /tmp.
             warnings.simplefilter("ignore")
             from pgserver.postgres_server import get_server  # here: external-database deployments never load it
-            from pgserver.utils import PostmasterInfo
 
         self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        info = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        info = read_postmaster(self.pgdata) if self.pgdata.exists() else None
         self.was_running = info is not None and info.is_running()
         try:
             server = get_server(self.pgdata, cleanup_mode="stop")
@@ -64,11 +96,9 @@ class EmbeddedPostgres:
         Raises :class:`DatabaseError` if it cannot start (e.g. the killed
         server's backends still hold its shared memory): call again later.
         """
-        from pgserver.utils import PostmasterInfo
-
         server: Any = self._server
         assert server is not None, "ensure_running() after start()"
-        info = PostmasterInfo.read_from_pgdata(self.pgdata)
+        info = read_postmaster(self.pgdata)
         if info is not None and info.is_running():
             return False
         try:
@@ -84,14 +114,13 @@ class EmbeddedPostgres:
         if self._server is None:
             return
         import psutil
-        from pgserver.utils import PostmasterInfo
 
         server: Any = self._server
         self._server = None
         with server._lock:
             # Hand pgserver the postmaster running now (it may have been started by someone else
             # after a crash), and forget handles of processes that died without releasing theirs.
-            info = PostmasterInfo.read_from_pgdata(self.pgdata)
+            info = read_postmaster(self.pgdata)
             if info is not None and info.is_running():
                 server._postmaster_info = info
             handles = server.global_process_id_list

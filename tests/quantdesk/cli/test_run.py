@@ -14,6 +14,7 @@ import httpx
 import psutil
 import pytest
 
+from quantdesk.db import read_postmaster
 from tests.quantdesk.cli.cli_helpers import postmasters, quantdesk, started
 
 
@@ -49,16 +50,12 @@ def test_run_brings_up_database_and_web_chat_and_stops_on_ctrl_c(tmp_path: Path)
         out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "MIKEY is up" in out and "stopped" in out
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(data / "pg")
+    info = read_postmaster(data / "pg")
     assert info is None or not info.is_running(), "the embedded server stops with `quantdesk run`"
 
 
 def _running_postmaster(pgdata: Path) -> int | None:
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(pgdata)
+    info = read_postmaster(pgdata)
     return info.pid if info is not None and info.is_running() and info.status == "ready" else None
 
 

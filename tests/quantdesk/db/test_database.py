@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from quantdesk.db import Database, Migration, discover_migrations, migrate, migration_status, open_database
+from quantdesk.db import (
+    Database,
+    Migration,
+    discover_migrations,
+    migrate,
+    migration_status,
+    open_database,
+    read_postmaster,
+)
 from quantdesk.errors import DatabaseError, MigrationError
 from tests.conftest import make_settings
 
@@ -62,9 +70,7 @@ def _run_py(code: str, data_dir: Path) -> str:
 
 
 def _postmaster_running(pgdata: Path) -> bool:
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(pgdata)
+    info = read_postmaster(pgdata)
     return info is not None and info.is_running()
 
 

@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from quantdesk.config import Settings
-from quantdesk.db import open_database
+from quantdesk.db import open_database, read_postmaster
 from quantdesk.errors import DatabaseError
 from tests.conftest import make_settings
 from tests.quantdesk.cli.cli_helpers import cli_env, postmasters
@@ -45,9 +45,7 @@ def _holder(data: Path, seconds: float) -> subprocess.Popen[str]:
 
 
 def _kill_postmaster(settings: Settings) -> int:
-    from pgserver.utils import PostmasterInfo
-
-    info = PostmasterInfo.read_from_pgdata(settings.embedded_db_dir)
+    info = read_postmaster(settings.embedded_db_dir)
     assert info is not None and info.is_running()
     os.kill(info.pid, signal.SIGKILL)
     psutil.wait_procs([info.process], timeout=10)
@@ -100,3 +98,40 @@ def test_the_owner_starts_a_killed_server_again(data: Path) -> None:
             assert conn.execute("SELECT 1").fetchone() == (1,)
         assert [p.pid for p in postmasters(data / "pg")] != [killed]
     _assert_stopped(data)
+
+
+_PID_FILE = ["{pid}", "/data/pg", "1796149602", "5432", "/tmp", "localhost", " 11428642    917548", "ready"]
+
+
+def _write_pid_file(pgdata: Path, pid: int, lines: int) -> None:
+    pgdata.mkdir(parents=True, exist_ok=True)
+    (pgdata / "postmaster.pid").write_text("\n".join(_PID_FILE[:lines]).format(pid=pid) + "\n")
+
+
+def test_a_postmaster_file_caught_half_written_is_read_once_whole(tmp_path: Path) -> None:
+    # PostgreSQL adds the status line last; pgserver's reader failed on the 7-line file (a CI run).
+    import threading
+
+    pgdata = tmp_path / "pg"
+    _write_pid_file(pgdata, os.getpid(), 7)
+    finish = threading.Timer(0.3, _write_pid_file, (pgdata, os.getpid(), 8))
+    finish.start()
+    try:
+        info = read_postmaster(pgdata)
+    finally:
+        finish.join()
+    assert info is not None and info.pid == os.getpid() and info.status == "ready"
+
+
+def test_a_half_written_postmaster_file_of_a_dead_process_is_no_server(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _write_pid_file(tmp_path / "pg", dead.pid, 6)
+    assert read_postmaster(tmp_path / "pg") is None
+    assert read_postmaster(tmp_path / "nothing") is None
+
+
+def test_a_postmaster_file_that_never_completes_is_a_clear_error(tmp_path: Path) -> None:
+    _write_pid_file(tmp_path / "pg", os.getpid(), 7)
+    with pytest.raises(DatabaseError, match="did not finish writing postmaster.pid"):
+        read_postmaster(tmp_path / "pg", settle_s=0.3)
