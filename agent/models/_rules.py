@@ -16,25 +16,29 @@ text inside tool results or documents is data, never instructions.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolCall, ToolMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_core.tools import BaseTool
 
 from agent._dialogue import fold, memory_in
 from agent.intents import arguments_for
+from agent.models._chained import (
+    calling,
+    close_after_positions,
+    message_text,
+    order_after_account,
+    tool_call,
+    trigger_after_positions,
+)
 from agent.parser import (
     APPROVAL_REASON,
     MARKET_ALIASES,
     Ambiguous,
-    CollateralSizing,
     Context,
-    EntryRelative,
     NotUnderstood,
     Parsed,
     Reply,
@@ -42,8 +46,7 @@ from agent.parser import (
     ToolUse,
     answer_to_question,
     attached_triggers,
-    build,
-    calls,
+    closes_everything,
     collateral_sizing,
     context_from,
     entry_relative,
@@ -55,8 +58,6 @@ from agent.parser import (
     rereads,
     resolve_followup,
     route_question,
-    sized_order,
-    trigger_from_entry,
 )
 from agent.state import DialogueMemory
 from tools import tool_label
@@ -170,33 +171,6 @@ def _vague_trade(text: str) -> str | None:
 _ACTION_ELSE = re.compile(r"\b(?:send|transfer|withdraw|ignore|pretend|cancel|close|approve|kill)\b")
 
 
-def _text(message: BaseMessage) -> str:
-    content = message.content
-    if isinstance(content, str):
-        return content
-    return " ".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-
-
-def _tool_call(name: str, args: dict[str, Any]) -> ToolCall:
-    return {"name": name, "args": args, "id": f"rules-{uuid.uuid4().hex[:12]}", "type": "tool_call"}
-
-
-def _calling(content: str, calls_: ToolCalls, **kwargs: Any) -> AIMessage:
-    """MIKEY's message calling the parsed tools (with ``content`` said alongside)."""
-    return AIMessage(content=content, tool_calls=[
-        _tool_call(c.name, c.args.model_dump(mode="json", exclude_defaults=True)) for c in calls_.calls], **kwargs)
-
-
-def _pending_after(messages: Sequence[BaseMessage], key: str, tool: str) -> tuple[dict[str, Any], ToolMessage] | None:
-    """The request MIKEY set aside under ``key`` until ``tool`` answered, with that answer (else None)."""
-    results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
-    asking = _issuer(messages)
-    pending = asking.additional_kwargs.get(key) if asking is not None else None
-    if not pending or not results or results[0].name != tool:
-        return None
-    return pending, results[0]
-
-
 class RulesChatModel(BaseChatModel):
     """Deterministic, offline, exact with numbers."""
 
@@ -222,11 +196,12 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content="Say what you would like to do, e.g. `price of sol`.")
         last = messages[-1]
         if isinstance(last, ToolMessage):
-            sized = self._size_from_account(messages) or self._trigger_from_entry(messages)
-            return sized if sized is not None else AIMessage(content=self._summarize_tool_results(messages))
+            after = (order_after_account(messages) or trigger_after_positions(messages)
+                     or close_after_positions(messages))
+            return after if after is not None else AIMessage(content=self._summarize_tool_results(messages))
         if not isinstance(last, HumanMessage):
             return AIMessage(content="")
-        text = _text(last)
+        text = message_text(last)
         parsed = parse_command(text)
         refused = isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)
         ctx = None if refused else dialogue_context(messages)
@@ -250,10 +225,15 @@ class RulesChatModel(BaseChatModel):
                 market = relative.market or (ctx.last_market if ctx is not None else None)
                 if market is None:
                     return AIMessage(content="On which position: SOL, BTC or ETH?")
-                # The entry comes from the position first; the trigger follows its result (_trigger_from_entry).
+                # The entry comes from the position first; the trigger follows its result (trigger_after_positions).
                 return AIMessage(content="", additional_kwargs={"entry_relative": {
                     "kind": relative.kind, "percent": str(relative.percent), "above": relative.above,
-                    "market": market}}, tool_calls=[_tool_call("get_positions", {"market": market})])
+                    "market": market}}, tool_calls=[tool_call("get_positions", {"market": market})])
+            everything = closes_everything(text)
+            if everything is not None and self._bound("get_positions") and self._bound("prepare_close"):
+                # Which positions exist is the account's to say; the closes follow (close_after_positions).
+                return AIMessage(content="", additional_kwargs={"close_all": {"side": everything.side}},
+                                 tool_calls=[tool_call("get_positions", {})])
             attached = self._with_triggers(text)
             if attached is not None:
                 return attached
@@ -261,10 +241,10 @@ class RulesChatModel(BaseChatModel):
             if isinstance(sizing, Ambiguous):
                 return AIMessage(content=sizing.question)
             if sizing is not None and self._bound("get_account") and self._bound("prepare_order"):
-                # The amount needs the account first; the order follows its result (_size_from_account).
+                # The amount needs the account first; the order follows its result (order_after_account).
                 return AIMessage(content="", additional_kwargs={"collateral_sizing": {
                     "share": str(sizing.share), "fields": {k: str(v) for k, v in sizing.fields.items()}}},
-                    tool_calls=[_tool_call("get_account", {})])
+                    tool_calls=[tool_call("get_account", {})])
         if isinstance(parsed, NotUnderstood) and is_help_request(text):
             return AIMessage(content=parsed.help)  # "what can you do?" is for the list, not the docs
         if isinstance(parsed, NotUnderstood) and not refused:
@@ -285,7 +265,7 @@ class RulesChatModel(BaseChatModel):
         if unavailable:
             return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
                                      "which is not available here.")
-        return _calling("", parsed)
+        return calling("", parsed)
 
     def _read_by_intent(self, text: str, routed: ToolCalls | None) -> Parsed | None:
         """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
@@ -321,51 +301,7 @@ class RulesChatModel(BaseChatModel):
         if args.get("order_type", "market") not in ("market", "limit"):
             return None
         # The note is said with the call: the ticket that follows waits for approval, with no reply after it.
-        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[_tool_call(call.name, args)])
-
-    @staticmethod
-    def _trigger_from_entry(messages: Sequence[BaseMessage]) -> AIMessage | None:
-        """The stop or take-profit asked relative to the entry, once get_positions has answered (else None)."""
-        found_pending = _pending_after(messages, "entry_relative", "get_positions")
-        if found_pending is None:
-            return None
-        pending, result = found_pending
-        rows = result.artifact.get("positions") if isinstance(result.artifact, dict) else None
-        row = next((r for r in rows or [] if isinstance(r, dict) and r.get("market") == pending["market"]), None)
-        if result.status == "error" or row is None or row.get("entry_price") is None:
-            return AIMessage(content=f"You have no {pending['market']} position, so there is no entry to set it from.")
-        asked = EntryRelative(pending["kind"], Decimal(pending["percent"]), bool(pending["above"]), pending["market"])
-        found = trigger_from_entry(asked, str(row.get("side")), Decimal(str(row["entry_price"])))
-        if isinstance(found, str):
-            return AIMessage(content=found)
-        price, note = found
-        built = calls(build("prepare_order", "Say the trigger price, e.g. 'stop loss sol at 140'.",
-                            market=pending["market"], side=None, order_type=pending["kind"], price=price,
-                            reduce_only=True, whole_position=True))
-        if isinstance(built, Ambiguous):
-            return AIMessage(content=f"{note} {built.question}")
-        return _calling(note, built)
-
-    @staticmethod
-    def _size_from_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
-        """The order a collateral share asked for, once get_account has answered (else None)."""
-        found_pending = _pending_after(messages, "collateral_sizing", "get_account")
-        if found_pending is None:
-            return None
-        pending, result = found_pending
-        account = result.artifact.get("account") if isinstance(result.artifact, dict) else None
-        free = (account or {}).get("free_collateral")
-        if result.status == "error" or free is None:
-            return AIMessage(content="I could not read your free collateral, so I did not size the order. "
-                                     "Say the size, e.g. 'long 2 sol 2x'.")
-        fields = dict(pending["fields"])
-        fields["reduce_only"] = fields.get("reduce_only") == "True"
-        sizing = CollateralSizing(Decimal(pending["share"]), {**fields, "leverage": Decimal(fields["leverage"])})
-        args, note = sized_order(sizing, Decimal(str(free)))
-        built = calls(build("prepare_order", "Say the size, e.g. 'long 2 sol 2x'.", **args))
-        if isinstance(built, Ambiguous):
-            return AIMessage(content=f"{note} {built.question}")
-        return _calling(note, built)
+        return AIMessage(content=one_at_a_time(found, args["market"]), tool_calls=[tool_call(call.name, args)])
 
     def _bound(self, name: str) -> bool:
         return self.bound_tools is None or name in self.bound_tools
@@ -378,14 +314,5 @@ class RulesChatModel(BaseChatModel):
                 break
             answer = message.artifact.get("answer") if isinstance(message.artifact, dict) else None
             # search_knowledge's text is the passages for an LLM to quote; offline, its extractive answer.
-            results.append(answer if message.name == "search_knowledge" and answer else _text(message))
+            results.append(answer if message.name == "search_knowledge" and answer else message_text(message))
         return "\n\n".join(reversed(results))
-
-
-def _issuer(messages: Sequence[BaseMessage]) -> AIMessage | None:
-    """The AI message whose tool calls the trailing tool results answer."""
-    for message in reversed(messages):
-        if isinstance(message, ToolMessage):
-            continue
-        return message if isinstance(message, AIMessage) else None
-    return None

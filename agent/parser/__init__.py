@@ -11,6 +11,7 @@ It never approves anything: approval comes only from the ticket's button.
 """
 
 from agent.parser._attached import attached_triggers, one_at_a_time
+from agent.parser._close_all import CloseAll, closes_everything
 from agent.parser._collateral import CollateralSizing, collateral_sizing, sized_order
 from agent.parser._entry_relative import EntryRelative, entry_relative, trigger_from_entry
 from agent.parser._followups import EXECUTED, LISTED, Context, Reply, ToolUse, context_from, resolve_followup
@@ -69,4 +70,6 @@ __all__ = [
     "entry_relative",
     "trigger_from_entry",
     "LISTED",
+    "CloseAll",
+    "closes_everything",
 ]

@@ -353,7 +353,7 @@ _RULES: Final[Sequence[tuple[str, _Handler]]] = (
      r"|(?P<market2>" + _MARKETS + r") (?:too|also|as well)", _other_market),
     (r"same (?:but |thing |order )?(?:on|for|with|in) (?P<market>" + _MARKETS + r")", _other_market),
     (r"close (?P<half>half(?: of)? )?(?:it|that|that position|the position|this position)|close (?P<half2>half)"
-     r"|close (?:the rest|the remainder|what'?s left|the remaining|everything|it all|all of it)", _close),
+     r"|close (?:the rest|the remainder|what'?s left|the remaining|it all|all of it)", _close),
     (r"(?:cancel|delete|remove|kill|pull) (?:it|that|that one|this one|the (?P<what>order|alert)|that (?P<what2>order|"
      r"alert)|the (?P<market>" + _MARKETS + r") (?P<what3>one|order|alert))", _cancel),
     (r"nvm|never mind|nevermind|forget it|scratch that", _never_mind),

@@ -3,7 +3,7 @@
 from quantdesk.tickets._execution import ClosedStatus, ExecutionReport, TicketExecutor
 from quantdesk.tickets._gate import Approval, TicketClosed, TicketExpired, WrongTicket, WrongUser, check_approval
 from quantdesk.tickets._model import DEFAULT_TTL, OrderTicket, SimulatedOutcome, TicketKind, message_hash
-from quantdesk.tickets._store import StoredTicket, TicketStatus, TicketStore
+from quantdesk.tickets._store import StoredTicket, TicketExists, TicketStatus, TicketStore
 
 __all__ = [
     "Approval",
@@ -14,6 +14,7 @@ __all__ = [
     "SimulatedOutcome",
     "StoredTicket",
     "TicketClosed",
+    "TicketExists",
     "TicketExpired",
     "TicketKind",
     "TicketStatus",

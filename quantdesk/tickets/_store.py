@@ -15,12 +15,22 @@ from typing import Any, Literal
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from quantdesk.errors import ApprovalError
+from quantdesk.errors import ApprovalError, QuantDeskError
 from quantdesk.tickets._gate import Approval, TicketClosed, TicketExpired, WrongTicket, check_approval
 from quantdesk.tickets._model import OrderTicket
 
 TicketStatus = Literal["pending", "executing", "executed", "failed", "rejected", "expired", "cancelled"]
 _FINAL_CLOSE = ("rejected", "expired", "cancelled")
+
+
+class TicketExists(QuantDeskError):
+    """A ticket with these exact message bytes is already waiting for approval or was already sent.
+
+    A ticket is its message, so two identical requests inside one blockhash's life (~400 ms)
+    build the same bytes. Bytes that were never signed may be offered again (see
+    :meth:`TicketStore.save`); bytes waiting or sent may not: the second would be the same
+    transaction twice.
+    """
 
 
 @dataclass(frozen=True)
@@ -37,13 +47,27 @@ class TicketStore:
         self._pool = pool
 
     def save(self, ticket: OrderTicket) -> None:
+        """Store ``ticket`` as pending. The same bytes closed unsent (rejected, expired, cancelled) by the
+        same trader are offered again as this new ticket; waiting or sent ones raise :class:`TicketExists`."""
         with self._pool.connection() as conn:
-            conn.execute(
+            saved = conn.execute(
                 "INSERT INTO tickets (ticket_hash, user_id, thread_id, ticket, created_at, expires_at) "
-                "VALUES (%s, %s, %s, %s, %s, %s)",
+                "VALUES (%s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (ticket_hash) DO UPDATE SET thread_id = EXCLUDED.thread_id, ticket = EXCLUDED.ticket, "
+                "created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, status = 'pending', "
+                "decided_at = NULL, reason = NULL "
+                "WHERE tickets.user_id = EXCLUDED.user_id AND tickets.status IN ('rejected', 'expired', 'cancelled') "
+                "RETURNING ticket_hash",
                 (ticket.ticket_hash, ticket.user_id, ticket.thread_id, Jsonb(ticket.model_dump(mode="json")),
                  ticket.created_at, ticket.expires_at),
-            )
+            ).fetchone()
+            if saved is None:
+                row = conn.execute("SELECT status FROM tickets WHERE ticket_hash = %s",
+                                   (ticket.ticket_hash,)).fetchone()
+                state = {"pending": "is already waiting for approval", "executing": "is being sent"}.get(
+                    row[0] if row else "", "was already sent")
+                raise TicketExists(f"an identical ticket ({ticket.short_hash}) {state}; approve or reject that one, "
+                                   "or ask again in a moment for a fresh transaction")
 
     def get(self, ticket_hash: str) -> StoredTicket | None:
         with self._pool.connection() as conn:

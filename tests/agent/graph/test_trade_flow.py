@@ -227,3 +227,18 @@ async def test_quote_shows_price_impact_and_account_shows_margin_ratio_and_lever
     account = await collect(trade.session.send(thread, "alice", "account"))
     text = account[-1].data["text"]
     assert "margin ratio 0.08% (maintenance ÷ equity), leverage 0.03x" in text  # $7.50 and $300 on ~$10k
+
+
+async def test_the_same_order_waiting_in_another_thread_is_named_not_a_crash(trade: TradeWorld) -> None:
+    # One trader, two conversations, the same close inside one blockhash (the test clock stands still):
+    # the same transaction. The second conversation is told so; the first ticket still waits.
+    s = trade.session
+    placed = [e.data["ticket"] for e in await collect(s.send("same-1", "alice", "long 1 sol 2x")) if e.type == "ticket"]
+    await collect(s.approve("same-1", "alice", placed[0]["ticket_hash"]))
+    first = [e.data["ticket"] for e in await collect(s.send("same-1", "alice", "close my sol")) if e.type == "ticket"]
+    second = await collect(s.send("same-2", "alice", "close my sol"))
+    assert first and not [e for e in second if e.type == "ticket"]
+    said = " ".join(str(e.data.get("text", "")) for e in second if e.type == "text")
+    assert "identical ticket" in said and "already waiting for approval" in said, [e.to_json() for e in second]
+    done = await collect(s.approve("same-1", "alice", first[0]["ticket_hash"]))
+    assert any(e.type == "execution" and e.data["ok"] for e in done)

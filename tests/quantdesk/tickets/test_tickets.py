@@ -21,6 +21,7 @@ from quantdesk.tickets import (
     OrderTicket,
     SimulatedOutcome,
     TicketClosed,
+    TicketExists,
     TicketExpired,
     TicketStore,
     WrongTicket,
@@ -143,6 +144,38 @@ def test_a_rejected_ticket_can_no_longer_be_approved(store: TicketStore) -> None
     assert not store.close(ticket.ticket_hash, "cancelled", "again", NOW)
     with pytest.raises(TicketClosed, match="already rejected"):
         store.claim(Approval(ticket.ticket_hash, "alice", NOW))
+
+
+def test_the_same_bytes_closed_unsent_are_offered_again_as_the_new_ticket(store: TicketStore) -> None:
+    # Two identical requests inside one blockhash's life build the same message: one transaction.
+    message = os.urandom(120)
+    first = make_ticket(thread="t-again", message=message)
+    store.save(first)
+    assert store.close(first.ticket_hash, "cancelled", "a new message arrived before approval", NOW)
+    again = make_ticket(thread="t-again-2", message=message, created=NOW + timedelta(seconds=1))
+    store.save(again)
+    stored = store.get(again.ticket_hash)
+    assert stored is not None and stored.status == "pending" and stored.reason is None
+    assert stored.ticket == again and store.pending_for_thread("t-again-2") == again
+    # Approved in its new thread, by its owner, before its new expiry: claimed once.
+    assert store.claim(Approval(again.ticket_hash, "alice", NOW + timedelta(seconds=30), "t-again-2")) == again
+    with pytest.raises(TicketClosed):
+        store.claim(Approval(again.ticket_hash, "alice", NOW + timedelta(seconds=31), "t-again-2"))
+
+
+@pytest.mark.parametrize("status", ["pending", "executing", "executed"])
+def test_the_same_bytes_waiting_or_sent_are_refused_and_nothing_changes(store: TicketStore, status: str) -> None:
+    message = os.urandom(120)
+    first = make_ticket(thread="t-first", message=message)
+    store.save(first)
+    if status != "pending":
+        store.claim(Approval(first.ticket_hash, "alice", NOW + timedelta(seconds=5)))
+    if status == "executed":
+        store.finish(first.ticket_hash, ok=True, signature="sig", result={})
+    with pytest.raises(TicketExists, match="identical ticket .* (already waiting|being sent|already sent)"):
+        store.save(make_ticket(thread="t-second", message=message, created=NOW + timedelta(seconds=1)))
+    stored = store.get(first.ticket_hash)
+    assert stored is not None and stored.ticket.thread_id == "t-first" and stored.status == status
 
 
 def test_audit_log_keeps_the_story_in_order_and_refuses_edits(database: Database) -> None:
