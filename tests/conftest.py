@@ -12,12 +12,21 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from quantdesk.config import Settings
 from quantdesk.db import Database, migrate, open_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+# Property tests draw the same examples on every run and machine (Hypothesis is pinned in
+# pyproject.toml): a red CI run is then a defect anyone can reproduce, never a lucky draw. To
+# explore new examples locally: HYPOTHESIS_PROFILE=explore make test.
+hypothesis_settings.register_profile("repeatable", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
