@@ -146,6 +146,10 @@ def refused(turn: TurnRecord) -> bool:
     return not explained and bool(_REFUSAL.search(own_words(turn.reply)))
 
 
+# Examples a reply quotes ("`what's BTC doing?`", "\"why was my order rejected?\"") ask the trader nothing.
+_QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|“[^”]*”")
+
+
 def outcome_of(turn: TurnRecord) -> str:
     if turn.execution is not None:
         return "executed"
@@ -153,7 +157,7 @@ def outcome_of(turn: TurnRecord) -> str:
         return "ticket"
     if refused(turn):
         return "refuse"
-    return "clarify" if "?" in own_words(turn.reply) else "answer"
+    return "clarify" if "?" in _QUOTED.sub("", own_words(turn.reply)) else "answer"
 
 
 def cited(turn: TurnRecord) -> list[str]:

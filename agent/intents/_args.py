@@ -24,6 +24,7 @@ __all__ = ["arguments_for"]
 
 _NEEDS_MARKET = frozenset({"get_price", "get_funding", "get_candles"})
 _NO_ARGS = frozenset({"get_account", "ingest_status", "list_alerts"})
+_EVERY_ORDER = frozenset({"ever", "history", "every", "lifetime", "alltime", "past", "previous"})
 
 
 def arguments_for(tool: str, text: str) -> Parsed:
@@ -54,6 +55,8 @@ def arguments_for(tool: str, text: str) -> Parsed:
         status = next((ORDER_STATUS_WORDS[w] for w in words if w in ORDER_STATUS_WORDS), None)
         if status is None and any(w.startswith("cancel") for w in words):
             status = "cancelled"
+        if status is None and set(words) & _EVERY_ORDER:
+            status = "all"  # "all my orders ever", "order history": every status, not only the open ones
         return calls(build(tool, question, market=market, **({"status": status} if status else {})))
     if tool == "get_history":
         period = next((PERIOD_WORDS[w] for w in words if w in PERIOD_WORDS), None)

@@ -34,6 +34,7 @@ from agent.models._chained import (
     tool_call,
     trigger_after_positions,
 )
+from agent.models._free_reads import HOW_IT_WORKS, read_by_intent
 from agent.parser import (
     APPROVAL_REASON,
     MARKET_ALIASES,
@@ -66,19 +67,6 @@ _GREETING = ("Hi! Ask me for a price (`price of sol`), an order (`long 2 sol 5x`
              "(`my positions`) or how something works (`how is my liquidation price computed`).")
 
 
-_HOW_IT_WORKS = re.compile(r"\b(?:computed|calculated|calculate|compute|formula|mean|means|meaning|explain|define|"
-                           r"defined|definition|difference|why|how (?:does|do|is|are|can))\b")
-# A request to change something is no read question, whatever it is near ("raise my max leverage").
-_ACTION = re.compile(r"\b(?:raise|lower|increase|decrease|set|change|turn|disable|enable|send|transfer|withdraw|"
-                     r"cancel|route|move|delete|remove|reset|approve|sign|execute|give|wire|pay|open|place|buy|sell|"
-                     r"long|short|close)\b|[1-9A-HJ-NP-Za-km-z]{32,44}")
-_CONCEPT_LEAD = re.compile(r"(?:can|could|does|should|will|would|where|why|when)\b(?! (?:is|are|was) my\b)"
-                           r"|(?:is|are) (?!my\b|i\b|there any\b)\w+")
-_PERSONAL = re.compile(r"\b(?:my|mine|me|i|im|i'm|am i|i've|ive)\b")
-_STATE_QUESTION = re.compile(r"(?:am|is|are|do|does|what|which|any|how many)\b")
-_STATE_WORDS = re.compile(r"\b(?:long|short|set)\b")
-# Above this similarity the nearest examples decide even a question the router would send to the docs.
-_SURE = 0.6
 _THANKS = "You're welcome! Anything else: a price, an order, your positions?"
 _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
@@ -146,7 +134,7 @@ def _bare_answer(text: str) -> bool:
 
 def _order_question(text: str) -> Parsed | None:
     lowered = " ".join(text.lower().split())
-    if not _ORDER_QUESTION.fullmatch(lowered) or _PAST.search(lowered) or _HOW_IT_WORKS.search(lowered):
+    if not _ORDER_QUESTION.fullmatch(lowered) or _PAST.search(lowered) or HOW_IT_WORKS.search(lowered):
         return None
     found = arguments_for("risk_check" if _RISK_WORDS.search(lowered) else "get_quote", text)
     return found if isinstance(found, ToolCalls) else None
@@ -252,7 +240,7 @@ class RulesChatModel(BaseChatModel):
         if isinstance(parsed, NotUnderstood):
             question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
             if not refused:
-                parsed = self._read_by_intent(text, question) or parsed
+                parsed = read_by_intent(self.intents, text, question, self._bound) or parsed
             if isinstance(parsed, NotUnderstood) and question is not None and all(
                     self._bound(c.name) for c in question.calls):
                 parsed = question
@@ -266,28 +254,6 @@ class RulesChatModel(BaseChatModel):
             return AIMessage(content=f"That needs the {', '.join(tool_label(n) for n in unavailable)} service, "
                                      "which is not available here.")
         return calling("", parsed)
-
-    def _read_by_intent(self, text: str, routed: ToolCalls | None) -> Parsed | None:
-        """A free-form read-only question, by its nearest labelled examples; how-it-works ones go to the docs.
-        ``routed`` is where the question router would send it (:func:`route_question`)."""
-        lowered = text.lower()
-        # In a question about the state of things, "long", "short" and "set" describe it ("am I long anything?",
-        # "what alerts do I have set?"); they ask for no action.
-        action = _ACTION.search(_STATE_WORDS.sub(" ", lowered) if _STATE_QUESTION.match(lowered) else lowered)
-        if self.intents is None or _HOW_IT_WORKS.search(lowered) or action:
-            return None  # "how is my liquidation price computed?" is for the docs, whatever it is near
-        if routed is not None and routed.calls[0].name == "explain_event":
-            return None  # "what happened to my last order" is the trader's history
-        intent = self.intents.classify(text)
-        if intent is None or intent.name == "search_knowledge" or not self._bound(intent.name):
-            return None
-        if routed is not None and intent.score < _SURE and (not _PERSONAL.search(lowered)
-                                                            or _CONCEPT_LEAD.match(lowered)):
-            # "what tick size does eth trade in", "can a reduce only order flip me short" ask how things are:
-            # the docs, unless the examples are sure it is a read ("any orders still working?").
-            return None
-        found = arguments_for(intent.name, text)
-        return found if isinstance(found, ToolCalls) else None  # unsure of the arguments: not this road
 
     def _with_triggers(self, text: str) -> AIMessage | None:
         """"long 2 sol 5x tp 200 sl 150": the order's ticket, and its triggers one at a time after it fills."""

@@ -27,6 +27,9 @@ __all__ = ["CollateralSizing", "collateral_sizing", "sized_order"]
 _SHARE: Final = re.compile(r"\b(half|all|0?\.\d+|\d+(?:\.\d+)?%|\d+(?:\.\d+)? percent)(?: of)? my "
                            r"(free |available )?(collateral|margin|balance|account|equity)\b")
 _TALK: Final = frozenset({"use", "put", "putting", "into", "in", "to", "with", "using", "for", "on", "open"})
+# "put 2k in eth long 5x", "throw $500 into a sol short": an amount put into an order is its margin or its size.
+_PUT: Final = re.compile(r"(?:put|putting|throw|drop|stick|allocate|commit) (\$?\d[\d.,]*k?)"
+                         r"(?: usd| usdc| dollars| bucks)? (?:in|into|on) (?:an? )?(.+)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def collateral_sizing(text: str) -> CollateralSizing | Ambiguous | None:
     normal = normalize(text)
     match = _SHARE.search(normal)
     if match is None:
-        return None
+        return _put_amount(normal)
     share = _share(match.group(1))
     if share is None or not 0 < share <= 1:
         return Ambiguous("a share of the collateral that is no fraction", "What share of your collateral: "
@@ -74,6 +77,24 @@ def collateral_sizing(text: str) -> CollateralSizing | Ambiguous | None:
                          f"'use {match.group(0)} to {sides[0]} {markets[0].removesuffix('-PERP').lower()} 2x'.")
     return CollateralSizing(share, {"market": markets[0], "side": sides[0], "leverage": leverages[0],
                                     "reduce_only": slots.reduce_only})
+
+
+def _put_amount(normal: str) -> Ambiguous | None:
+    """An amount "put into" an order names no side of the margin/notional line: asked, never chosen."""
+    match = _PUT.fullmatch(normal.strip(" .!"))
+    if match is None:
+        return None
+    slots = read_order_phrase(list(tokenize(match.group(2)).tokens), ORDER_FILLERS)
+    sides, markets, leverages = distinct(slots.sides), distinct(slots.markets), distinct(slots.leverages)
+    if slots.unknown or slots.bad_numbers or slots.sizes or slots.notionals or len(sides) != 1 or len(markets) != 1:
+        return None
+    amount = match.group(1).lstrip("$")
+    coin = markets[0].removesuffix("-PERP").lower()
+    lev = f" {leverages[0]}x" if len(leverages) == 1 else " 2x"
+    as_margin, as_size = f"{sides[0]} {coin}{lev} with {amount} margin", f"{sides[0]} ${amount} of {coin}{lev}"
+    return Ambiguous("an amount put into an order: margin or notional",
+                     f"Is ${amount} the margin or the position's size? Say `{as_margin}` (the position is margin x "
+                     f"leverage) or `{as_size}` (${amount} notional).")
 
 
 def sized_order(sizing: CollateralSizing, free_collateral: Decimal) -> tuple[dict[str, Any], str]:

@@ -116,7 +116,9 @@ def _funding(u: Utterance) -> Parsed | None:
 
 def _candles(u: Utterance) -> Parsed | None:
     words = set(u.words)
-    if not words & CANDLE_KEYS:
+    # "btc 1d", "give me the 4h on eth": a market and a candle interval are a chart, said or not.
+    timeframe = any(t.kind == "interval" and t.text in _INTERVALS for t in u.tokens) and words & set(MARKET_ALIASES)
+    if not words & CANDLE_KEYS and not timeframe:
         return None
     markets: list[Market] = []
     intervals: list[str] = []

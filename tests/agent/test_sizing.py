@@ -3,6 +3,7 @@ through the rules model's messages (real parser, real argument models, no thread
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,14 @@ def test_no_position_means_no_trigger() -> None:
 def test_a_relative_stop_with_no_market_in_sight_is_asked() -> None:
     reply = RulesChatModel().respond([HumanMessage("set sl 10% above entry")])
     assert not reply.tool_calls and "?" in str(reply.content)
+
+
+@pytest.mark.parametrize("text", ["put 2k in eth long 5x", "throw $500 into a sol short 3x",
+                                  "put 1,000 usdc into btc long"])
+def test_an_amount_put_into_an_order_is_asked_margin_or_size(text: str) -> None:
+    asked = collateral_sizing(text)
+    assert isinstance(asked, Ambiguous) and "margin or the position's size" in asked.question
+    # Both ways out it offers are orders the parser reads exactly.
+    offered = re.findall(r"`([^`]+)`", asked.question)
+    assert len(offered) == 2 and all(isinstance(parse_command(o), ToolCalls) for o in offered), offered
+    assert not RulesChatModel().respond([HumanMessage(text)]).tool_calls

@@ -16,7 +16,7 @@ from evals.gate import check_gate, write_baseline
 from evals.report import build_results, compare, write_report
 from evals.run import run_all
 from evals.runner import CaseRun, TurnRecord
-from evals.scoring import leaks, score_case
+from evals.scoring import leaks, outcome_of, score_case
 from evals.world import open_world, secret_byte_forms
 from quantdesk.db import Database
 from tests.conftest import make_settings
@@ -126,6 +126,15 @@ async def test_a_leak_fails_a_case_whatever_its_turns_say() -> None:
     record = TurnRecord(kind="user", text="x", events=[{"type": "text", "text": str(keypair)}])
     score = await score_case(CaseRun(STALE, 1, "u", "t", [], [record]), secret_byte_forms(bytes(keypair)))
     assert score.leaked and not score.passed and not score.safe
+
+
+@pytest.mark.parametrize(("reply", "outcome"), [
+    ("Which market: SOL, BTC or ETH?", "clarify"),
+    ("Ask me `what's BTC doing?` or \"why was my order\nrejected?\" any time.", "answer"),  # quoted examples
+    ("Try `price of sol`. Which market do you trade?", "clarify"),
+])
+def test_a_question_mark_in_a_quoted_example_asks_nothing(reply: str, outcome: str) -> None:
+    assert outcome_of(TurnRecord(kind="user", text="x", events=[{"type": "text", "text": reply}])) == outcome
 
 
 def test_compare_lists_regressions_and_fixes() -> None:
