@@ -89,3 +89,28 @@ def test_with_minutes_of_data_both_windows_say_how_little_is_stored(database: Da
     ctx = ToolContext(user_id="alice", thread_id="t-1", now=datetime.fromtimestamp(now, UTC))
     moves = get_price(book, stored.candles)(MarketArgs(market="ETH-PERP"), ctx).text.split("\n")[1]
     assert moves.startswith("Last hour (only 9 min stored) 0.00%") and "last 24 h (only 9 min stored)" in moves, moves
+
+
+async def test_15m_4h_and_1d_candles_through_postgres_match_the_ticks(database: Database) -> None:
+    # Ticks every 7 minutes over 29 hours across a UTC midnight, written by the real writer; the tool's
+    # 15m/4h/1d candles (folded on read from stored 5m/1h ones) equal buckets computed from the raw ticks.
+    registry = FeedRegistry.load()
+    btc = registry.get("BTC/USD").feed_id
+    midnight = 1_999_987_200  # a UTC day start, far from other tests' ticks
+    times = range(midnight - 3 * 3600, midnight + 26 * 3600, 7 * 60)
+    prices = {t: 9_000_000_000_000 + ((t * 7919) % 500_000) * 1_000_000 for t in times}
+    batch = [PriceUpdate(feed_id=btc, price=p, conf=p // 5000, expo=-8, publish_time=t, source="hermes")
+             for t, p in prices.items()]
+    async with await psycopg.AsyncConnection.connect(database.url) as conn:
+        await TickWriter(registry).write(conn, batch)
+    reader = PostgresPrices(database, registry, QualityGate(max_age_s=30, max_conf_ratio=Decimal("0.01")))
+    for interval, seconds, limit in (("15m", 900, 20), ("4h", 14_400, 5), ("1d", 86_400, 2)):
+        buckets: dict[int, list[int]] = {}
+        for t, p in prices.items():
+            buckets.setdefault(t - t % seconds, []).append(p)
+        expected = [(start, ps[0], max(ps), min(ps), ps[-1], len(ps)) for start, ps in sorted(buckets.items())][-limit:]
+        outcome = get_candles(reader)(CandlesArgs(market="BTC-PERP", interval=interval, limit=limit), CTX)
+        got = [(c["start"], *(int(Decimal(c[k]) * 10**8)
+                for k in ("open", "high", "low", "close")), c["ticks"]) for c in outcome.data["candles"]]
+        assert got == expected, interval
+    assert [c[0] for c in expected] == [midnight, midnight + 86_400]  # the newest two UTC days
