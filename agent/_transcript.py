@@ -43,6 +43,22 @@ class Transcript:
                 "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq", (thread_id,))).fetchall()
         return messages_from_dict([_value(r) for r in rows])
 
+    async def read_page(self, thread_id: str, *, limit: int, before: int | None = None) -> tuple[list[BaseMessage], int,
+                                                                                                int]:
+        """Up to ``limit`` messages ending just before position ``before`` (None: the newest), oldest first, with
+        the position of the first of them and the thread's message count. Positions count from 0 in the order
+        messages were written; a transcript only grows at its end, so a position names one message for good."""
+        async with self._pool.connection() as conn:
+            counted = await (await conn.execute("SELECT count(*) FROM chat_messages WHERE thread_id = %s",
+                                                (thread_id,))).fetchone()
+            total = int(_value(counted, "count"))
+            end = total if before is None else min(max(before, 0), total)
+            start = max(0, end - limit)
+            rows = await (await conn.execute(
+                "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq OFFSET %s LIMIT %s",
+                (thread_id, start, end - start))).fetchall()
+        return messages_from_dict([_value(r) for r in rows]), start, total
+
     async def has(self, thread_id: str) -> bool:
         async with self._pool.connection() as conn:
             row = await (await conn.execute("SELECT 1 FROM chat_messages WHERE thread_id = %s LIMIT 1",
@@ -50,7 +66,6 @@ class Transcript:
         return row is not None
 
 
-def _value(row: Any) -> dict[str, Any]:
-    """The message column of a row, whichever row factory the pool uses."""
-    value: dict[str, Any] = row["message"] if isinstance(row, dict) else row[0]
-    return value
+def _value(row: Any, column: str = "message") -> Any:
+    """The first column of a row, whichever row factory the pool uses."""
+    return row[column] if isinstance(row, dict) else row[0]

@@ -69,6 +69,15 @@ class ChatEvent:
         return {"type": self.type, **self.data}
 
 
+@dataclass(frozen=True)
+class HistoryPage:
+    """Part of a thread's history: its events, the position of its first message, the thread's message count."""
+
+    events: list[ChatEvent]
+    start: int
+    total: int
+
+
 class ChatSession:
     def __init__(self, graph: Any, audit: AuditLog, clock: Callable[[], datetime],
                  notifications: Callable[[str], list[Any]] | None = None,
@@ -270,22 +279,37 @@ class ChatSession:
     async def history(self, thread_id: str) -> list[ChatEvent]:
         """The whole conversation so far, in order, as events (text, tool calls and results),
         and the ticket waiting for approval, if any."""
+        return (await self.history_page(thread_id)).events
+
+    async def history_page(self, thread_id: str, *, limit: int | None = None,
+                           before: int | None = None) -> HistoryPage:
+        """Up to ``limit`` messages (None: all) ending just before position ``before`` (None: the newest) as
+        events, oldest first; the waiting ticket comes with the newest page."""
         snapshot = await self._graph.aget_state(self._config(thread_id))
         if self._transcript is not None:
             await self._adopt(thread_id, snapshot)
-            messages = await self._transcript.read(thread_id)
+            if limit is None and before is None:
+                messages = await self._transcript.read(thread_id)
+                start, total = 0, len(messages)
+            else:
+                messages, start, total = await self._transcript.read_page(
+                    thread_id, limit=limit if limit is not None else 2**31, before=before)
         else:
-            messages = (snapshot.values or {}).get("messages", [])
+            every = list((snapshot.values or {}).get("messages", []))
+            total = len(every)
+            end = total if before is None else min(max(before, 0), total)
+            start = 0 if limit is None else max(0, end - limit)
+            messages = every[start:end]
         events: list[ChatEvent] = []
         for message in messages:
             if isinstance(message, HumanMessage):
                 events.append(ChatEvent("text", {"role": "user", "text": message.content}))
             else:
                 events.extend(_message_events(message))
-        ticket = _pending(snapshot)
+        ticket = _pending(snapshot) if before is None else None
         if ticket is not None:
             events.append(ChatEvent("ticket", {"ticket": ticket}))
-        return events
+        return HistoryPage(events, start, total)
 
     async def _run(self, graph_input: Any, thread_id: str, *, said: Sequence[BaseMessage] = (),
                    durability: Durability | None = None) -> AsyncIterator[ChatEvent]:

@@ -46,8 +46,17 @@ class Message(BaseModel):
 
 class ThreadView(BaseModel):
     thread_id: str
-    messages: list[Message]
-    pending_ticket: dict[str, Any] | None = Field(None, description="The ticket waiting for approval, every field.")
+    messages: list[Message] = Field(description="This page of the conversation, oldest first.")
+    pending_ticket: dict[str, Any] | None = Field(None, description="The ticket waiting for approval, every field "
+                                                  "(on the newest page).")
+    next_before: int | None = Field(None, description="Pass as `?before=` for the page before this one; null when "
+                                                      "this page starts the thread.")
+
+
+PageLimit = Annotated[int, Query(ge=1, le=500, description="At most this many of the thread's newest messages "
+                                                           "(before `before`).")]
+PageBefore = Annotated[int | None, Query(ge=0, description="The `next_before` of the page after: read the "
+                                                           "messages written before it.")]
 
 
 class TicketView(BaseModel):

@@ -16,7 +16,17 @@ from agent import ChatEvent
 from interfaces.api._auth import ApiContext, CallerDep, ContextDep, api_thread_id
 from interfaces.api._errors import ApiError, not_found
 from interfaces.api._events import Emitted, Translator
-from interfaces.api._models import Event, Format, Message, RunRequest, RunResult, ThreadId, ThreadView
+from interfaces.api._models import (
+    Event,
+    Format,
+    Message,
+    PageBefore,
+    PageLimit,
+    RunRequest,
+    RunResult,
+    ThreadId,
+    ThreadView,
+)
 from interfaces.api._runs import ApiEvent, parse_event_id
 
 router = APIRouter(prefix="/v1", tags=["threads"])
@@ -126,10 +136,13 @@ def _messages(history: list[ChatEvent]) -> list[Message]:
 
 
 @router.get("/threads/{thread_id}", response_model=ThreadView)
-async def read_thread(thread_id: ThreadId, who: CallerDep, ctx: ContextDep) -> ThreadView:
-    """The conversation so far and the ticket waiting for approval, if any (404: no such thread of yours)."""
-    history = await ctx.mikey.session.history(api_thread_id(who.user_id, thread_id))
-    if not history:
+async def read_thread(thread_id: ThreadId, who: CallerDep, ctx: ContextDep, limit: PageLimit = 100,
+                      before: PageBefore = None) -> ThreadView:
+    """The conversation's newest messages (a page: `limit`, and `before` to go back) and the ticket waiting
+    for approval, if any (404: no such thread of yours)."""
+    page = await ctx.mikey.session.history_page(api_thread_id(who.user_id, thread_id), limit=limit, before=before)
+    if not page.events and page.total == 0:
         raise not_found(f"you have no thread {thread_id}")
-    pending = next((e.data["ticket"] for e in reversed(history) if e.type == "ticket"), None)
-    return ThreadView(thread_id=thread_id, messages=_messages(history), pending_ticket=pending)
+    pending = next((e.data["ticket"] for e in reversed(page.events) if e.type == "ticket"), None)
+    return ThreadView(thread_id=thread_id, messages=_messages(page.events), pending_ticket=pending,
+                      next_before=page.start if page.start > 0 else None)

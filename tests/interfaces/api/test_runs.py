@@ -110,3 +110,28 @@ def test_a_thread_is_its_users_and_another_key_gets_404(api: ApiWorld, alice: st
         assert [m["content"] for m in client.get("/v1/threads/t-private").json()["messages"]][0] == "price btc"
     with api.client(alice) as client:
         assert client.get("/v1/threads/t-private").json() == mine
+
+
+def test_a_long_thread_reads_in_pages_back_to_its_start(api: ApiWorld, alice: str) -> None:
+    with api.client(alice) as client:
+        for n in range(4):
+            client.post("/v1/threads/t-pages/runs", json={"message": f"price sol {n}" if n else "price sol"})
+        client.post("/v1/threads/t-pages/runs", json={"message": "long 1 SOL 2x"})
+        whole = client.get("/v1/threads/t-pages", params={"limit": 500}).json()
+        newest = client.get("/v1/threads/t-pages", params={"limit": 3}).json()
+        pages, before = [newest], newest["next_before"]
+        while before is not None:
+            page = client.get("/v1/threads/t-pages", params={"limit": 3, "before": before}).json()
+            assert page["pending_ticket"] is None  # the waiting ticket comes with the newest page only
+            pages.append(page)
+            before = page["next_before"]
+        refused = client.get("/v1/threads/t-pages", params={"limit": 0})
+        too_many = client.get("/v1/threads/t-pages", params={"limit": 501})
+    assert whole["next_before"] is None and newest["pending_ticket"] is not None
+    assert newest["pending_ticket"] == whole["pending_ticket"]
+    # Page by page, newest first, the pages put back together are the whole thread, in order, once each.
+    joined = [m for page in reversed(pages) for m in page["messages"]]
+    assert joined == whole["messages"] and len(pages) > 2
+    assert [m["content"] for m in joined if m["role"] == "user"] == [
+        "price sol", "price sol 1", "price sol 2", "price sol 3", "long 1 SOL 2x"]
+    assert refused.status_code == 422 and too_many.status_code == 422
