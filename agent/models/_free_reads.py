@@ -21,7 +21,7 @@ HOW_IT_WORKS: Final = re.compile(r"\b(?:computed|calculated|calculate|compute|fo
 # A request to change something is no read question, whatever it is near ("raise my max leverage").
 _ACTION: Final = re.compile(r"\b(?:raise|lower|increase|decrease|set|change|turn|disable|enable|send|transfer|"
                             r"withdraw|cancel|route|move|delete|remove|reset|approve|sign|execute|give|wire|pay|open|"
-                            r"place|buy|sell|long|short|close)\b|[1-9A-HJ-NP-Za-km-z]{32,44}")
+                            r"place|buy|sell|long|short|close|flip|reverse|hedge)\b|[1-9A-HJ-NP-Za-km-z]{32,44}")
 _CONCEPT_LEAD: Final = re.compile(r"(?:can|could|does|should|will|would|where|why|when)\b(?! (?:is|are|was) my\b)"
                                   r"|(?:is|are) (?!my\b|i\b|there any\b)\w+")
 _PERSONAL: Final = re.compile(r"\b(?:my|mine|me|i|im|i'm|am i|i've|ive)\b")

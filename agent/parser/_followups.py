@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from agent.parser._context import Context, Reply, ToolUse, again, need_order
 from agent.parser._lexicon import MARKET_ALIASES, PERIOD_WORDS
 from agent.parser._normalize import normalize
 from agent.parser._result import Ambiguous, NotUnderstood, Parsed, build, calls
@@ -35,38 +35,6 @@ _MARKET: Final = f"({_MARKETS})"
 _NUMBER: Final = r"(\d+(?:\.\d+)?|\.\d+)"
 
 
-
-@dataclass(frozen=True)
-class ToolUse:
-    name: str
-    args: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Context:
-    """What the conversation so far refers to."""
-
-    last_order: ToolUse | None = None     # the last order, quote or risk check asked for
-    last_tool: ToolUse | None = None      # the last tool call of any kind
-    last_market: str | None = None
-    ticket_set_aside: bool = False        # a ticket was waiting when this message arrived
-    resting_order: str | None = None      # the id of the last order placed to rest
-    # The last thing shown or made that "it"/"that one" can mean: ("alert", id), ("order", id), or
-    # ("alerts"/"orders", None) when a list of several was shown (then "the btc one" picks among ``listed``).
-    referent: tuple[str, str | None] | None = None
-    listed: tuple[tuple[str, str | None], ...] = ()   # (id, market) of the last list shown
-    filled_order: bool = False            # the last order asked for was approved and ran
-    filled_markets: tuple[str, ...] = ()  # markets this conversation opened positions in (and did not close)
-    asked_about: str | None = None        # the trader's previous message, which MIKEY answered with a question
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A plain answer, no tool call."""
-
-    text: str
-
-
 def resolve_followup(text: str, ctx: Context) -> Parsed | Reply | None:
     """The request a follow-up means in ``ctx``, a question if it refers to nothing, or None
     when ``text`` is not a follow-up."""
@@ -79,23 +47,12 @@ def resolve_followup(text: str, ctx: Context) -> Parsed | Reply | None:
             result: Parsed | Reply | None = handler(match, ctx)
             if result is not None:  # None: this reading does not fit the conversation; the next may
                 return result
-    return None
+    from agent.parser._partial_edit import partial_edit  # it reads orders with the parser, which reads follow-ups
+
+    return partial_edit(t, ctx)
 
 
 # --- handlers -----------------------------------------------------------------------------
-
-
-def _need_order(ctx: Context) -> ToolUse | Ambiguous:
-    if ctx.last_order is None:
-        return Ambiguous("nothing to refer to", "Which order do you mean? Say it in full, e.g. 'long 2 SOL 5x'.")
-    return ctx.last_order
-
-
-def _again(use: ToolUse, **changes: Any) -> Parsed:
-    args = {k: v for k, v in use.args.items() if v is not None}
-    args.update({k: v for k, v in changes.items()})
-    args = {k: v for k, v in args.items() if v is not None}
-    return calls(build(use.name, "Please say the whole order, e.g. 'long 2 SOL 5x'.", **args))
 
 
 _Handler = Callable[[re.Match[str], Context], Parsed | Reply | None]  # None: the reading does not fit
@@ -103,14 +60,19 @@ _Handler = Callable[[re.Match[str], Context], Parsed | Reply | None]  # None: th
 
 def _scaled(factor: Decimal) -> _Handler:
     def handle(_m: re.Match[str], ctx: Context) -> Parsed:
-        use = _need_order(ctx)
+        use = need_order(ctx)
         if isinstance(use, Ambiguous):
             return use
-        if factor == 2 and ctx.filled_order and use.name == "prepare_order":
-            return _again(use)  # the order filled: doubling the position is the same order once more
+        filled = ctx.filled_order and use.name == "prepare_order"
+        if filled and factor < 1 and use.args.get("market") in ctx.filled_markets:
+            # The order filled: halving it now is closing part of the position it opened.
+            return calls(build("prepare_close", "Close how much?", market=use.args["market"],
+                               fraction=_exact(1 - factor)))
+        # The order filled: doubling (tripling) the position is the same order once (twice) more.
+        scale = factor - 1 if filled and factor > 1 else factor
         for key in ("size", "notional_usd"):
             if use.args.get(key) is not None:
-                return _again(use, **{key: _exact(Decimal(str(use.args[key])) * factor)})
+                return again(use, **{key: _exact(Decimal(str(use.args[key])) * scale)})
         return Ambiguous("no size to scale", "What size do you want?")
     return handle
 
@@ -126,30 +88,30 @@ def _number_in(m: re.Match[str]) -> str:
 
 
 def _leverage(m: re.Match[str], ctx: Context) -> Parsed:
-    use = _need_order(ctx)
-    return use if isinstance(use, Ambiguous) else _again(use, leverage=Decimal(_number_in(m)))
+    use = need_order(ctx)
+    return use if isinstance(use, Ambiguous) else again(use, leverage=Decimal(_number_in(m)))
 
 
 def _reduce_only(_m: re.Match[str], ctx: Context) -> Parsed:
-    use = _need_order(ctx)
-    return use if isinstance(use, Ambiguous) else _again(use, reduce_only=True)
+    use = need_order(ctx)
+    return use if isinstance(use, Ambiguous) else again(use, reduce_only=True)
 
 
 def _new_number(m: re.Match[str], ctx: Context) -> Parsed:
     last = ctx.last_tool
     if last is not None and last.name == "prepare_withdraw":  # "withdraw 500" -> "make it 300"
         return calls(build("prepare_withdraw", "Withdraw how much?", **{**last.args, "amount_usd": _number_in(m)}))
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
     number = _number_in(m)
     if use.args.get("order_type") in ("limit", "stop_loss", "take_profit"):
-        return _again(use, price=Decimal(number))
+        return again(use, price=Decimal(number))
     return Ambiguous("a number without what it is", f"Is {number} the size, the price or the leverage?")
 
 
 def _side(m: re.Match[str], ctx: Context) -> Parsed:
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
     side = m.groupdict().get("side")
@@ -158,21 +120,21 @@ def _side(m: re.Match[str], ctx: Context) -> Parsed:
     side = {"buy": "long", "sell": "short"}.get(side, side)
     if side == use.args.get("side"):
         return Ambiguous("the side it already has", f"It is already a {side}. What would you like to change?")
-    return _again(use, side=side)
+    return again(use, side=side)
 
 
 def _add(m: re.Match[str], ctx: Context) -> Parsed:
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
     market = MARKET_ALIASES.get(m.group(2) or "", use.args.get("market"))
-    return _again(ToolUse("prepare_order", use.args), size=Decimal(m.group(1)), notional_usd=None, market=market)
+    return again(ToolUse("prepare_order", use.args), size=Decimal(m.group(1)), notional_usd=None, market=market)
 
 
 def _do_quote(_m: re.Match[str], ctx: Context) -> Parsed:
     if ctx.last_order is None or ctx.last_order.name not in ("get_quote", "risk_check"):
         return Ambiguous("nothing quoted to place", "Which order? Say it in full, e.g. 'long 2 SOL 5x'.")
-    return _again(ToolUse("prepare_order", ctx.last_order.args))
+    return again(ToolUse("prepare_order", ctx.last_order.args))
 
 
 def _other_market(m: re.Match[str], ctx: Context) -> Parsed:
@@ -181,7 +143,7 @@ def _other_market(m: re.Match[str], ctx: Context) -> Parsed:
     use = ctx.last_order if same else (ctx.last_tool if ctx.last_tool and "market" in ctx.last_tool.args else None)
     if use is None:
         return Ambiguous("nothing to repeat", f"What would you like on {market}: a price, an order, your position?")
-    return _again(use, market=market)
+    return again(use, market=market)
 
 
 def _close(m: re.Match[str], ctx: Context) -> Parsed:
@@ -238,7 +200,7 @@ def _interval(m: re.Match[str], ctx: Context) -> Parsed | None:
         return None
     count, unit = m.group("count"), m.group("unit")
     unit = "m" if unit.startswith("m") else "h" if unit.startswith("h") else "d"
-    return _again(use, interval=f"{count.lstrip('0') or '0'}{unit}")
+    return again(use, interval=f"{count.lstrip('0') or '0'}{unit}")
 
 
 def _amount(m: re.Match[str], ctx: Context) -> Parsed:
@@ -247,10 +209,10 @@ def _amount(m: re.Match[str], ctx: Context) -> Parsed:
     last = ctx.last_tool
     if last is not None and last.name == "prepare_withdraw":
         return calls(build("prepare_withdraw", "Withdraw how much?", **{**last.args, "amount_usd": value}))
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
-    return _again(use, notional_usd=value, size=None)
+    return again(use, notional_usd=value, size=None)
 
 
 def _read_amount(text: str) -> Decimal | None:
@@ -261,10 +223,10 @@ def _read_amount(text: str) -> Decimal | None:
 
 def _quote_leverage(m: re.Match[str], ctx: Context) -> Parsed:
     """"what would that cost at 10x": a quote of the last order at another leverage."""
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
-    return _again(ToolUse("get_quote", use.args), leverage=Decimal(m.group("lev") or m.group("lev2")))
+    return again(ToolUse("get_quote", use.args), leverage=Decimal(m.group("lev") or m.group("lev2")))
 
 
 def _do_sized(m: re.Match[str], ctx: Context) -> Parsed:
@@ -275,25 +237,25 @@ def _do_sized(m: re.Match[str], ctx: Context) -> Parsed:
     market = ctx.last_order.args.get("market")
     if named and MARKET_ALIASES[named] != market:
         return Ambiguous("another market than the quote", f"The quote was for {market}. Say the whole order.")
-    return _again(ToolUse("prepare_order", ctx.last_order.args), size=Decimal(m.group("size")), notional_usd=None)
+    return again(ToolUse("prepare_order", ctx.last_order.args), size=Decimal(m.group("size")), notional_usd=None)
 
 
 def _same_amount(m: re.Match[str], ctx: Context) -> Parsed:
     """"now the same dollar amount of eth": the last order's notional on another market."""
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
     if use.args.get("notional_usd") is None:
         return Ambiguous("no dollar amount to repeat", "How many dollars of it, e.g. 'buy $500 of eth'?")
-    return _again(use, market=MARKET_ALIASES[m.group("market")])
+    return again(use, market=MARKET_ALIASES[m.group("market")])
 
 
 def _also_sized(m: re.Match[str], ctx: Context) -> Parsed:
     """"and 1 eth too": the same order, this size, on this market."""
-    use = _need_order(ctx)
+    use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
-    return _again(ToolUse("prepare_order", use.args) if use.name == "prepare_order" else use,
+    return again(ToolUse("prepare_order", use.args) if use.name == "prepare_order" else use,
                   market=MARKET_ALIASES[m.group("market") or m.group("market2")],
                   size=Decimal(m.group("size") or m.group("size2")), notional_usd=None)
 
@@ -303,16 +265,18 @@ def _period(m: re.Match[str], ctx: Context) -> Parsed | None:
     use = ctx.last_tool
     if use is None or use.name != "get_history":
         return None
-    return _again(use, period=PERIOD_WORDS[m.group("period")])
+    return again(use, period=PERIOD_WORDS[m.group("period")])
 
 
 def _it_market(m: re.Match[str], ctx: Context) -> Parsed | None:
-    """"long 3 of it 2x" after "sol price": "it" is the market just talked about."""
+    """"long 3 of it 2x" after "sol price", "take profit at 200 on it" after a fill: "it" is the market just
+    talked about."""
     if ctx.last_market is None:
         return Ambiguous("no market to refer to", "Which market: SOL, BTC or ETH?")
     from agent.parser._parse import parse_command  # the whole request, read as if typed with the market
     base = ctx.last_market.removesuffix("-PERP").lower()
-    parsed = parse_command(f"{m.group('before')} {base} {m.group('after') or ''}")
+    link = m.groupdict().get("link") or ""  # "take profit at 200 on it": "... on sol"
+    parsed = parse_command(f"{m.group('before')} {link} {base} {m.group('after') or ''}")
     return parsed if not isinstance(parsed, NotUnderstood) else None
 
 
@@ -325,6 +289,7 @@ _RULES: Final[Sequence[tuple[str, _Handler]]] = (
     (r"(?:half|halve) (?:it|that|that size|the size|of that)|half that size|half size|0\.5 of (?:it|that)",
      _scaled(Decimal("0.5"))),
     (r"0\.25 of (?:it|that)|quarter (?:it|that|the size)", _scaled(Decimal("0.25"))),
+    (r"(?:triple|treble) (?:it|that|the size|size)|3 times (?:it|that|the size)", _scaled(Decimal(3))),
     (r"(?:what would|how much would) (?:that|it) cost (?:at|with) (?P<lev>\d+(?:\.\d+)?) ?x(?: leverage)?"
      r"|quote (?:that|it) (?:at|with) (?P<lev2>\d+(?:\.\d+)?) ?x", _quote_leverage),
     (r"(?:make it|change it to|use|at|now|then|with|try|and at|and with|what about|how about|and|but) " + _NUMBER
@@ -347,7 +312,8 @@ _RULES: Final[Sequence[tuple[str, _Handler]]] = (
     (r"flip it|flip|other way|reverse it|the other side", _side),
     (r"(?:actually |no |make it an? )?(?P<side>long|short|buy|sell)(?: it)?(?: instead)?", _side),
     (r"add (?:another |an extra |)" + _NUMBER + r"(?: " + _MARKET + r")?", _add),
-    (r"(?:do|place|book|take|send) (?:that|the quote|that order|this)|go with that|let'?s do that",
+    (r"(?:do|place|book|take|send) (?:that|the quote|that order|this)|go with that|let'?s do that"
+     r"|(?:place|book|take|open) (?:it|that one|this one)(?: then| now)?|go for it|go with it|let'?s go with it",
      _do_quote),
     (r"(?:and|what about|how about) (?P<market>" + _MARKETS + r")(?: too| also| as well)?"
      r"|(?P<market2>" + _MARKETS + r") (?:too|also|as well)", _other_market),
@@ -359,8 +325,10 @@ _RULES: Final[Sequence[tuple[str, _Handler]]] = (
     (r"nvm|never mind|nevermind|forget it|scratch that", _never_mind),
     (r"(?:and|what about|how about|now|same for)? ?(?:this |the |last |for the |over the )?(?P<period>"
      + "|".join(PERIOD_WORDS) + r")", _period),
-    (r"(?P<before>(?:long|short|buy|sell) (?:\d+(?:\.\d+)?|\.\d+|\$\d+(?:\.\d+)?k?)) (?:of )?(?:it|that)"
+    (r"(?P<before>(?:long|short|buy|sell) (?:\d+(?:\.\d+)?|\.\d+|\$\d+(?:\.\d+)?k?)) (?:of )?(?:it|that|those|them)"
      r"(?P<after> .*)?", _it_market),
+    (r"(?P<before>.*?\b(?:take profit|stop loss|tp|sl|stop|alert me)\b.*?) ?(?P<link>on|for) "
+     r"(?:it|that|this|that position)(?P<after> .*)?", _it_market),
 )
 
 

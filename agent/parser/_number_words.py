@@ -39,8 +39,9 @@ _FRACTIONS: Final = {"half": Fraction(1, 2), "halves": Fraction(1, 2), "quarter"
                      "fifth": Fraction(1, 5), "fifths": Fraction(1, 5), "tenth": Fraction(1, 10),
                      "tenths": Fraction(1, 10), "eighth": Fraction(1, 8), "eighths": Fraction(1, 8)}
 # "three quarters of a btc", "a fifth of": a count of a fraction word.
-_COUNTED: Final = re.compile(rf"\b(a|an|one|two|three|four|five|seven|nine|[0-9]+)\s+({'|'.join(_FRACTIONS)})\b"
-                           r"(\s+of\s+an?\b(?=\s+\w))?")
+# The count is a word or a small whole number standing alone ("$500 fifth" is no count: 500 stays 500).
+_COUNTED: Final = re.compile(rf"(?<![$\d.,])\b(a|an|one|two|three|four|five|seven|nine|[0-9]{{1,2}})\s+"
+                             rf"({'|'.join(_FRACTIONS)})\b(\s+of\s+an?\b(?=\s+\w))?")
 # "three and a half" once both halves are digits: "3 and 0.5".
 _AND_PART: Final = re.compile(r"\b(one|[0-9]+) and (0\.[0-9]+)\b")
 _SLASH: Final = re.compile(r"(?<![\w./,])([0-9]+)/([0-9]+)(?![\w./,])")
@@ -94,6 +95,8 @@ def spell_numbers(text: str) -> str:
     """``text`` (lower case) with its number words as digits."""
     def counted(m: re.Match[str]) -> str:
         count = 1 if m.group(1) in ("a", "an") else int(m.group(1)) if m.group(1).isdigit() else _UNITS[m.group(1)]
+        if (count == 1) == m.group(2).endswith("s"):
+            return m.group(0)  # "a thirds", "3 third": no fraction a trader writes, so nothing is read into it
         exact = _decimal(count * _FRACTIONS[m.group(2)])
         return m.group(0) if exact is None else exact + (" " if m.group(3) else "")
 

@@ -498,3 +498,12 @@ def test_tokenizer_reads_100kb_in_one_pass(text: str) -> None:
 
 def _field_values(model: BaseModel) -> list[object]:
     return [getattr(model, name) for name in type(model).model_fields]
+
+
+@pytest.mark.parametrize("text", ["buy $500 fifth of btc perp", "long 500 fifths of sol", "short 3 third eth"])
+def test_a_fraction_word_never_rescales_a_number_it_does_not_count(text: str) -> None:
+    # A property test once found "$500 fifth" read as $100: a typed number must stay the number typed.
+    parsed = parse_command(text)
+    assert not isinstance(parsed, ToolCalls) or all(
+        Decimal(str(v)) in (Decimal(500), Decimal(3)) for c in parsed.calls
+        for k, v in c.args.model_dump().items() if k in ("size", "notional_usd") and v is not None), parsed
