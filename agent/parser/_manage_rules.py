@@ -79,6 +79,9 @@ def close_rule(u: Utterance) -> Parsed | None:
             markets.append(MARKET_ALIASES[token.text])
         elif token.kind == "word" and token.text in FRACTION_WORDS:
             fractions.append(Decimal(FRACTION_WORDS[token.text]))
+        elif token.is_word("third", "thirds"):
+            refusal = Ambiguous("a third is no exact share", "A third is 33.33…%, which no close can take exactly: "
+                                f"how much should I close? {_CLOSE_EXAMPLE}.")
         elif token.in_set(WHOLE_WORDS):
             whole = True
         elif not token.in_set(CLOSE_FILLERS):

@@ -39,6 +39,10 @@ WORDS: Final[Mapping[str, str]] = {
     "apalancamiento": "leverage", "alavancagem": "leverage", "hebel": "leverage", "levier": "leverage",
     "cerrar": "close", "cierra": "close", "fechar": "close", "schliessen": "close", "schließen": "close",
     "fermer": "close", "ferme": "close",
+    "abrir": "open", "abre": "open", "abra": "open", "öffne": "open", "öffnen": "open", "eröffne": "open",
+    "ouvrir": "open", "ouvre": "open",
+    "minha": "my", "meu": "my", "mi": "my", "mein": "my", "meine": "my", "meinen": "my", "ma": "my", "mon": "my",
+    "posição": "position", "posicao": "position", "posición": "position", "posicion": "position",
     "precio": "price", "preço": "price", "preco": "price", "preis": "price", "prix": "price",
     # other typos and abbreviations
     "levarage": "leverage", "leverge": "leverage", "levrage": "leverage", "laverage": "leverage",
@@ -53,7 +57,7 @@ WORDS: Final[Mapping[str, str]] = {
 DROPPED: Final = frozenset({
     "rn", "asap", "pls", "plz", "please", "honestly", "just", "quickly", "quick", "real", "fast", "bro", "fam",
     "ser", "lol", "lmao", "kinda", "some", "de", "con", "mit", "avec", "com", "und", "et",
-    "por", "favor", "bitte",
+    "por", "favor", "bitte", "en", "em",
 })
 # Phrases, in order (the longer first); each is a regex on the lower-cased text.
 PHRASES: Final[tuple[tuple[str, str], ...]] = (
@@ -69,7 +73,14 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     # Order verbs around the order itself ("place a limit buy for 5 sol", "put in a bid for 0.05 btc").
     (r"^(?:place|put in|put up|enter|open) (?:an? )?(?=(?:limit |market )?(?:bid|buy|sell|offer|long|short|order)\b)",
      ""),
-    (r"\blemme (?:get|grab|have)\b", ""),
+    (r"\b(?:lemme|let me) (?:get|grab|have)\b", ""),
+    (r"\b(?:can|could|would) u\b", ""),
+    # A price asked in other words or languages: "how's eth looking", "was kostet sol", "cuánto cuesta btc".
+    (r"\bhow(?:'s| is| are) (sol|solana|btc|bitcoin|eth|ether|ethereum) (?:looking|doing)\b", r"\1 price"),
+    (r"\b(?:was kostet|wie viel kostet|cu[aá]nto cuesta|quanto custa|combien co[uû]te)\b", "price of"),
+    (r"\bhow(?:'s| is| are) my (positions?|trades?|account|balance|pnl|orders?) (?:looking|doing)\b", r"my \1"),
+    # An interjection before the request: "ugh fine close my sol", "alright, short 1 eth".
+    (r"^(?:(?:ugh|fine|alright|allright|so|well|hmm+|um+|uh+|hey|yo|right|cool|great|ah|oh),? )+", ""),
     (r"\b(?:breaks|pushes|climbs|rallies|dumps|falls|crosses) (above|over|below|under)\b", r"goes \1"),
     (r"\b(bid|buy|sell|long|short) for\b", r"\1"),
     (r"\bro\b", "reduce only"),

@@ -101,3 +101,33 @@ def test_the_nearest_commands_of_a_typo_are_the_commands_meant() -> None:
     assert nearest_commands("my posishuns")[0] == "my positions"
     assert any("close" in c for c in nearest_commands("clsoe my sool"))
     assert all(c in EXAMPLES for c in nearest_commands("balanse"))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("abrir long 2 sol 5x", {"tool": "prepare_order", "market": "SOL-PERP", "side": "long", "size": D("2"),
+                             "leverage": D("5")}),
+    ("fechar minha posição de sol", {"tool": "prepare_close", "market": "SOL-PERP"}),
+    ("cerrar mi posición en btc", {"tool": "prepare_close", "market": "BTC-PERP"}),
+    ("was kostet eth", {"tool": "get_price", "market": "ETH-PERP"}),
+    ("how's btc looking", {"tool": "get_price", "market": "BTC-PERP"}),
+    ("how are my positions doing", {"tool": "get_positions"}),
+    ("ugh fine close my eth", {"tool": "prepare_close", "market": "ETH-PERP"}),
+    ("alright, short 1 eth 2x", {"tool": "prepare_order", "market": "ETH-PERP", "side": "short", "size": D("1"),
+                                 "leverage": D("2")}),
+    ("can u tell me the price of sol pls", {"tool": "get_price", "market": "SOL-PERP"}),
+    ("i reckon sol rips from here, let me get 3 sol long 2x", {"tool": "prepare_order", "market": "SOL-PERP",
+                                                                 "side": "long", "size": D("3"), "leverage": D("2")}),
+])
+def test_more_languages_interjections_and_asides(text: str, expected: dict) -> None:
+    assert order(text) == expected
+
+
+@pytest.mark.parametrize("text", ["fine go ahead", "alright do it", "ugh ok", "so confirm"])
+def test_an_interjection_set_aside_never_leaves_an_approval_behind(text: str) -> None:
+    parsed = parse_command(text)
+    assert isinstance(parsed, NotUnderstood) and "approv" in parsed.reason
+
+
+def test_a_third_is_asked_never_rounded() -> None:
+    asked = parse_command("close a third of my sol")
+    assert isinstance(asked, Ambiguous) and "33.33" in asked.question
