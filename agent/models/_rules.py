@@ -35,6 +35,7 @@ from agent.models._chained import (
     trigger_after_positions,
 )
 from agent.models._free_reads import HOW_IT_WORKS, read_by_intent
+from agent.models._refusals import declined
 from agent.parser import (
     APPROVAL_REASON,
     MARKET_ALIASES,
@@ -192,6 +193,9 @@ class RulesChatModel(BaseChatModel):
         text = message_text(last)
         parsed = parse_command(text)
         refused = isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)
+        refusal = None if isinstance(parsed, ToolCalls) or refused else declined(text)
+        if refusal is not None:
+            return AIMessage(content=refusal)  # a secret asked for, a risk limit to change: never near a tool
         ctx = None if refused else dialogue_context(messages)
         if ctx is not None:
             followup = resolve_followup(text, ctx)
@@ -241,8 +245,9 @@ class RulesChatModel(BaseChatModel):
             question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
             if not refused:
                 parsed = read_by_intent(self.intents, text, question, self._bound) or parsed
-            if isinstance(parsed, NotUnderstood) and question is not None and all(
+            if isinstance(parsed, NotUnderstood) and not refused and question is not None and all(
                     self._bound(c.name) for c in question.calls):
+                # A refused approval stays refused: "do it" is no question for the docs.
                 parsed = question
         if isinstance(parsed, Ambiguous):
             return AIMessage(content=parsed.question)

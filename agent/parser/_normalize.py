@@ -74,6 +74,9 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"^(?:place|put in|put up|enter|open) (?:an? )?(?=(?:limit |market )?(?:bid|buy|sell|offer|long|short|order)\b)",
      ""),
     (r"\b(?:lemme|let me) (?:get|grab|have)\b", ""),
+    # "set a limit order to buy 1 sol at 140": the order, still a limit (its price asked if none is given).
+    (r"^(?:(?:set|place|put in|put|enter|open|create) (?:a |an )?)?limit (?:order )?to (buy|sell|long|short)\b(.*)$",
+     r"\1\2 limit"),
     (r"\b(?:can|could|would) u\b", ""),
     # A price asked in other words or languages: "how's eth looking", "was kostet sol", "cuánto cuesta btc".
     (r"\bhow(?:'s| is| are) (sol|solana|btc|bitcoin|eth|ether|ethereum) (?:looking|doing)\b", r"\1 price"),
