@@ -30,8 +30,8 @@ _LIMIT: Final = re.compile(
     r"|\ballow\b.*\bslippage\b")
 _CHANGE: Final = re.compile(r"\b(?:set|raise|increase|lift|bump|lower|decrease|reduce|change|disable|enable"
                             r"|turn (?:off|on)|switch off|remove|drop|skip|bypass|ignore|override|allow|add|unlock)\b")
-_NOT_IN_CHAT: Final = ("I can't change risk limits: they are not changed from chat. An operator sets them with "
-                       "`quantdesk risk set` "
+_NOT_IN_CHAT: Final = ("I can't change risk limits (leverage, order size, daily loss, markets, slippage, the kill "
+                       "switch): they are not changed from chat. An operator sets them with `quantdesk risk set` "
                        "(and shows them with `quantdesk risk show`). Every order is still checked against the limits "
                        "in effect; say `risk check long 2 sol 5x` to see them applied to an order.")
 

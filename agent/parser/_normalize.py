@@ -59,6 +59,7 @@ DROPPED: Final = frozenset({
     "ser", "lol", "lmao", "kinda", "some", "de", "con", "mit", "avec", "com", "und", "et",
     "por", "favor", "bitte", "en", "em",
 })
+_SLIPPAGE_LEAD: Final = r"\b(?:with )?(?:max(?:imum)? )?slippage (?:of |at |max |up to |below |under )?"
 # Phrases, in order (the longer first); each is a regex on the lower-cased text.
 PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bhalf an? ", "0.5 "),
@@ -74,6 +75,13 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"^(?:place|put in|put up|enter|open) (?:an? )?(?=(?:limit |market )?(?:bid|buy|sell|offer|long|short|order)\b)",
      ""),
     (r"\b(?:lemme|let me) (?:get|grab|have)\b", ""),
+    # A slippage bound, said either way round: "with 5% max slippage", "max slippage of 50bps" -> "slippage 5%".
+    (r"\b(?:with |at )?(?:a )?(?:max(?:imum)? )?(\d+(?:\.\d+)?) ?(?:%|percent|pct) (?:max(?:imum)? )?slippage\b",
+     r"slippage \1%"),
+    (r"\b(?:with |at )?(?:a )?(?:max(?:imum)? )?(\d+(?:\.\d+)?) ?(?:bps|bp|basis points) (?:max(?:imum)? )?slippage\b",
+     r"slippage \1 bps"),
+    (_SLIPPAGE_LEAD + r"(\d+(?:\.\d+)?) ?(?:%|percent|pct)", r"slippage \1%"),
+    (_SLIPPAGE_LEAD + r"(\d+(?:\.\d+)?) ?(?:bps|bp|basis points)", r"slippage \1 bps"),
     # "set a limit order to buy 1 sol at 140": the order, still a limit (its price asked if none is given).
     (r"^(?:(?:set|place|put in|put|enter|open|create) (?:a |an )?)?limit (?:order )?to (buy|sell|long|short)\b(.*)$",
      r"\1\2 limit"),

@@ -4,7 +4,7 @@ stop-loss / take-profit orders."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from agent.parser._lexicon import (
     MARKET_ALIASES,
@@ -30,11 +30,13 @@ from agent.parser._numbers import exact_product
 from agent.parser._order_slots import OrderSlots, distinct, read_order_phrase
 from agent.parser._result import Ambiguous, Parsed, bad_number, build, calls, not_understood, quoted
 from agent.parser._tokens import Token, Utterance
-from tools.schemas import Market, OrderType
+from tools.schemas import Market, OrderArgs, OrderType
 
 __all__ = ["order_rule", "stop_rule"]
 
 _EXAMPLE = "e.g. 'long 2 SOL 5x' or 'buy $500 of BTC'"
+# The bound the order's arguments accept (tools.schemas: slippage_bps, le=1000, i.e. 10%).
+_MAX_SLIPPAGE_BPS: Final = next(m.le for m in OrderArgs.model_fields["slippage_bps"].metadata if hasattr(m, "le"))
 
 
 def order_rule(u: Utterance) -> Parsed | None:
@@ -201,7 +203,11 @@ def _order_fields(slots: OrderSlots) -> dict[str, Any] | Parsed:
                          f"Did you mean a limit order at {prices[0]}, or a market order with no price?")
     if order_type == "limit" and not prices:
         return Ambiguous("a limit order without a price", f"At what price, e.g. '{side} 2 {base} limit 150'?")
+    slippage = _slippage(slots)
+    if isinstance(slippage, Ambiguous):
+        return slippage
     return {
+        "slippage_bps": slippage,
         "market": market, "side": side, "order_type": order_type,
         "size": slots.sizes[0] if slots.sizes else None,
         "notional_usd": slots.notionals[0] if slots.notionals else None,
@@ -209,6 +215,17 @@ def _order_fields(slots: OrderSlots) -> dict[str, Any] | Parsed:
         "price": prices[0] if prices else None,
         "reduce_only": slots.reduce_only,
     }
+
+
+def _slippage(slots: OrderSlots) -> int | None | Ambiguous:
+    """The slippage bound asked for, in whole basis points (0.5% = 50 bps), or the question when it is not one."""
+    values = distinct(slots.slippages_bps)
+    if not values:
+        return None
+    if len(values) > 1 or values[0] != values[0].to_integral_value() or not 0 <= values[0] <= _MAX_SLIPPAGE_BPS:
+        return Ambiguous("a slippage that is no whole basis point up to 10%",
+                         "What slippage: whole basis points up to 10%, e.g. 'slippage 0.5%' or 'slippage 50 bps'?")
+    return int(values[0])
 
 
 def _margin_notional(slots: OrderSlots, side: str, base: str) -> None | Ambiguous:

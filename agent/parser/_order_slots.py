@@ -23,6 +23,7 @@ from agent.parser._lexicon import (
     SIDE_WORDS,
     TIMES_WORDS,
 )
+from agent.parser._numbers import shift_point
 from agent.parser._tokens import Token
 from tools.schemas import Market, OrderType, Side
 
@@ -45,6 +46,7 @@ class OrderSlots:
     prices: list[Decimal] = field(default_factory=list)
     percents: list[Decimal] = field(default_factory=list)
     types: list[OrderType] = field(default_factory=list)
+    slippages_bps: list[Decimal] = field(default_factory=list)  # "slippage 0.5%", "slippage 50 bps"
     reduce_only: bool = False
     unknown: list[str] = field(default_factory=list)
     bad_numbers: list[str] = field(default_factory=list)
@@ -106,6 +108,15 @@ def read_order_phrase(tokens: Sequence[Token], fillers: frozenset[str]) -> Order
                 i = after
                 continue
             slots.unknown.append(token.raw)
+        elif token.text == "slippage" and i + 1 < len(tokens) and tokens[i + 1].kind == "number" \
+                and tokens[i + 1].value is not None and (tokens[i + 1].unit == "pct" or (
+                    tokens[i + 1].unit == "" and i + 2 < len(tokens) and tokens[i + 2].is_word("bps", "bp"))):
+            following = tokens[i + 1]
+            assert following.value is not None
+            percent = following.unit == "pct"
+            slots.slippages_bps.append(shift_point(following.value, 2) if percent else following.value)
+            i += 2 if percent else 3
+            continue
         elif token.text == REDUCE_ONLY[0] and i + 1 < len(tokens) and tokens[i + 1].is_word(REDUCE_ONLY[1]):
             slots.reduce_only = True
             i += 2

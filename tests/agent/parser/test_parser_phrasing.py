@@ -131,3 +131,17 @@ def test_an_interjection_set_aside_never_leaves_an_approval_behind(text: str) ->
 def test_a_third_is_asked_never_rounded() -> None:
     asked = parse_command("close a third of my sol")
     assert isinstance(asked, Ambiguous) and "33.33" in asked.question
+
+
+@pytest.mark.parametrize(("text", "bps"), [
+    ("buy 5 sol with 5% max slippage", 500), ("long 2 sol 5x max slippage of 0.5%", 50),
+    ("long 1 sol with 30 bps slippage", 30), ("short 1 eth 2x slippage 25bps", 25),
+])
+def test_a_slippage_bound_is_read_in_whole_basis_points(text: str, bps: int) -> None:
+    assert order(text)["slippage_bps"] == bps
+
+
+@pytest.mark.parametrize("text", ["short 1 eth slippage 0.125%", "long 1 sol slippage 20%"])
+def test_a_slippage_that_is_no_whole_basis_point_or_over_10_percent_is_asked(text: str) -> None:
+    asked = parse_command(text)
+    assert isinstance(asked, Ambiguous) and "basis points" in asked.question
