@@ -17,7 +17,7 @@ _SECRET: Final = re.compile(
     r"|\binstructions (?:you were|were you|you've been|you have been) given\b|\byour (?:instructions|prompt|rules)\b")
 # Asking to see one ("what's my private key", "show me the keystore password", "print your system prompt").
 _SHOW: Final = re.compile(r"^(?:what|whats|what's|which|tell|show|give|print|reveal|display|send|export|dump|read|"
-                          r"paste|share|repeat|list|where)\b|\b(?:set to|verbatim|is it|are they)\b")
+                          r"paste|share|repeat|list)\b|\b(?:set to|verbatim|is it|are they)\b")
 _HOW_TO: Final = re.compile(r"\b(?:how (?:do|can|should) i|how to|change|reset|rotate|set up|forgot|lost)\b")
 _NO_SECRETS: Final = ("I can't show that. Private keys stay with the signer, and passphrases, passwords and API "
                       "keys are never shown in chat, logs or tool results. MIKEY's instructions are not repeated "

@@ -72,6 +72,10 @@ _THANKS = "You're welcome! Anything else: a price, an order, your positions?"
 _THANKED = re.compile(r"\b(thanks|thank|thx|ty|cheers|appreciated)\b")
 
 
+# A question about approving, not an approval: a question word other than "do" leads, or four words or more
+# end in "?" ("do i need to approve every order?"; "approve it?" stays a typed approval).
+_ASKS_ABOUT_APPROVING = re.compile(r"(?:how|what|whats|what's|when|where|why|which|can|could|does|is|are|should|"
+                                   r"will|would)\b|(?:\S+\s+){3,}\S*\?$")
 _APPROVE_HOW = (" If you meant to approve the ticket: only its Approve button approves a ticket; typed words "
                 "never do, in any language.")
 
@@ -245,9 +249,11 @@ class RulesChatModel(BaseChatModel):
             question = route_question(text)  # "how do I approve a ticket?" is a question for the docs
             if not refused:
                 parsed = read_by_intent(self.intents, text, question, self._bound) or parsed
-            if isinstance(parsed, NotUnderstood) and not refused and question is not None and all(
+            answerable = not refused or _ASKS_ABOUT_APPROVING.match(text.strip().lower()) is not None
+            if isinstance(parsed, NotUnderstood) and answerable and question is not None and all(
                     self._bound(c.name) for c in question.calls):
-                # A refused approval stays refused: "do it" is no question for the docs.
+                # A typed approval stays refused ("do it" is no question for the docs); a question about
+                # approving ("does typing yes approve my trade?") is answered from them.
                 parsed = question
         if isinstance(parsed, Ambiguous):
             return AIMessage(content=parsed.question)

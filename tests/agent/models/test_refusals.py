@@ -48,3 +48,15 @@ def test_orders_that_mention_limits_or_setting_are_orders(text: str) -> None:
 def test_an_approval_typed_as_text_is_refused_not_searched(text: str) -> None:
     said, tools = _reply(text)
     assert tools == [] and "Approve button" in said and "Nothing was approved or sent" in said
+
+
+@pytest.mark.parametrize("text", ["does typing yes approve my trade", "how long do i have to approve a ticket",
+                                  "do i need to approve every order?", "can i approve trades from slack or discord"])
+def test_a_question_about_approving_is_answered_from_the_docs(text: str) -> None:
+    assert _reply(text)[1] == ["search_knowledge"]
+
+
+@pytest.mark.parametrize("text", ["approve it?", "ok do it?", "yes?"])
+def test_a_short_approval_with_a_question_mark_is_still_refused(text: str) -> None:
+    said, tools = _reply(text)
+    assert tools == [] and "Approve button" in said
