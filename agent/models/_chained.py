@@ -47,14 +47,17 @@ def calling(content: str, calls_: ToolCalls, **kwargs: Any) -> AIMessage:
         tool_call(c.name, c.args.model_dump(mode="json", exclude_defaults=True)) for c in calls_.calls], **kwargs)
 
 
-def _pending_after(messages: Sequence[BaseMessage], key: str, tool: str) -> tuple[dict[str, Any], ToolMessage] | None:
-    """The request MIKEY set aside under ``key`` until ``tool`` answered, with that answer (else None)."""
+def _answered(messages: Sequence[BaseMessage], key: str,
+              tool: str) -> tuple[dict[str, Any], dict[str, Any], bool] | None:
+    """The request MIKEY set aside under ``key`` until ``tool`` answered, with that answer's data and whether it
+    succeeded (else None: this is not the answer to such a request)."""
     results = [m for m in reversed(messages) if isinstance(m, ToolMessage)][:1]
     asking = _issuer(messages)
     pending = asking.additional_kwargs.get(key) if asking is not None else None
     if not pending or not results or results[0].name != tool:
         return None
-    return pending, results[0]
+    data = results[0].artifact if isinstance(results[0].artifact, dict) else {}
+    return pending, data, results[0].status != "error"
 
 
 def _issuer(messages: Sequence[BaseMessage]) -> AIMessage | None:
@@ -68,13 +71,13 @@ def _issuer(messages: Sequence[BaseMessage]) -> AIMessage | None:
 
 def trigger_after_positions(messages: Sequence[BaseMessage]) -> AIMessage | None:
     """The stop or take-profit asked relative to the entry, once get_positions has answered (else None)."""
-    found_pending = _pending_after(messages, "entry_relative", "get_positions")
-    if found_pending is None:
+    answered = _answered(messages, "entry_relative", "get_positions")
+    if answered is None:
         return None
-    pending, result = found_pending
-    rows = result.artifact.get("positions") if isinstance(result.artifact, dict) else None
-    row = next((r for r in rows or [] if isinstance(r, dict) and r.get("market") == pending["market"]), None)
-    if result.status == "error" or row is None or row.get("entry_price") is None:
+    pending, data, ok = answered
+    row = next((r for r in data.get("positions") or [] if isinstance(r, dict) and r.get("market") == pending["market"]),
+               None)
+    if not ok or row is None or row.get("entry_price") is None:
         return AIMessage(content=f"You have no {pending['market']} position, so there is no entry to set it from.")
     asked = EntryRelative(pending["kind"], Decimal(pending["percent"]), bool(pending["above"]), pending["market"])
     found = trigger_from_entry(asked, str(row.get("side")), Decimal(str(row["entry_price"])))
@@ -88,15 +91,15 @@ def trigger_after_positions(messages: Sequence[BaseMessage]) -> AIMessage | None
         return AIMessage(content=f"{note} {built.question}")
     return calling(note, built)
 
+
 def order_after_account(messages: Sequence[BaseMessage]) -> AIMessage | None:
     """The order a collateral share asked for, once get_account has answered (else None)."""
-    found_pending = _pending_after(messages, "collateral_sizing", "get_account")
-    if found_pending is None:
+    answered = _answered(messages, "collateral_sizing", "get_account")
+    if answered is None:
         return None
-    pending, result = found_pending
-    account = result.artifact.get("account") if isinstance(result.artifact, dict) else None
-    free = (account or {}).get("free_collateral")
-    if result.status == "error" or free is None:
+    pending, data, ok = answered
+    free = (data.get("account") or {}).get("free_collateral")
+    if not ok or free is None:
         return AIMessage(content="I could not read your free collateral, so I did not size the order. "
                                  "Say the size, e.g. 'long 2 sol 2x'.")
     fields = dict(pending["fields"])
@@ -113,12 +116,12 @@ def close_after_positions(messages: Sequence[BaseMessage]) -> AIMessage | None:
     """The close of the first open position a close-all asked for, once get_positions has answered
     (else None). One ticket at a time: the note names the positions that remain, and saying
     `close all` again after it prepares the next."""
-    found_pending = _pending_after(messages, "close_all", "get_positions")
-    if found_pending is None:
+    answered = _answered(messages, "close_all", "get_positions")
+    if answered is None:
         return None
-    pending, result = found_pending
-    rows = result.artifact.get("positions") if isinstance(result.artifact, dict) else None
-    if result.status == "error" or rows is None:
+    pending, data, ok = answered
+    rows = data.get("positions")
+    if not ok or rows is None:
         return AIMessage(content="I could not read your positions, so I closed nothing. Try again, or close one "
                                  "by name, e.g. 'close my SOL'.")
     side = pending.get("side")
