@@ -36,6 +36,11 @@ _NOT_IN_CHAT: Final = ("I can't change risk limits (leverage, order size, daily 
                        "in effect; say `risk check long 2 sol 5x` to see them applied to an order.")
 
 
+# Switching off the approval step: "can you turn off confirmations for me?", "stop asking me to approve".
+_GATE: Final = re.compile(r"\b(?:turn(?:ing)? off|switch(?:ing)? off|disable|skip|bypass|remove|get rid of|stop asking|"
+                          r"no more|without)\b.*\b(?:confirm\w*|approv\w*|tickets?|the gate|the button)\b")
+_ALWAYS_APPROVED: Final = ("I can't turn approvals off: every trade, close, cancel and withdrawal is a ticket that "
+                           "only its Approve button sends, for every trader, however often they trade.")
 _CONCEPT: Final = re.compile(r"^(?:what|whats|what's) (?:is|are|does) (?:a|an)\b(?!.*\bset to\b)")
 
 
@@ -45,6 +50,8 @@ def declined(text: str) -> str | None:
     if _SECRET.search(lowered) and _SHOW.search(lowered) and not _HOW_TO.search(lowered) \
             and not _CONCEPT.match(lowered):
         return _NO_SECRETS
+    if _GATE.search(lowered) and not _HOW_TO.search(lowered):
+        return _ALWAYS_APPROVED
     if _LIMIT.search(lowered) and _CHANGE.search(lowered) and not _HOW_TO.search(lowered) \
             and not lowered.startswith(("what", "how", "why", "is ", "are ", "does ", "can i")):
         return _NOT_IN_CHAT

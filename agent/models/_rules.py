@@ -197,7 +197,7 @@ class RulesChatModel(BaseChatModel):
         text = message_text(last)
         parsed = parse_command(text)
         refused = isinstance(parsed, NotUnderstood) and parsed.reason.startswith(APPROVAL_REASON)
-        refusal = None if isinstance(parsed, ToolCalls) or refused else declined(text)
+        refusal = None if isinstance(parsed, ToolCalls) else declined(text)
         if refusal is not None:
             return AIMessage(content=refusal)  # a secret asked for, a risk limit to change: never near a tool
         ctx = None if refused else dialogue_context(messages)
