@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from agent.parser._result import Ambiguous, Parsed, build, calls
 
-__all__ = ["Context", "Reply", "ToolUse", "again", "need_order"]
+__all__ = ["Context", "Reply", "ToolUse", "again", "bare_number", "need_order"]
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,11 @@ def again(use: ToolUse, **changes: Any) -> Parsed:
     args.update({k: v for k, v in changes.items()})
     args = {k: v for k, v in args.items() if v is not None}
     return calls(build(use.name, "Please say the whole order, e.g. 'long 2 SOL 5x'.", **args))
+
+
+def bare_number(use: ToolUse, number: Any) -> Parsed:
+    """A number said alone as an edit of ``use`` ("make it 2950"): the price of a resting order, else asked
+    (it could be the size, the price or the leverage)."""
+    if use.args.get("order_type") in ("limit", "stop_loss", "take_profit"):
+        return again(use, price=Decimal(str(number)))
+    return Ambiguous("a number without what it is", f"Is {number} the size, the price or the leverage?")

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from agent.parser._context import Context, Reply, ToolUse, again, need_order
+from agent.parser._context import Context, Reply, ToolUse, again, bare_number, need_order
 from agent.parser._lexicon import MARKET_ALIASES, PERIOD_WORDS
 from agent.parser._normalize import normalize
 from agent.parser._result import Ambiguous, NotUnderstood, Parsed, build, calls
@@ -104,10 +104,7 @@ def _new_number(m: re.Match[str], ctx: Context) -> Parsed:
     use = need_order(ctx)
     if isinstance(use, Ambiguous):
         return use
-    number = _number_in(m)
-    if use.args.get("order_type") in ("limit", "stop_loss", "take_profit"):
-        return again(use, price=Decimal(number))
-    return Ambiguous("a number without what it is", f"Is {number} the size, the price or the leverage?")
+    return bare_number(use, _number_in(m))
 
 
 def _side(m: re.Match[str], ctx: Context) -> Parsed:

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any, Final
 
-from agent.parser._context import Context, ToolUse, again
+from agent.parser._context import Context, ToolUse, again, bare_number
 from agent.parser._lexicon import ORDER_FILLERS
 from agent.parser._order_slots import OrderSlots, distinct, read_order_phrase
 from agent.parser._result import Ambiguous, Parsed, ToolCalls
@@ -24,19 +24,17 @@ from agent.parser._tokens import tokenize
 
 __all__ = ["partial_edit"]
 
-# Words of an edit that carry no order slot: "no wait, make that 3 sol instead".
-_EDIT_WORDS: Final = frozenset({
-    "make", "it", "that", "this", "change", "changed", "to", "actually", "no", "wait", "hmm", "hm", "um", "uh",
-    "instead", "then", "but", "do", "same", "please", "pls", "switch", "just", "rather", "try", "again", "one",
-    "thing", "as", "well", "too", "also", "lets", "let", "us", "how", "about", "what", "if", "sorry", "oh",
-    "oops", "correction", "i", "meant", "mean", "put", "at", "in",
-})
 # Words that say "change the last one" ("make", "instead", "same", "actually"). A new side or market, or an
 # edit of an order that already ran, needs one: "short eth" alone is a new order missing its size, and its
 # size is asked for, never taken from the last order.
 _MARKERS: Final = frozenset({
     "make", "change", "changed", "instead", "actually", "same", "switch", "no", "wait", "hmm", "hm", "oops", "meant",
     "mean", "correction", "rather", "then", "try", "what", "how", "do", "but", "sorry", "um", "uh", "oh",
+})
+# Words of an edit that carry no order slot: the markers and the talk around them ("no wait, make that 3 sol").
+_EDIT_WORDS: Final = _MARKERS | frozenset({
+    "it", "that", "this", "to", "please", "pls", "just", "again", "one", "thing", "as", "well", "too", "also",
+    "lets", "let", "us", "about", "if", "i", "put", "at", "in",
 })
 # "leverage to 2x", "size of 3", "price at 140": the slot word, then its value.
 _SLOT_VALUE: Final = re.compile(r"\b(leverage|lev|size|price)\s+(?:to|of|at|=|is)\s+")
@@ -74,15 +72,11 @@ def _changes(use: ToolUse, slots: OrderSlots) -> Parsed | None:
         return None
     if max(len(sides), len(markets), len(leverages), len(prices), len(types), len(amounts)) > 1:
         return Ambiguous("two values for one part of the order", _ASK_WHOLE)
-    changes: dict[str, Any] = {}
-    kind = use.args.get("order_type") or "market"
     if amounts and not slots.asset_sizes and not markets and not slots.notionals and not (
             sides or leverages or prices or types or slots.reduce_only):
-        # A bare number ("make it 1.5"): the price of a resting order, or asked.
-        number = amounts[0]
-        if kind in ("limit", "stop_loss", "take_profit"):
-            return again(use, price=number)
-        return Ambiguous("a number without what it is", f"Is {number} the size, the price or the leverage?")
+        return bare_number(use, amounts[0])  # "hmm make it 1.5"
+    changes: dict[str, Any] = {}
+    kind = use.args.get("order_type") or "market"
     if slots.sizes:
         changes.update(size=slots.sizes[0], notional_usd=None)
     elif slots.notionals:
