@@ -17,7 +17,7 @@ from langchain_core.messages import BaseMessage, RemoveMessage, message_to_dict,
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-__all__ = ["Transcript"]
+__all__ = ["Transcript", "page_bounds"]
 
 _INSERT = ("INSERT INTO chat_messages (thread_id, message_id, message) VALUES (%s, %s, %s) "
            "ON CONFLICT (thread_id, message_id) DO NOTHING")
@@ -36,24 +36,21 @@ class Transcript:
         async with self._pool.connection() as conn, conn.cursor() as cur:
             await cur.executemany(_INSERT, rows)
 
-    async def read(self, thread_id: str) -> list[BaseMessage]:
-        """The thread's whole conversation, oldest first."""
+    async def read_page(self, thread_id: str, *, limit: int | None,
+                        before: int | None = None) -> tuple[list[BaseMessage], int, int]:
+        """Up to ``limit`` messages (None: all) ending just before position ``before`` (None: the newest), oldest
+        first, with the position of the first of them and the thread's message count. Positions count from 0 in
+        the order messages were written; a transcript only grows at its end, so a position names one message
+        for good."""
         async with self._pool.connection() as conn:
-            rows = await (await conn.execute(
-                "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq", (thread_id,))).fetchall()
-        return messages_from_dict([_value(r) for r in rows])
-
-    async def read_page(self, thread_id: str, *, limit: int, before: int | None = None) -> tuple[list[BaseMessage], int,
-                                                                                                int]:
-        """Up to ``limit`` messages ending just before position ``before`` (None: the newest), oldest first, with
-        the position of the first of them and the thread's message count. Positions count from 0 in the order
-        messages were written; a transcript only grows at its end, so a position names one message for good."""
-        async with self._pool.connection() as conn:
+            if limit is None and before is None:  # the whole thread: its length is what is read
+                rows = await (await conn.execute(
+                    "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq", (thread_id,))).fetchall()
+                return messages_from_dict([_value(r) for r in rows]), 0, len(rows)
             counted = await (await conn.execute("SELECT count(*) FROM chat_messages WHERE thread_id = %s",
                                                 (thread_id,))).fetchone()
             total = int(_value(counted, "count"))
-            end = total if before is None else min(max(before, 0), total)
-            start = max(0, end - limit)
+            start, end = page_bounds(total, limit, before)
             rows = await (await conn.execute(
                 "SELECT message FROM chat_messages WHERE thread_id = %s ORDER BY seq OFFSET %s LIMIT %s",
                 (thread_id, start, end - start))).fetchall()
@@ -64,6 +61,13 @@ class Transcript:
             row = await (await conn.execute("SELECT 1 FROM chat_messages WHERE thread_id = %s LIMIT 1",
                                             (thread_id,))).fetchone()
         return row is not None
+
+
+def page_bounds(total: int, limit: int | None, before: int | None) -> tuple[int, int]:
+    """The positions [start, end) of up to ``limit`` messages (None: all) of ``total`` ending just before
+    ``before`` (None: the end)."""
+    end = total if before is None else min(max(before, 0), total)
+    return (0 if limit is None else max(0, end - limit)), end
 
 
 def _value(row: Any, column: str = "message") -> Any:

@@ -41,7 +41,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from langgraph.types import Command, Durability
 
 from agent._dialogue import fold
-from agent._transcript import Transcript
+from agent._transcript import Transcript, page_bounds
 from agent.state import Resume, TicketInterrupt, TicketJson
 from quantdesk.audit import AuditLog
 from quantdesk.db import DatabaseUnavailable, ThreadBusy, is_unavailable
@@ -288,17 +288,11 @@ class ChatSession:
         snapshot = await self._graph.aget_state(self._config(thread_id))
         if self._transcript is not None:
             await self._adopt(thread_id, snapshot)
-            if limit is None and before is None:
-                messages = await self._transcript.read(thread_id)
-                start, total = 0, len(messages)
-            else:
-                messages, start, total = await self._transcript.read_page(
-                    thread_id, limit=limit if limit is not None else 2**31, before=before)
+            messages, start, total = await self._transcript.read_page(thread_id, limit=limit, before=before)
         else:
             every = list((snapshot.values or {}).get("messages", []))
             total = len(every)
-            end = total if before is None else min(max(before, 0), total)
-            start = 0 if limit is None else max(0, end - limit)
+            start, end = page_bounds(total, limit, before)
             messages = every[start:end]
         events: list[ChatEvent] = []
         for message in messages:
