@@ -63,6 +63,13 @@ async def collect(events: AsyncIterator[ChatEvent]) -> list[ChatEvent]:
     return [e async for e in events]
 
 
+def last_ticket(events: list[ChatEvent]) -> dict:
+    """The last ticket a turn's events showed (the turn must have shown one)."""
+    tickets = [e.data["ticket"] for e in events if e.type == "ticket"]
+    assert tickets, [e.to_json() for e in events]
+    return tickets[-1]
+
+
 # --- the trade world: paper venue + trading service + graph ----------------------
 class TradeWorld:
     limits: RiskLimitStore

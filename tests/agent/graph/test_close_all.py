@@ -3,13 +3,7 @@ one close ticket at a time (each approved on its own), and says so when nothing 
 
 from __future__ import annotations
 
-from tests.agent.graph.conftest import TradeWorld, collect
-
-
-def _ticket(events: list) -> dict:
-    tickets = [e.data["ticket"] for e in events if e.type == "ticket"]
-    assert tickets, [e.to_json() for e in events]
-    return tickets[-1]
+from tests.agent.graph.conftest import TradeWorld, collect, last_ticket
 
 
 def _said(events: list) -> str:
@@ -18,7 +12,7 @@ def _said(events: list) -> str:
 
 
 async def _fill(trade: TradeWorld, thread: str, text: str) -> None:
-    ticket = _ticket(await collect(trade.session.send(thread, "alice", text)))
+    ticket = last_ticket(await collect(trade.session.send(thread, "alice", text)))
     done = await collect(trade.session.approve(thread, "alice", ticket["ticket_hash"]))
     assert any(e.type == "execution" and e.data["ok"] for e in done), [e.to_json() for e in done]
 
@@ -29,7 +23,7 @@ async def test_close_all_closes_each_position_on_its_own_ticket(trade: TradeWorl
     await _fill(trade, "ca-1", "short 0.01 btc 2x")
 
     first = await collect(s.send("ca-1", "alice", "close all my positions"))
-    close = _ticket(first)
+    close = last_ticket(first)
     assert close["kind"] == "close" and close["market"] == "SOL-PERP"
     said = _said(first)
     assert "2 open positions" in said and "BTC-PERP" in said and "`close all` again" in said
@@ -39,14 +33,14 @@ async def test_close_all_closes_each_position_on_its_own_ticket(trade: TradeWorl
 
     # That message set the close aside unsent; asked again in the same slot (a frozen clock), it is the
     # same transaction, offered again, and approvable.
-    again = _ticket(await collect(s.send("ca-1", "alice", "close everything")))
+    again = last_ticket(await collect(s.send("ca-1", "alice", "close everything")))
     assert again["market"] == "SOL-PERP" and again["kind"] == "close"
     done = await collect(s.approve("ca-1", "alice", again["ticket_hash"]))
     assert any(e.type == "execution" and e.data["ok"] for e in done)
 
     last = await collect(s.send("ca-1", "alice", "flatten me"))
-    assert _ticket(last)["market"] == "BTC-PERP" and "only open position" in _said(last)
-    done = await collect(s.approve("ca-1", "alice", _ticket(last)["ticket_hash"]))
+    assert last_ticket(last)["market"] == "BTC-PERP" and "only open position" in _said(last)
+    done = await collect(s.approve("ca-1", "alice", last_ticket(last)["ticket_hash"]))
     assert any(e.type == "execution" and e.data["ok"] for e in done)
 
     nothing = await collect(s.send("ca-1", "alice", "close all"))
@@ -60,7 +54,7 @@ async def test_close_all_longs_leaves_the_shorts(trade: TradeWorld) -> None:
     events = await collect(s.send("ca-2", "alice", "close all my longs"))
     assert not [e for e in events if e.type == "ticket"] and "no open long positions" in _said(events)
     shorts = await collect(s.send("ca-2", "alice", "close all my shorts"))
-    assert _ticket(shorts)["market"] == "BTC-PERP"
+    assert last_ticket(shorts)["market"] == "BTC-PERP"
 
 
 async def test_another_traders_positions_are_not_closed(trade: TradeWorld) -> None:

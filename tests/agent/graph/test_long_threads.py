@@ -10,17 +10,11 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from agent import RULES_WINDOW_TURNS, ChatSession, build_graph, open_checkpointer
-from tests.agent.graph.conftest import TradeWorld, collect
+from tests.agent.graph.conftest import TradeWorld, collect, last_ticket
 
 
 def _thread() -> str:
     return f"lt-{uuid.uuid4().hex[:8]}"
-
-
-def _ticket(events: list) -> dict:
-    tickets = [e.data["ticket"] for e in events if e.type == "ticket"]
-    assert tickets, [e.to_json() for e in events]
-    return tickets[-1]
 
 
 async def _state(session: ChatSession, thread: str) -> dict:
@@ -67,29 +61,29 @@ async def test_history_returns_every_message_in_order_after_the_window_moved(tra
 
 async def test_double_it_resolves_to_an_order_that_left_the_window(trade: TradeWorld) -> None:
     thread = _thread()
-    _ticket(await collect(trade.session.send(thread, "alice", "long 0.01 btc 5x")))
+    last_ticket(await collect(trade.session.send(thread, "alice", "long 0.01 btc 5x")))
     await _turns(trade.session, thread, ["my orders"] * (RULES_WINDOW_TURNS + 2))
     state = await _state(trade.session, thread)
     assert not any(isinstance(m, AIMessage) and any(c["name"] == "prepare_order" for c in m.tool_calls)
                    for m in state["messages"]), "the order must have left the window for this test to mean anything"
-    doubled = _ticket(await collect(trade.session.send(thread, "alice", "double it")))
+    doubled = last_ticket(await collect(trade.session.send(thread, "alice", "double it")))
     assert (doubled["market"], doubled["params"]["size"], doubled["params"]["leverage"]) == ("BTC-PERP", "0.02", "5")
 
 
 async def test_close_it_resolves_to_a_fill_that_left_the_window(trade: TradeWorld) -> None:
     thread = _thread()
-    placed = _ticket(await collect(trade.session.send(thread, "alice", "long 1 sol 2x")))
+    placed = last_ticket(await collect(trade.session.send(thread, "alice", "long 1 sol 2x")))
     done = await collect(trade.session.approve(thread, "alice", placed["ticket_hash"]))
     assert any(e.type == "execution" and e.data["ok"] for e in done)
     await _turns(trade.session, thread, ["my orders"] * (RULES_WINDOW_TURNS + 2))
-    close = _ticket(await collect(trade.session.send(thread, "alice", "close it")))
+    close = last_ticket(await collect(trade.session.send(thread, "alice", "close it")))
     assert (close["kind"], close["market"]) == ("close", "SOL-PERP")
 
 
 async def test_cancel_that_still_knows_a_ticket_was_set_aside(trade: TradeWorld) -> None:
     thread = _thread()
     await _turns(trade.session, thread, ["price of sol"] * (RULES_WINDOW_TURNS + 2))
-    _ticket(await collect(trade.session.send(thread, "alice", "long 1 sol 2x")))
+    last_ticket(await collect(trade.session.send(thread, "alice", "long 1 sol 2x")))
     events = await collect(trade.session.send(thread, "alice", "cancel that"))
     assert "nothing was sent" in events[-1].data["text"].lower()
     assert await trade.session.pending_ticket(thread) is None
@@ -98,7 +92,7 @@ async def test_cancel_that_still_knows_a_ticket_was_set_aside(trade: TradeWorld)
 async def _pending_ticket_survives_a_restart(trade: TradeWorld, earlier_turns: int) -> None:
     thread = _thread()
     await _turns(trade.session, thread, ["price of sol", "my orders"] * (earlier_turns // 2))
-    ticket = _ticket(await collect(trade.session.send(thread, "alice", "long 2 sol 5x")))
+    ticket = last_ticket(await collect(trade.session.send(thread, "alice", "long 2 sol 5x")))
     assert _checkpoints(trade, thread) == 1
     async with open_checkpointer(trade.paper.db) as saver:  # a new process: new graph, same database
         again = ChatSession(build_graph(trade.deps, saver), trade.audit, trade.deps.clock)
